@@ -1,0 +1,1 @@
+//! ferrocore-gtpu: see the crate description.

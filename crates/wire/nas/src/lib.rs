@@ -1,0 +1,1 @@
+//! ferrocore-nas: see the crate description.

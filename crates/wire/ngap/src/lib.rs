@@ -1,0 +1,1 @@
+//! ferrocore-ngap: see the crate description.

@@ -1,0 +1,1 @@
+//! ferrocore-pfcp: see the crate description.
