@@ -1,0 +1,88 @@
+//! `grouped!` declares a struct whose fields are IEs, with its decoder and encoder.
+//! Used for grouped IEs (TS 29.244 §8.1.1, e.g. Create PDR) and for message bodies
+//! (which are the same: a sequence of IEs). Field kinds:
+//! - `req T`: mandatory, one instance (missing: [`crate::Error::MissingIe`]);
+//! - `some T`: mandatory, one or more instances (`Vec<T>`, empty is an error);
+//! - `opt T`: optional, one instance;
+//! - `list T`: optional, any number of instances (`Vec<T>`);
+//! - `boxed T`: optional, one instance, boxed (keeps large rarely-used IEs off the parent).
+//!
+//! Unknown IEs are skipped (TS 29.244 §7.6: an unexpected IE is ignored); when a
+//! single-instance IE repeats, the last one wins.
+
+macro_rules! grouped {
+    (
+        $(#[$m:meta])*
+        pub struct $name:ident ($label:literal) {
+            $( $(#[$fm:meta])* $field:ident : $kind:ident $ty:ty = $ie:ident ),* $(,)?
+        }
+    ) => {
+        $(#[$m])*
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct $name {
+            $( $(#[$fm])* pub $field: grouped!(@ty $kind $ty), )*
+        }
+
+        impl $crate::tlv::Value for $name {
+            fn decode(
+                _ie: $crate::ie_type::IeType,
+                body: &[u8],
+            ) -> Result<Self, $crate::error::Error> {
+                use $crate::ie_type::IeType;
+                $( let mut $field: grouped!(@slot $kind $ty) = Default::default(); )*
+                for ie in $crate::tlv::Ies::new(body) {
+                    let ie = ie?;
+                    match ie.ty {
+                        $( IeType::$ie => grouped!(@store $kind $field, ie, body), )*
+                        _ => {}
+                    }
+                }
+                Ok($name {
+                    $( $field: grouped!(@finish $kind $field, $ie, $label), )*
+                })
+            }
+
+            fn encode(&self, w: &mut $crate::tlv::Writer) {
+                use $crate::ie_type::IeType;
+                $( grouped!(@emit $kind w, IeType::$ie, &self.$field); )*
+            }
+        }
+    };
+    (@ty req $t:ty) => { $t };
+    (@ty some $t:ty) => { Vec<$t> };
+    (@ty opt $t:ty) => { Option<$t> };
+    (@ty list $t:ty) => { Vec<$t> };
+    (@ty boxed $t:ty) => { Option<Box<$t>> };
+    (@slot req $t:ty) => { Option<$t> };
+    (@slot some $t:ty) => { Vec<$t> };
+    (@slot opt $t:ty) => { Option<$t> };
+    (@slot list $t:ty) => { Vec<$t> };
+    (@slot boxed $t:ty) => { Option<Box<$t>> };
+    (@store req $f:ident, $ie:ident, $b:ident) => { $f = Some($crate::tlv::get(&$ie)?) };
+    (@store opt $f:ident, $ie:ident, $b:ident) => { $f = Some($crate::tlv::get(&$ie)?) };
+    (@store some $f:ident, $ie:ident, $b:ident) => { $crate::tlv::push(&mut $f, &$ie, $b)? };
+    (@store list $f:ident, $ie:ident, $b:ident) => { $crate::tlv::push(&mut $f, &$ie, $b)? };
+    (@store boxed $f:ident, $ie:ident, $b:ident) => {
+        $f = Some(Box::new($crate::tlv::get(&$ie)?))
+    };
+    (@finish req $f:ident, $ie:ident, $label:literal) => {
+        $crate::tlv::need($f, IeType::$ie, $label)?
+    };
+    (@finish some $f:ident, $ie:ident, $label:literal) => {
+        if $f.is_empty() {
+            return Err($crate::error::Error::MissingIe { ie: IeType::$ie, within: $label });
+        } else {
+            $f
+        }
+    };
+    (@finish $k:ident $f:ident, $ie:ident, $label:literal) => { $f };
+    (@emit req $w:ident, $ty:expr, $v:expr) => { $w.ie($ty, $v) };
+    (@emit opt $w:ident, $ty:expr, $v:expr) => { $w.opt($ty, $v) };
+    (@emit some $w:ident, $ty:expr, $v:expr) => { $w.all($ty, $v) };
+    (@emit list $w:ident, $ty:expr, $v:expr) => { $w.all($ty, $v) };
+    (@emit boxed $w:ident, $ty:expr, $v:expr) => {
+        if let Some(b) = $v {
+            $w.ie($ty, &**b)
+        }
+    };
+}

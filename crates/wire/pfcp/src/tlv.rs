@@ -1,0 +1,193 @@
+//! The IE container format (TS 29.244 §8.1.1): a 2-octet Type, a 2-octet Length and the
+//! value; types with bit 16 set are vendor-specific and start with an Enterprise ID.
+//! [`Ies`] walks a buffer of IEs, [`Writer`] emits them, [`Value`] ties a Rust type to
+//! an IE's value part.
+
+use crate::error::Error;
+use crate::ie_type::IeType;
+
+/// One IE as found in a buffer: its type and value octets (Enterprise ID stripped).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RawIe<'a> {
+    pub ty: IeType,
+    pub value: &'a [u8],
+}
+
+/// Iterates over the IEs of a message body or of a grouped IE's value.
+/// Stops after the first error.
+pub(crate) struct Ies<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Ies<'a> {
+    pub fn new(buf: &'a [u8]) -> Self {
+        Ies { rest: buf }
+    }
+}
+
+impl<'a> Iterator for Ies<'a> {
+    type Item = Result<RawIe<'a>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let r = self.rest;
+        if r.len() < 4 {
+            self.rest = &[];
+            return Some(Err(Error::TruncatedIeHeader { available: r.len() }));
+        }
+        let ty = IeType(u16::from_be_bytes([r[0], r[1]]));
+        let len = usize::from(u16::from_be_bytes([r[2], r[3]]));
+        if r.len() - 4 < len {
+            self.rest = &[];
+            return Some(Err(Error::IeOverrun {
+                ie: ty,
+                declared: len,
+                available: r.len() - 4,
+            }));
+        }
+        let mut value = &r[4..4 + len];
+        self.rest = &r[4 + len..];
+        if ty.0 & 0x8000 != 0 {
+            // Vendor-specific: skip the Enterprise ID (TS 29.244 §8.1.1).
+            if value.len() < 2 {
+                return Some(Err(Error::IeTooShort {
+                    ie: ty,
+                    field: "Enterprise ID",
+                    len,
+                }));
+            }
+            value = &value[2..];
+        }
+        Some(Ok(RawIe { ty, value }))
+    }
+}
+
+/// How many IEs of type `ty` a well-formed prefix of `buf` holds (to size vectors once).
+pub(crate) fn count(buf: &[u8], ty: IeType) -> usize {
+    Ies::new(buf)
+        .map_while(Result::ok)
+        .filter(|ie| ie.ty == ty)
+        .count()
+}
+
+/// A Rust type that is the value part of an IE.
+pub(crate) trait Value: Sized {
+    /// Parses the value octets of an IE of type `ie`.
+    fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error>;
+    /// Appends the value octets.
+    fn encode(&self, w: &mut Writer);
+}
+
+/// Appends IEs to a buffer, patching lengths when each IE is complete.
+pub(crate) struct Writer {
+    pub buf: Vec<u8>,
+    pub too_long: Option<IeType>,
+}
+
+impl Writer {
+    pub fn with_capacity(n: usize) -> Self {
+        Writer {
+            buf: Vec::with_capacity(n),
+            too_long: None,
+        }
+    }
+
+    pub fn bytes(&mut self, b: &[u8]) {
+        self.buf.extend_from_slice(b);
+    }
+
+    pub fn u8(&mut self, v: u8) {
+        self.buf.push(v);
+    }
+
+    /// Writes one IE of type `ty` holding `v`.
+    pub fn ie<V: Value>(&mut self, ty: IeType, v: &V) {
+        let start = self.buf.len();
+        self.buf.extend_from_slice(&ty.0.to_be_bytes());
+        self.buf.extend_from_slice(&[0, 0]);
+        v.encode(self);
+        let len = self.buf.len() - start - 4;
+        match u16::try_from(len) {
+            Ok(l) => self.buf[start + 2..start + 4].copy_from_slice(&l.to_be_bytes()),
+            Err(_) => self.too_long = self.too_long.or(Some(ty)),
+        }
+    }
+
+    pub fn opt<V: Value>(&mut self, ty: IeType, v: &Option<V>) {
+        if let Some(v) = v {
+            self.ie(ty, v);
+        }
+    }
+
+    pub fn all<V: Value>(&mut self, ty: IeType, vs: &[V]) {
+        for v in vs {
+            self.ie(ty, v);
+        }
+    }
+}
+
+/// Takes `n` octets from the front of `v`, or names the missing field.
+pub(crate) fn take<'a>(
+    ie: IeType,
+    v: &mut &'a [u8],
+    n: usize,
+    field: &'static str,
+    total: usize,
+) -> Result<&'a [u8], Error> {
+    if v.len() < n {
+        return Err(Error::IeTooShort {
+            ie,
+            field,
+            len: total,
+        });
+    }
+    let (head, tail) = v.split_at(n);
+    *v = tail;
+    Ok(head)
+}
+
+/// A mandatory IE's value, or the error naming it.
+pub(crate) fn need<T>(v: Option<T>, ie: IeType, within: &'static str) -> Result<T, Error> {
+    v.ok_or(Error::MissingIe { ie, within })
+}
+
+/// Decodes `V` from an IE's value (shorthand inside grouped-IE loops).
+pub(crate) fn get<V: Value>(ie: &RawIe<'_>) -> Result<V, Error> {
+    V::decode(ie.ty, ie.value)
+}
+
+/// Decodes an IE into a vector sized by a first counting pass.
+pub(crate) fn push<V: Value>(list: &mut Vec<V>, ie: &RawIe<'_>, body: &[u8]) -> Result<(), Error> {
+    if list.capacity() == 0 {
+        list.reserve_exact(count(body, ie.ty));
+    }
+    list.push(get(ie)?);
+    Ok(())
+}
+
+macro_rules! int_value {
+    ($t:ty, $n:literal) => {
+        impl Value for $t {
+            fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error> {
+                let b = v.get(..$n).ok_or(Error::IeTooShort {
+                    ie,
+                    field: "value",
+                    len: v.len(),
+                })?;
+                let mut a = [0u8; $n];
+                a.copy_from_slice(b);
+                Ok(<$t>::from_be_bytes(a))
+            }
+            fn encode(&self, w: &mut Writer) {
+                w.bytes(&self.to_be_bytes());
+            }
+        }
+    };
+}
+
+int_value!(u8, 1);
+int_value!(u16, 2);
+int_value!(u32, 4);
+int_value!(u64, 8);
