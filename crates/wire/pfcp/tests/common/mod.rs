@@ -1,0 +1,359 @@
+//! Realistic sample messages, one per message type, shared by tests and benches.
+#![allow(dead_code)]
+
+use ferrocore_pfcp::ie::*;
+use ferrocore_pfcp::message::*;
+use ferrocore_pfcp::{Cause, IeType, Message};
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+pub const SMF: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
+pub const UPF: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);
+pub const GNB: Ipv4Addr = Ipv4Addr::new(10, 0, 1, 9);
+pub const UE: Ipv4Addr = Ipv4Addr::new(10, 45, 0, 7);
+pub const CP_SEID: u64 = 0x0000_0001_0000_0001;
+pub const UP_SEID: u64 = 0x0000_0002_0000_00aa;
+pub const RECOVERY: u32 = 3_900_000_000;
+
+pub fn usage_report(urr_id: u32) -> UsageReport {
+    UsageReport {
+        urr_id,
+        ur_seqn: 3,
+        trigger: UsageReportTrigger(UsageReportTrigger::VOLTH),
+        start_time: Some(RECOVERY + 10),
+        end_time: Some(RECOVERY + 70),
+        volume_measurement: Some(VolumeMeasurement {
+            total: Some(3_000_000),
+            uplink: Some(1_000_000),
+            downlink: Some(2_000_000),
+            ..Default::default()
+        }),
+        duration_measurement: Some(60),
+        time_of_first_packet: Some(RECOVERY + 11),
+        time_of_last_packet: Some(RECOVERY + 69),
+    }
+}
+
+/// Uplink PDR 1 (N3, UPF chooses the F-TEID) and downlink PDR 2 (N6, UE address).
+pub fn establishment() -> SessionEstablishmentRequest {
+    SessionEstablishmentRequest {
+        node_id: NodeId::Ipv4(SMF),
+        cp_fseid: Fseid {
+            seid: CP_SEID,
+            ipv4: Some(SMF),
+            ipv6: None,
+        },
+        create_pdrs: vec![
+            CreatePdr {
+                pdr_id: 1,
+                precedence: 255,
+                pdi: Pdi {
+                    source_interface: Interface::Access,
+                    local_fteid: Some(Fteid::Choose {
+                        ipv4: true,
+                        ipv6: false,
+                        choose_id: Some(5),
+                    }),
+                    network_instance: Some(NetworkInstance::new("internet")),
+                    ue_ip_address: Some(UeIpAddress {
+                        ipv4: Some(UeAddr::Address(UE)),
+                        ..Default::default()
+                    }),
+                    sdf_filters: vec![],
+                    qfis: vec![9],
+                },
+                outer_header_removal: Some(OuterHeaderRemoval {
+                    description: OuterHeaderRemoval::GTPU_UDP_IPV4,
+                    extension_header_deletion: Some(1),
+                }),
+                far_id: Some(1),
+                urr_ids: vec![1],
+                qer_ids: vec![1],
+            },
+            CreatePdr {
+                pdr_id: 2,
+                precedence: 255,
+                pdi: Pdi {
+                    source_interface: Interface::Core,
+                    local_fteid: None,
+                    network_instance: Some(NetworkInstance::new("internet")),
+                    ue_ip_address: Some(UeIpAddress {
+                        ipv4: Some(UeAddr::Address(UE)),
+                        destination: true,
+                        ..Default::default()
+                    }),
+                    sdf_filters: vec![SdfFilter {
+                        flow_description: Some("permit out ip from any to assigned".into()),
+                        ..Default::default()
+                    }],
+                    qfis: vec![],
+                },
+                outer_header_removal: None,
+                far_id: Some(2),
+                urr_ids: vec![1],
+                qer_ids: vec![1],
+            },
+        ],
+        create_fars: vec![
+            CreateFar {
+                far_id: 1,
+                apply_action: ApplyAction::FORW,
+                forwarding_parameters: Some(ForwardingParameters {
+                    destination_interface: Interface::Core,
+                    network_instance: Some(NetworkInstance::new("internet")),
+                    outer_header_creation: None,
+                    transport_level_marking: None,
+                }),
+                bar_id: None,
+            },
+            CreateFar {
+                far_id: 2,
+                apply_action: ApplyAction::FORW,
+                forwarding_parameters: Some(ForwardingParameters {
+                    destination_interface: Interface::Access,
+                    network_instance: None,
+                    outer_header_creation: Some(OuterHeaderCreation::gtpu_ipv4(0x0000_1234, GNB)),
+                    transport_level_marking: None,
+                }),
+                bar_id: None,
+            },
+        ],
+        create_urrs: vec![CreateUrr {
+            urr_id: 1,
+            measurement_method: MeasurementMethod {
+                duration: true,
+                volume: true,
+                event: false,
+            },
+            reporting_triggers: ReportingTriggers(ReportingTriggers::VOLTH | ReportingTriggers::TIMTH),
+            measurement_period: None,
+            volume_threshold: Some(Volume {
+                total: Some(10_000_000),
+                uplink: None,
+                downlink: None,
+            }),
+            volume_quota: None,
+            time_threshold: Some(3600),
+            time_quota: None,
+            quota_holding_time: None,
+            measurement_information: None,
+        }],
+        create_qers: vec![CreateQer {
+            qer_id: 1,
+            qer_correlation_id: None,
+            gate_status: GateStatus::default(),
+            mbr: Some(Bitrate {
+                uplink: 100_000,
+                downlink: 200_000,
+            }),
+            gbr: None,
+            qfi: Some(9),
+        }],
+        create_bar: None,
+        pdn_type: Some(1),
+    }
+}
+
+pub fn modification() -> SessionModificationRequest {
+    SessionModificationRequest {
+        cp_fseid: None,
+        remove_pdrs: vec![RemovePdr { pdr_id: 3 }],
+        remove_fars: vec![RemoveFar { far_id: 3 }],
+        remove_urrs: vec![],
+        remove_qers: vec![RemoveQer { qer_id: 2 }],
+        remove_bar: None,
+        create_pdrs: vec![],
+        create_fars: vec![],
+        create_urrs: vec![],
+        create_qers: vec![],
+        create_bar: Some(Bar {
+            bar_id: 1,
+            dl_data_notification_delay: Some(2),
+            suggested_buffering_packets_count: Some(10),
+        }),
+        update_pdrs: vec![],
+        update_fars: vec![UpdateFar {
+            far_id: 2,
+            apply_action: Some(ApplyAction::FORW),
+            update_forwarding_parameters: Some(Box::new(UpdateForwardingParameters {
+                destination_interface: Some(Interface::Access),
+                network_instance: None,
+                outer_header_creation: Some(OuterHeaderCreation::gtpu_ipv4(0x0000_5678, GNB)),
+                transport_level_marking: None,
+                smreq_flags: Some(0x02),
+            })),
+            bar_id: None,
+        }],
+        update_urrs: vec![UpdateUrr {
+            urr_id: 1,
+            measurement_method: None,
+            reporting_triggers: None,
+            measurement_period: None,
+            volume_threshold: None,
+            volume_quota: Some(Volume {
+                total: Some(50_000_000),
+                uplink: None,
+                downlink: None,
+            }),
+            time_threshold: None,
+            time_quota: Some(7200),
+            quota_holding_time: None,
+            measurement_information: None,
+        }],
+        update_qers: vec![UpdateQer {
+            qer_id: 1,
+            qer_correlation_id: None,
+            gate_status: Some(GateStatus {
+                uplink: Gate::Open,
+                downlink: Gate::Closed,
+            }),
+            mbr: None,
+            gbr: None,
+            qfi: None,
+        }],
+        update_bar: None,
+        smreq_flags: None,
+        query_urrs: vec![QueryUrr { urr_id: 1 }],
+    }
+}
+
+/// One message of every type this crate handles, in message-type order.
+pub fn all_messages() -> Vec<Message> {
+    let node = NodeId::Ipv4(UPF);
+    vec![
+        Message::node(1, HeartbeatRequest { recovery_time_stamp: RECOVERY }),
+        Message::node(1, HeartbeatResponse { recovery_time_stamp: RECOVERY }),
+        Message::node(
+            2,
+            AssociationSetupRequest {
+                node_id: NodeId::Ipv4(SMF),
+                recovery_time_stamp: RECOVERY,
+                up_function_features: None,
+                cp_function_features: Some(Features(vec![0x01])),
+            },
+        ),
+        Message::node(
+            2,
+            AssociationSetupResponse {
+                node_id: node.clone(),
+                cause: Cause::REQUEST_ACCEPTED,
+                recovery_time_stamp: RECOVERY,
+                up_function_features: Some(Features(vec![0x10, 0x02])),
+                cp_function_features: None,
+            },
+        ),
+        Message::node(
+            3,
+            AssociationUpdateRequest {
+                node_id: NodeId::Fqdn("upf1.ferrocore.test".into()),
+                up_function_features: Some(Features(vec![0x10, 0x02])),
+                cp_function_features: None,
+                release_request: Some(0x01),
+                graceful_release_period: Some(0x21),
+            },
+        ),
+        Message::node(
+            3,
+            AssociationUpdateResponse {
+                node_id: NodeId::Ipv4(SMF),
+                cause: Cause::REQUEST_ACCEPTED,
+                up_function_features: None,
+                cp_function_features: None,
+            },
+        ),
+        Message::node(4, AssociationReleaseRequest { node_id: NodeId::Ipv4(SMF) }),
+        Message::node(
+            4,
+            AssociationReleaseResponse {
+                node_id: node.clone(),
+                cause: Cause::REQUEST_ACCEPTED,
+            },
+        ),
+        Message::node(
+            5,
+            NodeReportRequest {
+                node_id: node.clone(),
+                node_report_type: 0x01,
+                path_failure_report: Some(UserPlanePathFailureReport {
+                    remote_peers: vec![RemoteGtpuPeer {
+                        ipv4: Some(GNB),
+                        ipv6: None,
+                        destination_interface: Some(Interface::Access),
+                        network_instance: Some(NetworkInstance::new("access")),
+                    }],
+                }),
+            },
+        ),
+        Message::node(
+            5,
+            NodeReportResponse {
+                node_id: NodeId::Ipv6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1)),
+                cause: Cause::REQUEST_ACCEPTED,
+                offending_ie: None,
+            },
+        ),
+        Message::session(0, 6, establishment()),
+        Message::session(
+            CP_SEID,
+            6,
+            SessionEstablishmentResponse {
+                node_id: node.clone(),
+                cause: Cause::REQUEST_ACCEPTED,
+                offending_ie: None,
+                up_fseid: Some(Fseid {
+                    seid: UP_SEID,
+                    ipv4: Some(UPF),
+                    ipv6: None,
+                }),
+                created_pdrs: vec![CreatedPdr {
+                    pdr_id: 1,
+                    local_fteid: Some(Fteid::Assigned {
+                        teid: 0x0100_0001,
+                        ipv4: Some(UPF),
+                        ipv6: None,
+                    }),
+                    ue_ip_address: None,
+                }],
+            },
+        ),
+        Message::session(UP_SEID, 7, modification()),
+        Message::session(
+            CP_SEID,
+            7,
+            SessionModificationResponse {
+                cause: Cause::REQUEST_ACCEPTED,
+                offending_ie: None,
+                created_pdrs: vec![],
+                usage_reports: vec![usage_report(1)],
+            },
+        ),
+        Message::session(UP_SEID, 8, SessionDeletionRequest),
+        Message::session(
+            CP_SEID,
+            8,
+            SessionDeletionResponse {
+                cause: Cause::REQUEST_ACCEPTED,
+                offending_ie: None,
+                usage_reports: vec![usage_report(1)],
+            },
+        ),
+        Message::session(
+            CP_SEID,
+            9,
+            SessionReportRequest {
+                report_type: 0x03,
+                downlink_data_report: Some(DownlinkDataReport { pdr_ids: vec![2] }),
+                usage_reports: vec![usage_report(1)],
+            },
+        ),
+        Message::session(
+            UP_SEID,
+            9,
+            SessionReportResponse {
+                cause: Cause::MANDATORY_IE_MISSING,
+                offending_ie: Some(IeType::REPORT_TYPE),
+                update_bar: None,
+                srrsp_flags: None,
+            },
+        ),
+    ]
+}
