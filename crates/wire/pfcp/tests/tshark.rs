@@ -19,7 +19,12 @@ fn every_message_type_dissects_cleanly() {
     d.assert_clean();
     let rows = d.fields(&["pfcp.msg_type", "pfcp.seqno", "pfcp.seid"]);
     for (m, row) in msgs.iter().zip(&rows) {
-        assert_eq!(row["pfcp.msg_type"], [m.body.message_type().to_string()], "{}", m.body.name());
+        assert_eq!(
+            row["pfcp.msg_type"],
+            [m.body.message_type().to_string()],
+            "{}",
+            m.body.name()
+        );
         assert_eq!(row["pfcp.seqno"], [m.header.sequence.to_string()]);
         match m.header.seid {
             Some(seid) => assert_eq!(row["pfcp.seid"][0], format!("0x{seid:016x}")),
@@ -30,7 +35,11 @@ fn every_message_type_dissects_cleanly() {
 
 /// (packet index, field, every expected occurrence in order).
 const EXPECTED: &[(usize, &str, &[&str])] = &[
-    (0, "pfcp.recovery_time_stamp", &["Aug  2, 2023 21:20:00.000000000 UTC"]),
+    (
+        0,
+        "pfcp.recovery_time_stamp",
+        &["Aug  2, 2023 21:20:00.000000000 UTC"],
+    ),
     (2, "pfcp.node_id_ipv4", &["10.0.0.1"]),
     (2, "pfcp.cp_function_features.load", &["1"]),
     (3, "pfcp.cause", &["1"]),
@@ -48,10 +57,18 @@ const EXPECTED: &[(usize, &str, &[&str])] = &[
     (10, "pfcp.f_teid_flags.ch", &["1"]),
     (10, "pfcp.f_teid_flags.ch_id", &["1"]),
     (10, "pfcp.f_teid.choose_id", &["05"]),
-    (10, "pfcp.network_instance", &["internet", "internet", "internet"]),
+    (
+        10,
+        "pfcp.network_instance",
+        &["internet", "internet", "internet"],
+    ),
     (10, "pfcp.ue_ip_addr_ipv4", &["10.45.0.7", "10.45.0.7"]),
     (10, "pfcp.ue_ip_address_flag.sd", &["0", "1"]),
-    (10, "pfcp.flow_desc", &["permit out ip from any to assigned"]),
+    (
+        10,
+        "pfcp.flow_desc",
+        &["permit out ip from any to assigned"],
+    ),
     (10, "pfcp.qfi_value", &["0x09", "0x09"]),
     (10, "pfcp.out_hdr_desc", &["0"]),
     (10, "pfcp.far_id", &["1", "2", "1", "2"]),
@@ -78,7 +95,11 @@ const EXPECTED: &[(usize, &str, &[&str])] = &[
     (12, "pfcp.pdr_id", &["3"]),
     (12, "pfcp.bar_id", &["1"]),
     (12, "pfcp.dl_data_notification_delay", &["2"]),
-    (12, "pfcp.suggested_buffering_packets_count.packet_count", &["10"]),
+    (
+        12,
+        "pfcp.suggested_buffering_packets_count.packet_count",
+        &["10"],
+    ),
     (12, "pfcp.outer_hdr_creation.teid", &["0x00005678"]),
     (12, "pfcp.volume_quota.tovol", &["50000000"]),
     (12, "pfcp.time_quota", &["7200"]),
@@ -107,7 +128,9 @@ fn fields_read_back_as_written() {
     for (packet, name, want) in EXPECTED {
         let got = &rows[*packet][*name];
         if got != want {
-            wrong.push(format!("packet {packet} {name}: tshark {got:?}, expected {want:?}"));
+            wrong.push(format!(
+                "packet {packet} {name}: tshark {got:?}, expected {want:?}"
+            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));

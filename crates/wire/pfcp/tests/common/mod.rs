@@ -1,6 +1,9 @@
 //! Realistic sample messages, one per message type, shared by tests and benches.
 #![allow(dead_code)]
 
+pub mod arb;
+pub mod hostile;
+
 use ferrocore_pfcp::ie::*;
 use ferrocore_pfcp::message::*;
 use ferrocore_pfcp::{Cause, IeType, Message};
@@ -124,7 +127,9 @@ pub fn establishment() -> SessionEstablishmentRequest {
                 volume: true,
                 event: false,
             },
-            reporting_triggers: ReportingTriggers(ReportingTriggers::VOLTH | ReportingTriggers::TIMTH),
+            reporting_triggers: ReportingTriggers(
+                ReportingTriggers::VOLTH | ReportingTriggers::TIMTH,
+            ),
             measurement_period: None,
             volume_threshold: Some(Volume {
                 total: Some(10_000_000),
@@ -220,8 +225,18 @@ pub fn modification() -> SessionModificationRequest {
 pub fn all_messages() -> Vec<Message> {
     let node = NodeId::Ipv4(UPF);
     vec![
-        Message::node(1, HeartbeatRequest { recovery_time_stamp: RECOVERY }),
-        Message::node(1, HeartbeatResponse { recovery_time_stamp: RECOVERY }),
+        Message::node(
+            1,
+            HeartbeatRequest {
+                recovery_time_stamp: RECOVERY,
+            },
+        ),
+        Message::node(
+            1,
+            HeartbeatResponse {
+                recovery_time_stamp: RECOVERY,
+            },
+        ),
         Message::node(
             2,
             AssociationSetupRequest {
@@ -260,7 +275,12 @@ pub fn all_messages() -> Vec<Message> {
                 cp_function_features: None,
             },
         ),
-        Message::node(4, AssociationReleaseRequest { node_id: NodeId::Ipv4(SMF) }),
+        Message::node(
+            4,
+            AssociationReleaseRequest {
+                node_id: NodeId::Ipv4(SMF),
+            },
+        ),
         Message::node(
             4,
             AssociationReleaseResponse {
