@@ -1,0 +1,572 @@
+//! UE Mobility Management (TS 38.413 §8.4): Handover Preparation / Resource Allocation /
+//! Notification, Path Switch Request.
+
+use crate::asn;
+use crate::ies::{Raw, semantic};
+use crate::msg::context::UeAmbr;
+use crate::msg::ngap_message;
+use crate::transfer::{
+    HandoverCommandTransfer, HandoverRequestAcknowledgeTransfer, HandoverRequiredTransfer,
+    PathSwitchRequestAcknowledgeTransfer, PathSwitchRequestTransfer, SetupRequestTransfer,
+};
+use crate::values::{
+    Cause, GnbId, Guami, HandoverType, SecurityCapabilities, SecurityContext, Snssai, Tai,
+    UserLocation, allowed_nssai, allowed_nssai_of,
+};
+use oxirush_ngap::{build_ngap_ie, extract_ngap_ies};
+
+/// Target ID (TS 38.413 §9.3.1.25), NG-RAN alternative: the target gNB and selected TAI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TargetRan {
+    pub gnb: GnbId,
+    pub tai: Tai,
+}
+
+/// A PDU session id with a transfer of type `T` (the items of the handover lists).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionTransfer<T> {
+    pub pdu_session_id: u8,
+    pub transfer: T,
+}
+
+/// HANDOVER REQUIRED (TS 38.413 §9.2.3.1), source NG-RAN node → AMF.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandoverRequired {
+    pub amf_ue_ngap_id: u64,
+    pub ran_ue_ngap_id: u32,
+    pub handover_type: HandoverType,
+    pub cause: Cause,
+    pub target: TargetRan,
+    pub sessions: Vec<SessionTransfer<HandoverRequiredTransfer>>,
+    /// Source to Target Transparent Container (§9.3.1.20), kept as octets.
+    pub source_to_target: Vec<u8>,
+}
+
+impl HandoverRequired {
+    fn ies(&self) -> Result<Vec<asn::ProtocolIEField<'static>>, Raw> {
+        let target = asn::TargetID::targetRANNodeID(asn::TargetRANNodeID {
+            global_ran_node_id: self.target.gnb.to_asn()?,
+            selected_tai: self.target.tai.to_asn(),
+            ie_extensions: None,
+        });
+        let items = self
+            .sessions
+            .iter()
+            .map(|s| {
+                Ok(asn::PDUSessionResourceItemHORqd {
+                    pdu_session_id: asn::PDUSessionID(s.pdu_session_id),
+                    handover_required_transfer: s.transfer.to_octets()?.into(),
+                    ie_extensions: None,
+                })
+            })
+            .collect::<Result<_, Raw>>()?;
+        Ok(vec![
+            build_ngap_ie!(HandoverRequired, AMF_UE_NGAP_ID(self.amf_ue_ngap_id))?,
+            build_ngap_ie!(HandoverRequired, RAN_UE_NGAP_ID(self.ran_ue_ngap_id))?,
+            build_ngap_ie!(HandoverRequired, HandoverType(self.handover_type))?,
+            build_ngap_ie!(HandoverRequired, Cause(self.cause.clone()))?,
+            build_ngap_ie!(HandoverRequired, TargetID(target))?,
+            build_ngap_ie!(
+                HandoverRequired,
+                PDUSessionResourceListHORqd(asn::PDUSessionResourceListHORqd(items))
+            )?,
+            build_ngap_ie!(
+                HandoverRequired,
+                SourceToTarget_TransparentContainer(asn::SourceToTargetTransparentContainer(
+                    self.source_to_target.clone().into()
+                ))
+            )?,
+        ])
+    }
+
+    fn read(m: &asn::HandoverRequired<'_>) -> Result<Self, Raw> {
+        extract_ngap_ies!(m, HandoverRequired,
+            req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
+            req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
+            req handover_type: HandoverType = HandoverType(t) => t,
+            req cause: Cause = Cause(c) => c,
+            req target: asn::TargetID = TargetID(t) => t,
+            req list: asn::PDUSessionResourceListHORqd<'static> = PDUSessionResourceListHORqd(l) => l.into_owned(),
+            req source_to_target: Vec<u8> = SourceToTarget_TransparentContainer(c) => c.0.to_vec(),
+        );
+        let asn::TargetID::targetRANNodeID(t) = target else {
+            return Err(semantic("TargetID", "only an NG-RAN target is supported"));
+        };
+        let sessions = list
+            .0
+            .iter()
+            .map(|i| {
+                Ok(SessionTransfer {
+                    pdu_session_id: i.pdu_session_id.0,
+                    transfer: HandoverRequiredTransfer::from_octets(&i.handover_required_transfer)?,
+                })
+            })
+            .collect::<Result<_, Raw>>()?;
+        Ok(HandoverRequired {
+            amf_ue_ngap_id,
+            ran_ue_ngap_id,
+            handover_type,
+            cause,
+            target: TargetRan {
+                gnb: GnbId::of(&t.global_ran_node_id)?,
+                tai: Tai::of(&t.selected_tai),
+            },
+            sessions,
+            source_to_target,
+        })
+    }
+}
+ngap_message!(HandoverRequired, HandoverRequired);
+
+/// One PDU session for the target to set up (TS 38.413 §9.2.3.4 list item).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandoverSessionItem {
+    pub pdu_session_id: u8,
+    pub snssai: Snssai,
+    /// Handover Request Transfer: a PDU Session Resource Setup Request Transfer.
+    pub transfer: SetupRequestTransfer,
+}
+
+/// HANDOVER REQUEST (TS 38.413 §9.2.3.4), AMF → target NG-RAN node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandoverRequest {
+    pub amf_ue_ngap_id: u64,
+    pub handover_type: HandoverType,
+    pub cause: Cause,
+    pub ue_ambr: UeAmbr,
+    pub security_capabilities: SecurityCapabilities,
+    pub security_context: SecurityContext,
+    pub sessions: Vec<HandoverSessionItem>,
+    pub allowed_nssai: Vec<Snssai>,
+    pub source_to_target: Vec<u8>,
+    pub guami: Guami,
+}
+
+impl HandoverRequest {
+    fn ies(&self) -> Result<Vec<asn::ProtocolIEField<'static>>, Raw> {
+        let items = self
+            .sessions
+            .iter()
+            .map(|s| {
+                Ok(asn::PDUSessionResourceSetupItemHOReq {
+                    pdu_session_id: asn::PDUSessionID(s.pdu_session_id),
+                    s_nssai: s.snssai.to_asn(),
+                    handover_request_transfer: s.transfer.to_octets()?.into(),
+                    ie_extensions: None,
+                })
+            })
+            .collect::<Result<_, Raw>>()?;
+        Ok(vec![
+            build_ngap_ie!(HandoverRequest, AMF_UE_NGAP_ID(self.amf_ue_ngap_id))?,
+            build_ngap_ie!(HandoverRequest, HandoverType(self.handover_type))?,
+            build_ngap_ie!(HandoverRequest, Cause(self.cause.clone()))?,
+            build_ngap_ie!(
+                HandoverRequest,
+                UEAggregateMaximumBitRate(self.ue_ambr.to_asn())
+            )?,
+            build_ngap_ie!(
+                HandoverRequest,
+                UESecurityCapabilities(self.security_capabilities.to_asn()?)
+            )?,
+            build_ngap_ie!(
+                HandoverRequest,
+                SecurityContext(self.security_context.to_asn()?)
+            )?,
+            build_ngap_ie!(
+                HandoverRequest,
+                PDUSessionResourceSetupListHOReq(asn::PDUSessionResourceSetupListHOReq(items))
+            )?,
+            build_ngap_ie!(
+                HandoverRequest,
+                AllowedNSSAI(allowed_nssai(&self.allowed_nssai))
+            )?,
+            build_ngap_ie!(
+                HandoverRequest,
+                SourceToTarget_TransparentContainer(asn::SourceToTargetTransparentContainer(
+                    self.source_to_target.clone().into()
+                ))
+            )?,
+            build_ngap_ie!(HandoverRequest, GUAMI(self.guami.to_asn()?))?,
+        ])
+    }
+
+    fn read(m: &asn::HandoverRequest<'_>) -> Result<Self, Raw> {
+        extract_ngap_ies!(m, HandoverRequest,
+            req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
+            req handover_type: HandoverType = HandoverType(t) => t,
+            req cause: Cause = Cause(c) => c,
+            req ue_ambr: UeAmbr = UEAggregateMaximumBitRate(a) => UeAmbr::of(&a),
+            req caps: asn::UESecurityCapabilities<'static> = UESecurityCapabilities(c) => c.into_owned(),
+            req ctx: asn::SecurityContext<'static> = SecurityContext(c) => c.into_owned(),
+            req list: asn::PDUSessionResourceSetupListHOReq<'static> = PDUSessionResourceSetupListHOReq(l) => l.into_owned(),
+            req allowed: Vec<Snssai> = AllowedNSSAI(a) => allowed_nssai_of(&a),
+            req source_to_target: Vec<u8> = SourceToTarget_TransparentContainer(c) => c.0.to_vec(),
+            req guami: Guami = GUAMI(g) => Guami::of(&g),
+        );
+        let sessions = list
+            .0
+            .iter()
+            .map(|i| {
+                Ok(HandoverSessionItem {
+                    pdu_session_id: i.pdu_session_id.0,
+                    snssai: Snssai::of(&i.s_nssai),
+                    transfer: SetupRequestTransfer::from_octets(&i.handover_request_transfer)?,
+                })
+            })
+            .collect::<Result<_, Raw>>()?;
+        Ok(HandoverRequest {
+            amf_ue_ngap_id,
+            handover_type,
+            cause,
+            ue_ambr,
+            security_capabilities: SecurityCapabilities::of(&caps)?,
+            security_context: SecurityContext::of(&ctx)?,
+            sessions,
+            allowed_nssai: allowed,
+            source_to_target,
+            guami,
+        })
+    }
+}
+ngap_message!(HandoverRequest, HandoverRequest);
+
+/// HANDOVER REQUEST ACKNOWLEDGE (TS 38.413 §9.2.3.5), target NG-RAN node → AMF.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandoverRequestAcknowledge {
+    pub amf_ue_ngap_id: u64,
+    pub ran_ue_ngap_id: u32,
+    pub admitted: Vec<SessionTransfer<HandoverRequestAcknowledgeTransfer>>,
+    /// Target to Source Transparent Container (§9.3.1.21), kept as octets.
+    pub target_to_source: Vec<u8>,
+}
+
+impl HandoverRequestAcknowledge {
+    fn ies(&self) -> Result<Vec<asn::ProtocolIEField<'static>>, Raw> {
+        let items = self
+            .admitted
+            .iter()
+            .map(|s| {
+                Ok(asn::PDUSessionResourceAdmittedItem {
+                    pdu_session_id: asn::PDUSessionID(s.pdu_session_id),
+                    handover_request_acknowledge_transfer: s.transfer.to_octets()?.into(),
+                    ie_extensions: None,
+                })
+            })
+            .collect::<Result<_, Raw>>()?;
+        Ok(vec![
+            build_ngap_ie!(
+                HandoverRequestAcknowledge,
+                AMF_UE_NGAP_ID(self.amf_ue_ngap_id)
+            )?,
+            build_ngap_ie!(
+                HandoverRequestAcknowledge,
+                RAN_UE_NGAP_ID(self.ran_ue_ngap_id)
+            )?,
+            build_ngap_ie!(
+                HandoverRequestAcknowledge,
+                PDUSessionResourceAdmittedList(asn::PDUSessionResourceAdmittedList(items))
+            )?,
+            build_ngap_ie!(
+                HandoverRequestAcknowledge,
+                TargetToSource_TransparentContainer(asn::TargetToSourceTransparentContainer(
+                    self.target_to_source.clone().into()
+                ))
+            )?,
+        ])
+    }
+
+    fn read(m: &asn::HandoverRequestAcknowledge<'_>) -> Result<Self, Raw> {
+        extract_ngap_ies!(m, HandoverRequestAcknowledge,
+            req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
+            req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
+            req list: asn::PDUSessionResourceAdmittedList<'static> = PDUSessionResourceAdmittedList(l) => l.into_owned(),
+            req target_to_source: Vec<u8> = TargetToSource_TransparentContainer(c) => c.0.to_vec(),
+        );
+        let admitted = list
+            .0
+            .iter()
+            .map(|i| {
+                Ok(SessionTransfer {
+                    pdu_session_id: i.pdu_session_id.0,
+                    transfer: HandoverRequestAcknowledgeTransfer::from_octets(
+                        &i.handover_request_acknowledge_transfer,
+                    )?,
+                })
+            })
+            .collect::<Result<_, Raw>>()?;
+        Ok(HandoverRequestAcknowledge {
+            amf_ue_ngap_id,
+            ran_ue_ngap_id,
+            admitted,
+            target_to_source,
+        })
+    }
+}
+ngap_message!(HandoverRequestAcknowledge, HandoverRequestAcknowledge);
+
+/// HANDOVER COMMAND (TS 38.413 §9.2.3.2), AMF → source NG-RAN node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandoverCommand {
+    pub amf_ue_ngap_id: u64,
+    pub ran_ue_ngap_id: u32,
+    pub handover_type: HandoverType,
+    pub sessions: Vec<SessionTransfer<HandoverCommandTransfer>>,
+    pub target_to_source: Vec<u8>,
+}
+
+impl HandoverCommand {
+    fn ies(&self) -> Result<Vec<asn::ProtocolIEField<'static>>, Raw> {
+        let mut ies = vec![
+            build_ngap_ie!(HandoverCommand, AMF_UE_NGAP_ID(self.amf_ue_ngap_id))?,
+            build_ngap_ie!(HandoverCommand, RAN_UE_NGAP_ID(self.ran_ue_ngap_id))?,
+            build_ngap_ie!(HandoverCommand, HandoverType(self.handover_type))?,
+        ];
+        if !self.sessions.is_empty() {
+            let items = self
+                .sessions
+                .iter()
+                .map(|s| {
+                    Ok(asn::PDUSessionResourceHandoverItem {
+                        pdu_session_id: asn::PDUSessionID(s.pdu_session_id),
+                        handover_command_transfer: s.transfer.to_octets()?.into(),
+                        ie_extensions: None,
+                    })
+                })
+                .collect::<Result<_, Raw>>()?;
+            ies.push(build_ngap_ie!(
+                HandoverCommand,
+                PDUSessionResourceHandoverList(asn::PDUSessionResourceHandoverList(items))
+            )?);
+        }
+        ies.push(build_ngap_ie!(
+            HandoverCommand,
+            TargetToSource_TransparentContainer(asn::TargetToSourceTransparentContainer(
+                self.target_to_source.clone().into()
+            ))
+        )?);
+        Ok(ies)
+    }
+
+    fn read(m: &asn::HandoverCommand<'_>) -> Result<Self, Raw> {
+        extract_ngap_ies!(m, HandoverCommand,
+            req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
+            req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
+            req handover_type: HandoverType = HandoverType(t) => t,
+            opt list: asn::PDUSessionResourceHandoverList<'static> = PDUSessionResourceHandoverList(l) => l.into_owned(),
+            req target_to_source: Vec<u8> = TargetToSource_TransparentContainer(c) => c.0.to_vec(),
+        );
+        let sessions = match list {
+            None => Vec::new(),
+            Some(l) => {
+                l.0.iter()
+                    .map(|i| {
+                        Ok(SessionTransfer {
+                            pdu_session_id: i.pdu_session_id.0,
+                            transfer: HandoverCommandTransfer::from_octets(
+                                &i.handover_command_transfer,
+                            )?,
+                        })
+                    })
+                    .collect::<Result<_, Raw>>()?
+            }
+        };
+        Ok(HandoverCommand {
+            amf_ue_ngap_id,
+            ran_ue_ngap_id,
+            handover_type,
+            sessions,
+            target_to_source,
+        })
+    }
+}
+ngap_message!(HandoverCommand, HandoverCommand);
+
+/// HANDOVER NOTIFY (TS 38.413 §9.2.3.7), target NG-RAN node → AMF.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandoverNotify {
+    pub amf_ue_ngap_id: u64,
+    pub ran_ue_ngap_id: u32,
+    pub location: UserLocation,
+}
+
+impl HandoverNotify {
+    fn ies(&self) -> Result<Vec<asn::ProtocolIEField<'static>>, Raw> {
+        Ok(vec![
+            build_ngap_ie!(HandoverNotify, AMF_UE_NGAP_ID(self.amf_ue_ngap_id))?,
+            build_ngap_ie!(HandoverNotify, RAN_UE_NGAP_ID(self.ran_ue_ngap_id))?,
+            build_ngap_ie!(
+                HandoverNotify,
+                UserLocationInformation(self.location.to_asn()?)
+            )?,
+        ])
+    }
+
+    fn read(m: &asn::HandoverNotify<'_>) -> Result<Self, Raw> {
+        extract_ngap_ies!(m, HandoverNotify,
+            req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
+            req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
+            req location: asn::UserLocationInformation<'static> = UserLocationInformation(u) => u.into_owned(),
+        );
+        Ok(HandoverNotify {
+            amf_ue_ngap_id,
+            ran_ue_ngap_id,
+            location: UserLocation::of(&location)?,
+        })
+    }
+}
+ngap_message!(HandoverNotify, HandoverNotify);
+
+/// PATH SWITCH REQUEST (TS 38.413 §9.2.3.8), target NG-RAN node → AMF.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathSwitchRequest {
+    pub ran_ue_ngap_id: u32,
+    pub source_amf_ue_ngap_id: u64,
+    pub location: UserLocation,
+    pub security_capabilities: SecurityCapabilities,
+    pub sessions: Vec<SessionTransfer<PathSwitchRequestTransfer>>,
+}
+
+impl PathSwitchRequest {
+    fn ies(&self) -> Result<Vec<asn::ProtocolIEField<'static>>, Raw> {
+        let items = self
+            .sessions
+            .iter()
+            .map(|s| {
+                Ok(asn::PDUSessionResourceToBeSwitchedDLItem {
+                    pdu_session_id: asn::PDUSessionID(s.pdu_session_id),
+                    path_switch_request_transfer: s.transfer.to_octets()?.into(),
+                    ie_extensions: None,
+                })
+            })
+            .collect::<Result<_, Raw>>()?;
+        Ok(vec![
+            build_ngap_ie!(PathSwitchRequest, RAN_UE_NGAP_ID(self.ran_ue_ngap_id))?,
+            build_ngap_ie!(
+                PathSwitchRequest,
+                SourceAMF_UE_NGAP_ID(self.source_amf_ue_ngap_id)
+            )?,
+            build_ngap_ie!(
+                PathSwitchRequest,
+                UserLocationInformation(self.location.to_asn()?)
+            )?,
+            build_ngap_ie!(
+                PathSwitchRequest,
+                UESecurityCapabilities(self.security_capabilities.to_asn()?)
+            )?,
+            build_ngap_ie!(
+                PathSwitchRequest,
+                PDUSessionResourceToBeSwitchedDLList(asn::PDUSessionResourceToBeSwitchedDLList(
+                    items
+                ))
+            )?,
+        ])
+    }
+
+    fn read(m: &asn::PathSwitchRequest<'_>) -> Result<Self, Raw> {
+        extract_ngap_ies!(m, PathSwitchRequest,
+            req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
+            req source_amf_ue_ngap_id: u64 = SourceAMF_UE_NGAP_ID(id),
+            req location: asn::UserLocationInformation<'static> = UserLocationInformation(u) => u.into_owned(),
+            req caps: asn::UESecurityCapabilities<'static> = UESecurityCapabilities(c) => c.into_owned(),
+            req list: asn::PDUSessionResourceToBeSwitchedDLList<'static> = PDUSessionResourceToBeSwitchedDLList(l) => l.into_owned(),
+        );
+        let sessions = list
+            .0
+            .iter()
+            .map(|i| {
+                Ok(SessionTransfer {
+                    pdu_session_id: i.pdu_session_id.0,
+                    transfer: PathSwitchRequestTransfer::from_octets(
+                        &i.path_switch_request_transfer,
+                    )?,
+                })
+            })
+            .collect::<Result<_, Raw>>()?;
+        Ok(PathSwitchRequest {
+            ran_ue_ngap_id,
+            source_amf_ue_ngap_id,
+            location: UserLocation::of(&location)?,
+            security_capabilities: SecurityCapabilities::of(&caps)?,
+            sessions,
+        })
+    }
+}
+ngap_message!(PathSwitchRequest, PathSwitchRequest);
+
+/// PATH SWITCH REQUEST ACKNOWLEDGE (TS 38.413 §9.2.3.9), AMF → target NG-RAN node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathSwitchRequestAcknowledge {
+    pub amf_ue_ngap_id: u64,
+    pub ran_ue_ngap_id: u32,
+    pub security_context: SecurityContext,
+    pub sessions: Vec<SessionTransfer<PathSwitchRequestAcknowledgeTransfer>>,
+    pub allowed_nssai: Vec<Snssai>,
+}
+
+impl PathSwitchRequestAcknowledge {
+    fn ies(&self) -> Result<Vec<asn::ProtocolIEField<'static>>, Raw> {
+        let items = self
+            .sessions
+            .iter()
+            .map(|s| {
+                Ok(asn::PDUSessionResourceSwitchedItem {
+                    pdu_session_id: asn::PDUSessionID(s.pdu_session_id),
+                    path_switch_request_acknowledge_transfer: s.transfer.to_octets()?.into(),
+                    ie_extensions: None,
+                })
+            })
+            .collect::<Result<_, Raw>>()?;
+        Ok(vec![
+            build_ngap_ie!(
+                PathSwitchRequestAcknowledge,
+                AMF_UE_NGAP_ID(self.amf_ue_ngap_id)
+            )?,
+            build_ngap_ie!(
+                PathSwitchRequestAcknowledge,
+                RAN_UE_NGAP_ID(self.ran_ue_ngap_id)
+            )?,
+            build_ngap_ie!(
+                PathSwitchRequestAcknowledge,
+                SecurityContext(self.security_context.to_asn()?)
+            )?,
+            build_ngap_ie!(
+                PathSwitchRequestAcknowledge,
+                PDUSessionResourceSwitchedList(asn::PDUSessionResourceSwitchedList(items))
+            )?,
+            build_ngap_ie!(
+                PathSwitchRequestAcknowledge,
+                AllowedNSSAI(allowed_nssai(&self.allowed_nssai))
+            )?,
+        ])
+    }
+
+    fn read(m: &asn::PathSwitchRequestAcknowledge<'_>) -> Result<Self, Raw> {
+        extract_ngap_ies!(m, PathSwitchRequestAcknowledge,
+            req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
+            req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
+            req ctx: asn::SecurityContext<'static> = SecurityContext(c) => c.into_owned(),
+            req list: asn::PDUSessionResourceSwitchedList<'static> = PDUSessionResourceSwitchedList(l) => l.into_owned(),
+            req allowed: Vec<Snssai> = AllowedNSSAI(a) => allowed_nssai_of(&a),
+        );
+        let sessions = list
+            .0
+            .iter()
+            .map(|i| {
+                Ok(SessionTransfer {
+                    pdu_session_id: i.pdu_session_id.0,
+                    transfer: PathSwitchRequestAcknowledgeTransfer::from_octets(
+                        &i.path_switch_request_acknowledge_transfer,
+                    )?,
+                })
+            })
+            .collect::<Result<_, Raw>>()?;
+        Ok(PathSwitchRequestAcknowledge {
+            amf_ue_ngap_id,
+            ran_ue_ngap_id,
+            security_context: SecurityContext::of(&ctx)?,
+            sessions,
+            allowed_nssai: allowed,
+        })
+    }
+}
+ngap_message!(PathSwitchRequestAcknowledge, PathSwitchRequestAcknowledge);

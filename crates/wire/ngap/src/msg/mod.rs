@@ -1,0 +1,97 @@
+//! One plain struct per NGAP message, grouped by procedure family (TS 38.413 §8, §9.2).
+//!
+//! Every struct implements [`NgapMessage`]: `to_pdu` / `from_pdu` between the struct and
+//! an [`NgapPdu`], `encode` / `decode` between the struct and octets. Reading decodes
+//! every IE the struct has, and the transfers nested in them.
+
+use crate::{Error, NgapPdu};
+
+pub mod context;
+pub mod interface;
+pub mod mobility;
+pub mod nas_transport;
+pub mod paging;
+pub mod session;
+
+pub use context::*;
+pub use interface::*;
+pub use mobility::*;
+pub use nas_transport::*;
+pub use paging::*;
+pub use session::*;
+
+/// A typed NGAP message.
+pub trait NgapMessage: Sized {
+    /// The ASN.1 name of the message, e.g. `"InitialUEMessage"`.
+    const NAME: &'static str;
+
+    /// Builds the NGAP-PDU.
+    ///
+    /// # Errors
+    /// [`Error::Encode`] for a value outside its range (e.g. an AMF Set ID over 10 bits).
+    fn to_pdu(&self) -> Result<NgapPdu, Error>;
+
+    /// Reads the message, every IE of the struct and the transfers inside them.
+    ///
+    /// # Errors
+    /// [`Error::WrongMessage`], [`Error::MissingIe`], [`Error::UndecodableIe`],
+    /// [`Error::Semantic`].
+    fn from_pdu(pdu: &NgapPdu) -> Result<Self, Error>;
+
+    /// Builds and encodes the NGAP-PDU.
+    ///
+    /// # Errors
+    /// As [`NgapMessage::to_pdu`].
+    fn encode(&self) -> Result<Vec<u8>, Error> {
+        crate::encode(&self.to_pdu()?)
+    }
+
+    /// Decodes octets as this message.
+    ///
+    /// # Errors
+    /// [`Error::TransferSyntax`], then as [`NgapMessage::from_pdu`].
+    fn decode(bytes: &[u8]) -> Result<Self, Error> {
+        Self::from_pdu(&crate::decode(bytes)?)
+    }
+}
+
+/// Implements [`NgapMessage`] for `$ty` through the generated message `$asn`: `$ty` has
+/// `fn ies(&self) -> Result<Vec<asn::ProtocolIEField<'static>>, Raw>` and
+/// `fn read(m: &asn::$asn<'_>) -> Result<Self, Raw>`.
+macro_rules! ngap_message {
+    ($ty:ident, $asn:ident) => {
+        impl $crate::msg::NgapMessage for $ty {
+            const NAME: &'static str = stringify!($asn);
+
+            fn to_pdu(&self) -> Result<$crate::NgapPdu, $crate::Error> {
+                use oxirush_ngap::Message as _;
+                let ies = self.ies().map_err(|e| e.building(Self::NAME))?;
+                let m = $crate::asn::$asn::new($crate::asn::ProtocolIEContainer(ies));
+                $crate::NgapPdu::of_message(&m, $crate::asn::$asn::CRITICALITY)
+                    .map_err(|e| $crate::Error::building(Self::NAME, e))
+            }
+
+            fn from_pdu(pdu: &$crate::NgapPdu) -> Result<Self, $crate::Error> {
+                let m: $crate::asn::$asn<'_> = pdu.decode_value().map_err(|e| {
+                    if e.kind() == oxirush_ngap::ErrorKind::WrongMessage {
+                        $crate::Error::WrongMessage {
+                            expected: Self::NAME,
+                            found: pdu.procedure_name(),
+                        }
+                    } else {
+                        $crate::Error::reading(Self::NAME, e)
+                    }
+                })?;
+                Self::read(&m).map_err(|e| e.reading(Self::NAME))
+            }
+        }
+    };
+}
+pub(crate) use ngap_message;
+
+/// One PDU session id with the octets of a transfer this crate keeps opaque.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SessionOctets {
+    pub pdu_session_id: u8,
+    pub transfer: Vec<u8>,
+}

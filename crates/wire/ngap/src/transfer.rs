@@ -1,0 +1,612 @@
+//! PDU session transfers (TS 38.413 §9.3.4): the octet-string IEs that the AMF relays
+//! between the SMF and the NG-RAN node, each an APER-encoded value of its own type.
+
+use crate::Error;
+use crate::asn;
+use crate::ies::{Raw, need, qfi_of, semantic};
+use crate::values::{Cause, GtpTunnel, PduSessionType};
+use oxirush_ngap::{build_ngap_ie, extract_ngap_ies};
+
+/// A transfer: encode to / decode from the octets its IE carries.
+pub trait Transfer: Sized {
+    /// The ASN.1 name of the transfer.
+    const NAME: &'static str;
+    /// The octets of the transfer.
+    ///
+    /// # Errors
+    /// [`Error::Encode`] for a value outside its range.
+    fn encode(&self) -> Result<Vec<u8>, Error>;
+    /// Reads the octets of the transfer.
+    ///
+    /// # Errors
+    /// [`Error::UndecodableIe`] or [`Error::Semantic`], naming the transfer.
+    fn decode(bytes: &[u8]) -> Result<Self, Error>;
+}
+
+/// Implements [`Transfer`] through `to_asn(&self) -> Result<asn::$asn, Raw>` and
+/// `of(&asn::$asn) -> Result<Self, Raw>`; also gives crate-internal `to_octets` /
+/// `from_octets` that report [`Raw`] for the message carrying the transfer.
+macro_rules! transfer {
+    ($ty:ident, $asn:ident) => {
+        impl $ty {
+            pub(crate) fn to_octets(&self) -> Result<Vec<u8>, Raw> {
+                let v = self.to_asn()?;
+                Ok(asn::encode_open_type(&v)?.to_vec())
+            }
+            pub(crate) fn from_octets(bytes: &[u8]) -> Result<Self, Raw> {
+                let v: asn::$asn = asn::decode_open_type(bytes).map_err(|e| Raw::Transfer {
+                    name: stringify!($asn),
+                    detail: e.to_string(),
+                })?;
+                Self::of(&v)
+            }
+        }
+        impl Transfer for $ty {
+            const NAME: &'static str = stringify!($asn);
+            fn encode(&self) -> Result<Vec<u8>, Error> {
+                self.to_octets().map_err(|e| e.building(Self::NAME))
+            }
+            fn decode(bytes: &[u8]) -> Result<Self, Error> {
+                Self::from_octets(bytes).map_err(|e| e.reading(Self::NAME))
+            }
+        }
+    };
+}
+
+/// PDU Session Aggregate Maximum Bit Rate (TS 38.413 §9.3.1.102), bit/s.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Ambr {
+    pub downlink: u64,
+    pub uplink: u64,
+}
+
+/// One QoS flow to set up or modify (TS 38.413 §9.3.4.1 QoS Flow Setup Request List):
+/// non-dynamic 5QI (§9.3.1.28) and ARP (§9.3.1.19; may not pre-empt, not pre-emptable).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct QosFlowRequest {
+    /// QoS Flow Identifier, 0..=63.
+    pub qfi: u8,
+    pub five_qi: u8,
+    /// ARP priority level, 1..=15.
+    pub arp_priority: u8,
+}
+
+impl QosFlowRequest {
+    fn params(self) -> asn::QosFlowLevelQosParameters {
+        asn::QosFlowLevelQosParameters {
+            qos_characteristics: asn::QosCharacteristics::nonDynamic5QI(
+                asn::NonDynamic5QIDescriptor {
+                    five_qi: asn::FiveQI(self.five_qi.into()),
+                    priority_level_qos: None,
+                    averaging_window: None,
+                    maximum_data_burst_volume: None,
+                    ie_extensions: None,
+                },
+            ),
+            allocation_and_retention_priority: asn::AllocationAndRetentionPriority {
+                priority_level_arp: asn::PriorityLevelARP(self.arp_priority),
+                pre_emption_capability: asn::PreEmptionCapability::shall_not_trigger_pre_emption,
+                pre_emption_vulnerability: asn::PreEmptionVulnerability::not_pre_emptable,
+                ie_extensions: None,
+            },
+            gbr_qos_information: None,
+            reflective_qos_attribute: None,
+            additional_qos_flow_information: None,
+            ie_extensions: None,
+        }
+    }
+
+    fn of(qfi: &asn::QosFlowIdentifier, p: &asn::QosFlowLevelQosParameters) -> Result<Self, Raw> {
+        let asn::QosCharacteristics::nonDynamic5QI(d) = &p.qos_characteristics else {
+            return Err(semantic(
+                "QosCharacteristics",
+                "only non-dynamic 5QI is supported",
+            ));
+        };
+        Ok(QosFlowRequest {
+            qfi: qfi_of(qfi)?,
+            five_qi: u8::try_from(d.five_qi.0).map_err(|_| semantic("FiveQI", "over 255"))?,
+            arp_priority: p.allocation_and_retention_priority.priority_level_arp.0,
+        })
+    }
+}
+
+fn ambr_asn(a: Ambr) -> asn::PDUSessionAggregateMaximumBitRate {
+    asn::PDUSessionAggregateMaximumBitRate {
+        pdu_session_aggregate_maximum_bit_rate_dl: asn::BitRate(a.downlink),
+        pdu_session_aggregate_maximum_bit_rate_ul: asn::BitRate(a.uplink),
+        ie_extensions: None,
+    }
+}
+
+fn ambr_of(a: &asn::PDUSessionAggregateMaximumBitRate) -> Ambr {
+    Ambr {
+        downlink: a.pdu_session_aggregate_maximum_bit_rate_dl.0,
+        uplink: a.pdu_session_aggregate_maximum_bit_rate_ul.0,
+    }
+}
+
+fn associated(qfis: &[u8]) -> asn::AssociatedQosFlowList {
+    asn::AssociatedQosFlowList(
+        qfis.iter()
+            .map(|q| asn::AssociatedQosFlowItem {
+                qos_flow_identifier: asn::QosFlowIdentifier((*q).into()),
+                qos_flow_mapping_indication: None,
+                ie_extensions: None,
+            })
+            .collect(),
+    )
+}
+
+fn associated_of(l: &asn::AssociatedQosFlowList) -> Result<Vec<u8>, Raw> {
+    l.0.iter().map(|i| qfi_of(&i.qos_flow_identifier)).collect()
+}
+
+/// PDU Session Resource Setup Request Transfer (TS 38.413 §9.3.4.1), SMF → NG-RAN node
+/// (also the Handover Request Transfer of §9.2.3.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetupRequestTransfer {
+    pub session_ambr: Option<Ambr>,
+    /// UL NG-U UP TNL Information: the UPF's N3 endpoint.
+    pub ul_tunnel: GtpTunnel,
+    pub session_type: PduSessionType,
+    pub qos_flows: Vec<QosFlowRequest>,
+}
+
+impl SetupRequestTransfer {
+    fn to_asn(&self) -> Result<asn::PDUSessionResourceSetupRequestTransfer<'static>, Raw> {
+        let mut ies = Vec::with_capacity(4);
+        if let Some(a) = self.session_ambr {
+            ies.push(build_ngap_ie!(
+                PDUSessionResourceSetupRequestTransfer,
+                PDUSessionAggregateMaximumBitRate(ambr_asn(a))
+            )?);
+        }
+        ies.push(build_ngap_ie!(
+            PDUSessionResourceSetupRequestTransfer,
+            UL_NGU_UP_TNLInformation(self.ul_tunnel.to_asn()?)
+        )?);
+        ies.push(build_ngap_ie!(
+            PDUSessionResourceSetupRequestTransfer,
+            PDUSessionType(self.session_type)
+        )?);
+        let flows = self
+            .qos_flows
+            .iter()
+            .map(|f| asn::QosFlowSetupRequestItem {
+                qos_flow_identifier: asn::QosFlowIdentifier(f.qfi.into()),
+                qos_flow_level_qos_parameters: f.params(),
+                e_rab_id: None,
+                ie_extensions: None,
+            })
+            .collect();
+        ies.push(build_ngap_ie!(
+            PDUSessionResourceSetupRequestTransfer,
+            QosFlowSetupRequestList(asn::QosFlowSetupRequestList(flows))
+        )?);
+        Ok(asn::PDUSessionResourceSetupRequestTransfer::new(
+            asn::ProtocolIEContainer(ies),
+        ))
+    }
+
+    fn of(t: &asn::PDUSessionResourceSetupRequestTransfer<'_>) -> Result<Self, Raw> {
+        extract_ngap_ies!(t, PDUSessionResourceSetupRequestTransfer,
+            opt session_ambr: Ambr = PDUSessionAggregateMaximumBitRate(a) => ambr_of(&a),
+            req ul: asn::UPTransportLayerInformation<'static> = UL_NGU_UP_TNLInformation(u) => u.into_owned(),
+            req session_type: PduSessionType = PDUSessionType(t) => t,
+            req flows: asn::QosFlowSetupRequestList = QosFlowSetupRequestList(l) => l,
+        );
+        Ok(SetupRequestTransfer {
+            session_ambr,
+            ul_tunnel: GtpTunnel::of(&ul)?,
+            session_type,
+            qos_flows: flows
+                .0
+                .iter()
+                .map(|f| {
+                    QosFlowRequest::of(&f.qos_flow_identifier, &f.qos_flow_level_qos_parameters)
+                })
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+transfer!(SetupRequestTransfer, PDUSessionResourceSetupRequestTransfer);
+
+/// PDU Session Resource Setup Response Transfer (TS 38.413 §9.3.4.2), NG-RAN node → SMF:
+/// DL QoS Flow per TNL Information (the gNB's N3 endpoint and the flows on it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetupResponseTransfer {
+    pub dl_tunnel: GtpTunnel,
+    pub qfis: Vec<u8>,
+}
+
+impl SetupResponseTransfer {
+    fn to_asn(&self) -> Result<asn::PDUSessionResourceSetupResponseTransfer<'static>, Raw> {
+        Ok(asn::PDUSessionResourceSetupResponseTransfer {
+            dl_qos_flow_per_tnl_information: asn::QosFlowPerTNLInformation {
+                up_transport_layer_information: self.dl_tunnel.to_asn()?,
+                associated_qos_flow_list: associated(&self.qfis),
+                ie_extensions: None,
+            },
+            additional_dl_qos_flow_per_tnl_information: None,
+            security_result: None,
+            qos_flow_failed_to_setup_list: None,
+            ie_extensions: None,
+        })
+    }
+
+    fn of(t: &asn::PDUSessionResourceSetupResponseTransfer<'_>) -> Result<Self, Raw> {
+        let dl = &t.dl_qos_flow_per_tnl_information;
+        Ok(SetupResponseTransfer {
+            dl_tunnel: GtpTunnel::of(&dl.up_transport_layer_information)?,
+            qfis: associated_of(&dl.associated_qos_flow_list)?,
+        })
+    }
+}
+transfer!(
+    SetupResponseTransfer,
+    PDUSessionResourceSetupResponseTransfer
+);
+
+/// PDU Session Resource Release Command Transfer (TS 38.413 §9.3.4.12): the cause.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReleaseCommandTransfer {
+    pub cause: Cause,
+}
+
+impl ReleaseCommandTransfer {
+    fn to_asn(&self) -> Result<asn::PDUSessionResourceReleaseCommandTransfer, Raw> {
+        Ok(asn::PDUSessionResourceReleaseCommandTransfer {
+            cause: self.cause.clone(),
+            ie_extensions: None,
+        })
+    }
+    fn of(t: &asn::PDUSessionResourceReleaseCommandTransfer) -> Result<Self, Raw> {
+        Ok(ReleaseCommandTransfer {
+            cause: t.cause.clone(),
+        })
+    }
+}
+transfer!(
+    ReleaseCommandTransfer,
+    PDUSessionResourceReleaseCommandTransfer
+);
+
+/// PDU Session Resource Release Response Transfer (TS 38.413 §9.3.4.21): no Rel-17 IE
+/// is used; it encodes as an empty SEQUENCE.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReleaseResponseTransfer;
+
+impl ReleaseResponseTransfer {
+    fn to_asn(&self) -> Result<asn::PDUSessionResourceReleaseResponseTransfer, Raw> {
+        Ok(asn::PDUSessionResourceReleaseResponseTransfer {
+            ie_extensions: None,
+        })
+    }
+    fn of(_t: &asn::PDUSessionResourceReleaseResponseTransfer) -> Result<Self, Raw> {
+        Ok(ReleaseResponseTransfer)
+    }
+}
+transfer!(
+    ReleaseResponseTransfer,
+    PDUSessionResourceReleaseResponseTransfer
+);
+
+/// PDU Session Resource Modify Request Transfer (TS 38.413 §9.3.4.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModifyRequestTransfer {
+    pub session_ambr: Option<Ambr>,
+    /// QoS Flow Add or Modify Request List.
+    pub add_or_modify: Vec<QosFlowRequest>,
+    /// QoS Flow to Release List: QFI and cause.
+    pub release: Vec<(u8, Cause)>,
+}
+
+impl ModifyRequestTransfer {
+    fn to_asn(&self) -> Result<asn::PDUSessionResourceModifyRequestTransfer<'static>, Raw> {
+        let mut ies = Vec::with_capacity(3);
+        if let Some(a) = self.session_ambr {
+            ies.push(build_ngap_ie!(
+                PDUSessionResourceModifyRequestTransfer,
+                PDUSessionAggregateMaximumBitRate(ambr_asn(a))
+            )?);
+        }
+        if !self.add_or_modify.is_empty() {
+            let items = self
+                .add_or_modify
+                .iter()
+                .map(|f| asn::QosFlowAddOrModifyRequestItem {
+                    qos_flow_identifier: asn::QosFlowIdentifier(f.qfi.into()),
+                    qos_flow_level_qos_parameters: Some(f.params()),
+                    e_rab_id: None,
+                    ie_extensions: None,
+                })
+                .collect();
+            ies.push(build_ngap_ie!(
+                PDUSessionResourceModifyRequestTransfer,
+                QosFlowAddOrModifyRequestList(asn::QosFlowAddOrModifyRequestList(items))
+            )?);
+        }
+        if !self.release.is_empty() {
+            let items = self
+                .release
+                .iter()
+                .map(|(q, c)| asn::QosFlowWithCauseItem {
+                    qos_flow_identifier: asn::QosFlowIdentifier((*q).into()),
+                    cause: c.clone(),
+                    ie_extensions: None,
+                })
+                .collect();
+            ies.push(build_ngap_ie!(
+                PDUSessionResourceModifyRequestTransfer,
+                QosFlowToReleaseList(asn::QosFlowListWithCause(items))
+            )?);
+        }
+        Ok(asn::PDUSessionResourceModifyRequestTransfer::new(
+            asn::ProtocolIEContainer(ies),
+        ))
+    }
+
+    fn of(t: &asn::PDUSessionResourceModifyRequestTransfer<'_>) -> Result<Self, Raw> {
+        extract_ngap_ies!(t, PDUSessionResourceModifyRequestTransfer,
+            opt session_ambr: Ambr = PDUSessionAggregateMaximumBitRate(a) => ambr_of(&a),
+            opt add: asn::QosFlowAddOrModifyRequestList = QosFlowAddOrModifyRequestList(l) => l,
+            opt release: asn::QosFlowListWithCause = QosFlowToReleaseList(l) => l,
+        );
+        let add_or_modify = match add {
+            None => Vec::new(),
+            Some(l) => {
+                l.0.iter()
+                    .map(|i| {
+                        let p = need(
+                            i.qos_flow_level_qos_parameters.as_ref(),
+                            "QosFlowLevelQosParameters",
+                        )?;
+                        QosFlowRequest::of(&i.qos_flow_identifier, p)
+                    })
+                    .collect::<Result<_, _>>()?
+            }
+        };
+        let release = match release {
+            None => Vec::new(),
+            Some(l) => {
+                l.0.iter()
+                    .map(|i| Ok((qfi_of(&i.qos_flow_identifier)?, i.cause.clone())))
+                    .collect::<Result<_, Raw>>()?
+            }
+        };
+        Ok(ModifyRequestTransfer {
+            session_ambr,
+            add_or_modify,
+            release,
+        })
+    }
+}
+transfer!(
+    ModifyRequestTransfer,
+    PDUSessionResourceModifyRequestTransfer
+);
+
+/// PDU Session Resource Modify Response Transfer (TS 38.413 §9.3.4.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModifyResponseTransfer {
+    /// DL NG-U UP TNL Information, when the gNB changes its endpoint.
+    pub dl_tunnel: Option<GtpTunnel>,
+    /// QoS Flow Add or Modify Response List.
+    pub qfis: Vec<u8>,
+}
+
+impl ModifyResponseTransfer {
+    fn to_asn(&self) -> Result<asn::PDUSessionResourceModifyResponseTransfer<'static>, Raw> {
+        let list = (!self.qfis.is_empty()).then(|| {
+            asn::QosFlowAddOrModifyResponseList(
+                self.qfis
+                    .iter()
+                    .map(|q| asn::QosFlowAddOrModifyResponseItem {
+                        qos_flow_identifier: asn::QosFlowIdentifier((*q).into()),
+                        ie_extensions: None,
+                    })
+                    .collect(),
+            )
+        });
+        Ok(asn::PDUSessionResourceModifyResponseTransfer {
+            dl_ngu_up_tnl_information: self.dl_tunnel.map(GtpTunnel::to_asn).transpose()?,
+            ul_ngu_up_tnl_information: None,
+            qos_flow_add_or_modify_response_list: list,
+            additional_dl_qos_flow_per_tnl_information: None,
+            qos_flow_failed_to_add_or_modify_list: None,
+            ie_extensions: None,
+        })
+    }
+    fn of(t: &asn::PDUSessionResourceModifyResponseTransfer<'_>) -> Result<Self, Raw> {
+        Ok(ModifyResponseTransfer {
+            dl_tunnel: t
+                .dl_ngu_up_tnl_information
+                .as_ref()
+                .map(GtpTunnel::of)
+                .transpose()?,
+            qfis: match &t.qos_flow_add_or_modify_response_list {
+                None => Vec::new(),
+                Some(l) => {
+                    l.0.iter()
+                        .map(|i| qfi_of(&i.qos_flow_identifier))
+                        .collect::<Result<_, _>>()?
+                }
+            },
+        })
+    }
+}
+transfer!(
+    ModifyResponseTransfer,
+    PDUSessionResourceModifyResponseTransfer
+);
+
+/// Path Switch Request Transfer (TS 38.413 §9.3.4.8): the target gNB's DL endpoint and
+/// the QoS flows it accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathSwitchRequestTransfer {
+    pub dl_tunnel: GtpTunnel,
+    pub accepted_qfis: Vec<u8>,
+}
+
+impl PathSwitchRequestTransfer {
+    fn to_asn(&self) -> Result<asn::PathSwitchRequestTransfer<'static>, Raw> {
+        Ok(asn::PathSwitchRequestTransfer {
+            dl_ngu_up_tnl_information: self.dl_tunnel.to_asn()?,
+            dl_ngu_tnl_information_reused: None,
+            user_plane_security_information: None,
+            qos_flow_accepted_list: asn::QosFlowAcceptedList(
+                self.accepted_qfis
+                    .iter()
+                    .map(|q| asn::QosFlowAcceptedItem {
+                        qos_flow_identifier: asn::QosFlowIdentifier((*q).into()),
+                        ie_extensions: None,
+                    })
+                    .collect(),
+            ),
+            ie_extensions: None,
+        })
+    }
+    fn of(t: &asn::PathSwitchRequestTransfer<'_>) -> Result<Self, Raw> {
+        Ok(PathSwitchRequestTransfer {
+            dl_tunnel: GtpTunnel::of(&t.dl_ngu_up_tnl_information)?,
+            accepted_qfis: t
+                .qos_flow_accepted_list
+                .0
+                .iter()
+                .map(|i| qfi_of(&i.qos_flow_identifier))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+transfer!(PathSwitchRequestTransfer, PathSwitchRequestTransfer);
+
+/// Path Switch Request Acknowledge Transfer (TS 38.413 §9.3.4.9): the UPF's UL endpoint
+/// when it changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathSwitchRequestAcknowledgeTransfer {
+    pub ul_tunnel: Option<GtpTunnel>,
+}
+
+impl PathSwitchRequestAcknowledgeTransfer {
+    fn to_asn(&self) -> Result<asn::PathSwitchRequestAcknowledgeTransfer<'static>, Raw> {
+        Ok(asn::PathSwitchRequestAcknowledgeTransfer {
+            ul_ngu_up_tnl_information: self.ul_tunnel.map(GtpTunnel::to_asn).transpose()?,
+            security_indication: None,
+            ie_extensions: None,
+        })
+    }
+    fn of(t: &asn::PathSwitchRequestAcknowledgeTransfer<'_>) -> Result<Self, Raw> {
+        Ok(PathSwitchRequestAcknowledgeTransfer {
+            ul_tunnel: t
+                .ul_ngu_up_tnl_information
+                .as_ref()
+                .map(GtpTunnel::of)
+                .transpose()?,
+        })
+    }
+}
+transfer!(
+    PathSwitchRequestAcknowledgeTransfer,
+    PathSwitchRequestAcknowledgeTransfer
+);
+
+/// Handover Required Transfer (TS 38.413 §9.3.4.14).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HandoverRequiredTransfer {
+    /// Direct Forwarding Path Availability present.
+    pub direct_forwarding: bool,
+}
+
+impl HandoverRequiredTransfer {
+    fn to_asn(&self) -> Result<asn::HandoverRequiredTransfer, Raw> {
+        Ok(asn::HandoverRequiredTransfer {
+            direct_forwarding_path_availability: self
+                .direct_forwarding
+                .then_some(asn::DirectForwardingPathAvailability::direct_path_available),
+            ie_extensions: None,
+        })
+    }
+    fn of(t: &asn::HandoverRequiredTransfer) -> Result<Self, Raw> {
+        Ok(HandoverRequiredTransfer {
+            direct_forwarding: t.direct_forwarding_path_availability.is_some(),
+        })
+    }
+}
+transfer!(HandoverRequiredTransfer, HandoverRequiredTransfer);
+
+/// Handover Request Acknowledge Transfer (TS 38.413 §9.3.4.11): the target gNB's DL
+/// endpoint and the QoS flows set up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandoverRequestAcknowledgeTransfer {
+    pub dl_tunnel: GtpTunnel,
+    pub qfis: Vec<u8>,
+}
+
+impl HandoverRequestAcknowledgeTransfer {
+    fn to_asn(&self) -> Result<asn::HandoverRequestAcknowledgeTransfer<'static>, Raw> {
+        Ok(asn::HandoverRequestAcknowledgeTransfer {
+            dl_ngu_up_tnl_information: self.dl_tunnel.to_asn()?,
+            dl_forwarding_up_tnl_information: None,
+            security_result: None,
+            qos_flow_setup_response_list: asn::QosFlowListWithDataForwarding(
+                self.qfis
+                    .iter()
+                    .map(|q| asn::QosFlowItemWithDataForwarding {
+                        qos_flow_identifier: asn::QosFlowIdentifier((*q).into()),
+                        data_forwarding_accepted: None,
+                        ie_extensions: None,
+                    })
+                    .collect(),
+            ),
+            qos_flow_failed_to_setup_list: None,
+            data_forwarding_response_drb_list: None,
+            ie_extensions: None,
+        })
+    }
+    fn of(t: &asn::HandoverRequestAcknowledgeTransfer<'_>) -> Result<Self, Raw> {
+        Ok(HandoverRequestAcknowledgeTransfer {
+            dl_tunnel: GtpTunnel::of(&t.dl_ngu_up_tnl_information)?,
+            qfis: t
+                .qos_flow_setup_response_list
+                .0
+                .iter()
+                .map(|i| qfi_of(&i.qos_flow_identifier))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+transfer!(
+    HandoverRequestAcknowledgeTransfer,
+    HandoverRequestAcknowledgeTransfer
+);
+
+/// Handover Command Transfer (TS 38.413 §9.3.4.10): the DL forwarding endpoint, if any.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HandoverCommandTransfer {
+    pub dl_forwarding: Option<GtpTunnel>,
+}
+
+impl HandoverCommandTransfer {
+    fn to_asn(&self) -> Result<asn::HandoverCommandTransfer<'static>, Raw> {
+        Ok(asn::HandoverCommandTransfer {
+            dl_forwarding_up_tnl_information: self
+                .dl_forwarding
+                .map(GtpTunnel::to_asn)
+                .transpose()?,
+            qos_flow_to_be_forwarded_list: None,
+            data_forwarding_response_drb_list: None,
+            ie_extensions: None,
+        })
+    }
+    fn of(t: &asn::HandoverCommandTransfer<'_>) -> Result<Self, Raw> {
+        Ok(HandoverCommandTransfer {
+            dl_forwarding: t
+                .dl_forwarding_up_tnl_information
+                .as_ref()
+                .map(GtpTunnel::of)
+                .transpose()?,
+        })
+    }
+}
+transfer!(HandoverCommandTransfer, HandoverCommandTransfer);
