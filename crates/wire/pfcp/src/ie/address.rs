@@ -380,9 +380,39 @@ impl NetworkInstance {
     }
 }
 
+impl NetworkInstance {
+    /// A network instance carrying `dnn` encoded as an APN, in length-prefixed labels
+    /// (TS 29.244 §8.2.4 referring to TS 23.003 §9.1), e.g. `\x08internet`.
+    pub fn dnn(dnn: &str) -> Self {
+        let mut v = Vec::with_capacity(dnn.len() + 1);
+        for label in dnn.split('.').filter(|l| !l.is_empty()) {
+            let l = &label.as_bytes()[..label.len().min(63)];
+            v.push(l.len() as u8);
+            v.extend_from_slice(l);
+        }
+        NetworkInstance(v)
+    }
+
+    /// The instance as text: APN labels joined by dots when it is label-encoded,
+    /// otherwise the octets as (lossy) UTF-8.
+    pub fn to_text(&self) -> String {
+        let mut rest = &self.0[..];
+        let mut labels = Vec::new();
+        while let Some((&n, tail)) = rest.split_first() {
+            let n = usize::from(n);
+            if n == 0 || n > 63 || tail.len() < n || !tail[..n].iter().all(u8::is_ascii_graphic) {
+                return String::from_utf8_lossy(&self.0).into_owned();
+            }
+            labels.push(String::from_utf8_lossy(&tail[..n]));
+            rest = &tail[n..];
+        }
+        labels.join(".")
+    }
+}
+
 impl fmt::Debug for NetworkInstance {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "NetworkInstance({:?})", String::from_utf8_lossy(&self.0))
+        write!(f, "NetworkInstance({:?})", self.to_text())
     }
 }
 

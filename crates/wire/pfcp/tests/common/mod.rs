@@ -78,7 +78,7 @@ pub fn establishment() -> SessionEstablishmentRequest {
                 pdi: Pdi {
                     source_interface: Interface::Core,
                     local_fteid: None,
-                    network_instance: Some(NetworkInstance::new("internet")),
+                    network_instance: Some(NetworkInstance::dnn("internet")),
                     ue_ip_address: Some(UeIpAddress {
                         ipv4: Some(UeAddr::Address(UE)),
                         destination: true,
