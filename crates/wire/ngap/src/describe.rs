@@ -3,27 +3,34 @@
 use crate::{Error, Message};
 use std::fmt::Write;
 
-/// Renders a PDU: one header line (procedure, direction, criticality), then the typed
-/// message with every IE, or, for a procedure this crate does not type, the IE ids.
+/// Renders a PDU: one header line (message, procedure, direction, criticality), then
+/// the typed message with every IE and nested transfer, or, for a procedure this crate
+/// does not type, the id, criticality and size of each IE.
 ///
 /// # Errors
 /// [`Error::TransferSyntax`] when the octets are no NGAP-PDU; a typed message's error
-/// (naming the IE) when one of its IEs does not decode.
+/// (naming the message and IE) when one of its IEs does not decode.
 pub fn describe(bytes: &[u8]) -> Result<String, Error> {
     let pdu = crate::decode(bytes)?;
+    let typed = match Message::from_pdu(&pdu) {
+        Ok(m) => Some(m),
+        Err(Error::UnsupportedMessage { .. }) => None,
+        Err(e) => return Err(e),
+    };
     let mut out = format!(
-        "NGAP {} (procedure {}, {}, criticality {:?}), {} octets\n",
-        pdu.procedure_name(),
+        "NGAP {} (procedure {} {}, {}, criticality {:?}), {} octets\n",
+        typed.as_ref().map_or("message", Message::name),
         pdu.procedure_code(),
+        pdu.procedure_name(),
         pdu.direction(),
         pdu.criticality(),
         bytes.len()
     );
-    match Message::from_pdu(&pdu) {
-        Ok(m) => {
+    match typed {
+        Some(m) => {
             let _ = writeln!(out, "{m:#?}");
         }
-        Err(Error::UnsupportedMessage { .. }) => {
+        None => {
             let ies = pdu
                 .protocol_ies()
                 .map_err(|e| Error::reading(pdu.procedure_name(), e))?;
@@ -37,7 +44,6 @@ pub fn describe(bytes: &[u8]) -> Result<String, Error> {
                 );
             }
         }
-        Err(e) => return Err(e),
     }
     Ok(out)
 }

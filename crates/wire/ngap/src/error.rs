@@ -12,11 +12,13 @@ pub enum Error {
     /// The octets are not an NGAP-PDU in aligned PER (TS 38.413 §10.2).
     #[error("NGAP-PDU does not decode: {detail}")]
     TransferSyntax { detail: String },
-    /// The PDU holds another message than the one it is read as.
-    #[error("expected {expected}, the PDU holds {found}")]
+    /// The PDU holds another message than the one it is read as: `found` is the
+    /// procedure it holds and `direction` its direction.
+    #[error("expected {expected}, the PDU holds procedure {found} ({direction})")]
     WrongMessage {
         expected: &'static str,
         found: &'static str,
+        direction: &'static str,
     },
     /// A procedure code and direction this crate has no typed message for.
     #[error("no typed message for procedure {code} ({direction}) {name}")]

@@ -77,6 +77,7 @@ macro_rules! ngap_message {
                         $crate::Error::WrongMessage {
                             expected: Self::NAME,
                             found: pdu.procedure_name(),
+                            direction: pdu.direction(),
                         }
                     } else {
                         $crate::Error::reading(Self::NAME, e)
