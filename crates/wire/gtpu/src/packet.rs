@@ -302,3 +302,43 @@ impl<'a> Iterator for Extensions<'a> {
         Some(item)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_a_chain_of_two_extension_headers() {
+        // UDP Port (0x40, port 2152) then PDU Session Container (DL, QFI 5), then a T-PDU.
+        let bytes = [
+            0x34, 0xff, 0, 13, 0, 0, 0, 9, 0, 0, 0, 0x40, 1, 0x08, 0x68, 0x85, 1, 0x00, 5, 0, 0xaa,
+        ];
+        let p = Packet::new_checked(&bytes[..]).expect("check");
+        let exts: Vec<_> = p.extensions().collect();
+        assert_eq!(exts.len(), 2);
+        assert_eq!(
+            (exts[0].ext_type, exts[0].content),
+            (0x40, &[0x08, 0x68][..])
+        );
+        assert_eq!((exts[1].ext_type, exts[1].content), (0x85, &[0x00, 5][..]));
+        assert_eq!(p.pdu_session_container(), Some(&[0x00, 5][..]));
+        assert_eq!(p.header_len(), 20);
+        assert_eq!(p.payload(), [0xaa]);
+    }
+
+    #[test]
+    fn setters_write_in_place() {
+        let mut bytes = [0x36, 0xff, 0, 8, 0, 0, 0, 1, 0, 1, 2, 0x85, 1, 0x00, 5, 0];
+        let mut p = Packet::new_checked(&mut bytes[..]).expect("check");
+        p.set_teid(0x0102_0304);
+        assert!(p.set_sequence_number(0xbeef));
+        assert!(!p.set_npdu_number(3));
+        assert!(p.set_qfi(crate::Qfi::new(63).expect("qfi")));
+        p.set_message_type(crate::message::END_MARKER);
+        assert_eq!(p.teid(), 0x0102_0304);
+        assert_eq!(p.sequence_number(), Some(0xbeef));
+        assert_eq!(p.message_type(), 254);
+        assert_eq!(p.pdu_session_container(), Some(&[0x00, 63][..]));
+        assert!(p.payload_mut().is_empty());
+    }
+}

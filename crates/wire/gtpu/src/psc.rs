@@ -295,3 +295,45 @@ fn check_sn(sn: u32) -> Result<u32, Error> {
         Ok(sn)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extension_length_rounds_up_to_four_octets() {
+        let q = Qfi::new(9).expect("qfi");
+        assert_eq!(PduSessionContainer::downlink(q).extension_len(), 4);
+        let dl = PduSessionContainer::Downlink(DlPduSessionInfo {
+            ppi: Some(1),
+            ..DlPduSessionInfo::default()
+        });
+        // 3 octets of content + length + next type = 5, padded to 8.
+        assert_eq!(dl.extension_len(), 8);
+        let mut buf = [0xff; 8];
+        assert_eq!(dl.emit(&mut buf, 0x40), Ok(8));
+        assert_eq!(buf, [2, 0x00, 0x80, 0x20, 0, 0, 0, 0x40]);
+        assert_eq!(PduSessionContainer::parse(&buf[1..7]), Ok(dl));
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused_on_emit() {
+        let dl = PduSessionContainer::Downlink(DlPduSessionInfo {
+            ppi: Some(8),
+            ..DlPduSessionInfo::default()
+        });
+        assert_eq!(dl.emit(&mut [0; 8], 0), Err(Error::PpiOutOfRange(8)));
+        let ul = PduSessionContainer::Uplink(UlPduSessionInfo {
+            qfi_sequence_number: Some(1 << 24),
+            ..UlPduSessionInfo::default()
+        });
+        assert_eq!(
+            ul.emit(&mut [0; 8], 0),
+            Err(Error::SequenceOutOfRange(1 << 24))
+        );
+        assert!(matches!(
+            PduSessionContainer::downlink(Qfi::default()).emit(&mut [0; 3], 0),
+            Err(Error::BufferTooSmall { .. })
+        ));
+    }
+}
