@@ -14,10 +14,20 @@ fn every_sample_round_trips_and_is_canonical() {
         let bytes = m.encode().unwrap_or_else(|e| panic!("{}: {e}", m.name()));
         let back = decode_message(&bytes).unwrap_or_else(|e| panic!("{}: {e}", m.name()));
         assert_eq!(back, m, "{}", m.name());
-        assert_eq!(back.encode().unwrap(), bytes, "{} re-encodes identically", m.name());
+        assert_eq!(
+            back.encode().unwrap(),
+            bytes,
+            "{} re-encodes identically",
+            m.name()
+        );
         // No deviation from the object sets of the ASN.1 (IE ids, order, criticality).
         let pdu = decode(&bytes).unwrap();
-        assert!(pdu.check().unwrap().is_empty(), "{}: {:?}", m.name(), pdu.check());
+        assert!(
+            pdu.check().unwrap().is_empty(),
+            "{}: {:?}",
+            m.name(),
+            pdu.check()
+        );
         assert!(describe(&bytes).unwrap().contains(m.name()));
     }
 }
@@ -30,7 +40,10 @@ fn the_readme_pdu_decodes() {
         panic!("wrong message");
     };
     assert_eq!((m.amf_ue_ngap_id, m.ran_ue_ngap_id), (42, 7));
-    assert_eq!(m.cause, Cause::radioNetwork(CauseRadioNetwork::user_inactivity));
+    assert_eq!(
+        m.cause,
+        Cause::radioNetwork(CauseRadioNetwork::user_inactivity)
+    );
 }
 
 #[test]
@@ -53,7 +66,11 @@ fn wrong_message_is_named() {
 
 fn plmn() -> impl Strategy<Value = Plmn> {
     (0u16..1000, 0u16..100, any::<bool>()).prop_map(|(mcc, mnc, three)| {
-        let mnc = if three { format!("{:03}", mnc) } else { format!("{:02}", mnc) };
+        let mnc = if three {
+            format!("{:03}", mnc)
+        } else {
+            format!("{:02}", mnc)
+        };
         Plmn::new(&format!("{mcc:03}"), &mnc).unwrap()
     })
 }

@@ -570,3 +570,62 @@ impl PathSwitchRequestAcknowledge {
     }
 }
 ngap_message!(PathSwitchRequestAcknowledge, PathSwitchRequestAcknowledge);
+
+/// Source NG-RAN Node to Target NG-RAN Node Transparent Container (TS 38.413 §9.3.1.29)
+/// for a handover to an NR cell: the RRC HandoverPreparationInformation octets, the
+/// target cell and a one-cell UE history (the serving cell, `stayed_s` seconds).
+///
+/// # Errors
+/// [`crate::Error::Encode`] for a cell identity over 36 bits.
+pub fn source_to_target_container(
+    rrc_container: &[u8],
+    target_cell: crate::values::NrCgi,
+    serving_cell: crate::values::NrCgi,
+    stayed_s: u16,
+) -> Result<Vec<u8>, crate::Error> {
+    const NAME: &str = "SourceNGRANNode-ToTargetNGRANNode-TransparentContainer";
+    let build = || -> Result<Vec<u8>, Raw> {
+        let last = asn::LastVisitedCellItem {
+            last_visited_cell_information: asn::LastVisitedCellInformation::nGRANCell(
+                asn::LastVisitedNGRANCellInformation {
+                    global_cell_id: asn::NGRANCGI::nR_CGI(serving_cell.to_asn()?),
+                    cell_type: asn::CellType {
+                        cell_size: asn::CellSize::small,
+                        ie_extensions: None,
+                    },
+                    time_ue_stayed_in_cell: asn::TimeUEStayedInCell(stayed_s.min(4095).into()),
+                    time_ue_stayed_in_cell_enhanced_granularity: None,
+                    ho_cause_value: None,
+                    ie_extensions: None,
+                },
+            ),
+            ie_extensions: None,
+        };
+        let c = asn::SourceNGRANNodeToTargetNGRANNodeTransparentContainer {
+            rrc_container: asn::RRCContainer(rrc_container.to_vec().into()),
+            pdu_session_resource_information_list: None,
+            e_rab_information_list: None,
+            target_cell_id: asn::NGRANCGI::nR_CGI(target_cell.to_asn()?),
+            index_to_rfsp: None,
+            ue_history_information: asn::UEHistoryInformation(vec![last]),
+            ie_extensions: None,
+        };
+        Ok(asn::encode_open_type(&c)?.to_vec())
+    };
+    build().map_err(|e| e.building(NAME))
+}
+
+/// Target NG-RAN Node to Source NG-RAN Node Transparent Container (TS 38.413 §9.3.1.30):
+/// the RRC HandoverCommand octets.
+///
+/// # Errors
+/// [`crate::Error::Encode`] (not expected for any input).
+pub fn target_to_source_container(rrc_container: &[u8]) -> Result<Vec<u8>, crate::Error> {
+    let c = asn::TargetNGRANNodeToSourceNGRANNodeTransparentContainer {
+        rrc_container: asn::RRCContainer(rrc_container.to_vec().into()),
+        ie_extensions: None,
+    };
+    asn::encode_open_type(&c).map(|o| o.to_vec()).map_err(|e| {
+        crate::Error::building("TargetNGRANNode-ToSourceNGRANNode-TransparentContainer", e)
+    })
+}

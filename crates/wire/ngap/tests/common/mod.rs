@@ -16,6 +16,24 @@ pub const AUTHENTICATION_REQUEST: &str =
 /// A plain REGISTRATION COMPLETE (TS 24.501 §8.2.8).
 pub const REGISTRATION_COMPLETE: &str = "7e0043";
 
+/// NR RRC UERadioAccessCapabilityInformation (TS 38.331), `criticalExtensionsFuture`, UPER.
+pub const RRC_UE_CAPABILITY: [u8; 1] = [0x80];
+/// NR RRC HandoverPreparationInformation / HandoverCommand (TS 38.331),
+/// `criticalExtensionsFuture`, UPER.
+pub const RRC_HANDOVER: [u8; 1] = [0x80];
+
+pub fn source_to_target() -> Vec<u8> {
+    let target = NrCgi {
+        plmn: plmn(),
+        cell_id: 0x0_5432_1001,
+    };
+    source_to_target_container(&RRC_HANDOVER, target, location().cgi, 30).unwrap()
+}
+
+pub fn target_to_source() -> Vec<u8> {
+    target_to_source_container(&RRC_HANDOVER).unwrap()
+}
+
 pub fn nas(hex: &str) -> Vec<u8> {
     ferrocore_testkit::hex(hex)
 }
@@ -240,7 +258,7 @@ pub fn samples() -> Vec<Message> {
         UeRadioCapabilityInfoIndication {
             amf_ue_ngap_id: 42,
             ran_ue_ngap_id: 7,
-            radio_capability: vec![0x04, 0x01, 0x02, 0x03],
+            radio_capability: RRC_UE_CAPABILITY.to_vec(),
         }
         .into(),
         PduSessionResourceSetupRequest {
@@ -337,7 +355,7 @@ pub fn samples() -> Vec<Message> {
                 pdu_session_id: 5,
                 transfer: HandoverRequiredTransfer::default(),
             }],
-            source_to_target: vec![0x40, 0x03, 0x00, 0x00],
+            source_to_target: source_to_target(),
         }
         .into(),
         HandoverRequest {
@@ -356,7 +374,7 @@ pub fn samples() -> Vec<Message> {
                 transfer: setup_transfer(),
             }],
             allowed_nssai: vec![snssai()],
-            source_to_target: vec![0x40, 0x03, 0x00, 0x00],
+            source_to_target: source_to_target(),
             guami: guami(),
         }
         .into(),
@@ -370,7 +388,7 @@ pub fn samples() -> Vec<Message> {
                     qfis: vec![1],
                 },
             }],
-            target_to_source: vec![0x00, 0x01, 0x02],
+            target_to_source: target_to_source(),
         }
         .into(),
         HandoverCommand {
@@ -383,7 +401,7 @@ pub fn samples() -> Vec<Message> {
                     dl_forwarding: Some(dl_tunnel()),
                 },
             }],
-            target_to_source: vec![0x00, 0x01, 0x02],
+            target_to_source: target_to_source(),
         }
         .into(),
         HandoverNotify {
