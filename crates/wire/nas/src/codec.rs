@@ -9,6 +9,8 @@ use oxirush_nas::nas_5gs::Nas5gsMessage;
 pub const EPD_5GMM: u8 = 0x7e;
 /// Extended protocol discriminator of 5GSM.
 pub const EPD_5GSM: u8 = 0x2e;
+/// The reserved procedure transaction identity (TS 24.007 §11.2.3.1a).
+const RESERVED_PTI: u8 = 0xff;
 /// Length of the security protected header: EPD, SHT, MAC (4), SN (TS 24.501 §9.1.1).
 pub const SECURITY_HEADER_LEN: usize = 7;
 
@@ -77,6 +79,12 @@ fn decode_plain(bytes: &[u8]) -> Result<NasMessage, Error> {
     match bytes[0] {
         EPD_5GMM if bytes.len() < 3 => return Err(too_short("message type", bytes.len(), 3)),
         EPD_5GSM if bytes.len() < 4 => return Err(too_short("message type", bytes.len(), 4)),
+        EPD_5GSM if bytes[2] == RESERVED_PTI => {
+            return Err(Error::ReservedPti {
+                psi: bytes[1],
+                pti: bytes[2],
+            });
+        }
         EPD_5GMM | EPD_5GSM => {}
         other => return Err(Error::UnknownProtocolDiscriminator(other)),
     }
@@ -117,6 +125,11 @@ pub fn encode_into(message: &NasMessage, out: &mut Vec<u8>) -> Result<(), Error>
             m.encode_into(out)?;
         }
         NasMessage::Sm(s) => {
+            if s.pti == RESERVED_PTI {
+                return Err(Error::Encode(
+                    "PTI 255 is reserved (TS 24.007 §11.2.3.1a)".into(),
+                ));
+            }
             if s.pdu_session_id > 15 {
                 return Err(Error::Encode(format!(
                     "PDU session identity {} is reserved (TS 24.501 §9.4)",

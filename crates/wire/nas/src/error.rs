@@ -78,6 +78,15 @@ pub enum Error {
         /// Message type octet.
         message_type: u8,
     },
+    /// A 5GSM message with the reserved procedure transaction identity 255
+    /// (TS 24.007 §11.2.3.1a, TS 24.501 §7.3.1): answered with 5GSM cause #81.
+    #[error("reserved procedure transaction identity {pti} (PDU session {psi})")]
+    ReservedPti {
+        /// PDU session identity octet.
+        psi: u8,
+        /// The PTI octet.
+        pti: u8,
+    },
     /// A mandatory IE is missing or syntactically incorrect (TS 24.501 §7.5).
     #[error("mandatory IE `{ie}` {fault}{}", reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default())]
     InvalidMandatoryIe {
@@ -153,6 +162,7 @@ impl Error {
             Error::TooShort { .. }
             | Error::UnknownProtocolDiscriminator(_)
             | Error::ReservedPduSessionIdentity { .. }
+            | Error::ReservedPti { .. }
             | Error::Encode(_) => None,
             Error::UnknownMessageType { .. } => Some(MESSAGE_TYPE_NON_EXISTENT),
             Error::InvalidMandatoryIe { .. } => Some(INVALID_MANDATORY_INFORMATION),
@@ -170,11 +180,12 @@ impl Error {
     }
 
     /// The 5GSM cause for the same error in a 5GSM message (TS 24.501 §9.11.4.2): the same
-    /// numbers as 5GMM for #95-#111, and #43 "invalid PDU session identity" for a reserved
-    /// PDU session identity (§7.3.2).
+    /// numbers as 5GMM for #95-#111, #43 "invalid PDU session identity" for a reserved
+    /// PDU session identity (§7.3.2) and #81 "invalid PTI value" for PTI 255 (§7.3.1).
     pub fn gsm_cause(&self) -> Option<u8> {
         match self {
             Error::ReservedPduSessionIdentity { .. } => Some(43),
+            Error::ReservedPti { .. } => Some(81),
             other => other.gmm_cause(),
         }
     }
