@@ -28,10 +28,53 @@ pub fn decode(bytes: &[u8]) -> Result<NasMessage, Error> {
             };
             match sht & 0x0f {
                 0 => decode_plain(bytes),
-                v => decode_protected(bytes, v),
+                _ => decode_protected(bytes),
             }
         }
         Some(_) => decode_plain(bytes),
+    }
+}
+
+/// The security header of a protected message, read without decoding its payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SecurityHeader<'a> {
+    /// Security header type (TS 24.501 §9.3.1).
+    pub header_type: SecurityHeaderType,
+    /// Message authentication code (TS 24.501 §9.8).
+    pub mac: u32,
+    /// Sequence number (TS 24.501 §9.10).
+    pub sequence_number: u8,
+    /// The octets the MAC covers after the sequence number: plain message or ciphertext.
+    pub payload: &'a [u8],
+}
+
+/// Reads only the security header (TS 24.501 §9.1.1), so that the AMF can verify the MAC
+/// (§4.4.4) before decoding a payload that may be malformed. `Ok(None)` for a plain
+/// message.
+pub fn security_header(bytes: &[u8]) -> Result<Option<SecurityHeader<'_>>, Error> {
+    match bytes {
+        [] => Err(too_short("extended protocol discriminator", 0, 1)),
+        [EPD_5GMM] => Err(too_short("security header type", 1, 2)),
+        [EPD_5GMM, sht, ..] if sht & 0x0f != 0 => {
+            let sht = sht & 0x0f;
+            let header_type =
+                SecurityHeaderType::from_u8(sht).ok_or(Error::ReservedSecurityHeaderType(sht))?;
+            if bytes.len() <= SECURITY_HEADER_LEN {
+                return Err(too_short(
+                    "security protected header",
+                    bytes.len(),
+                    SECURITY_HEADER_LEN + 1,
+                ));
+            }
+            Ok(Some(SecurityHeader {
+                header_type,
+                mac: u32::from_be_bytes([bytes[2], bytes[3], bytes[4], bytes[5]]),
+                sequence_number: bytes[6],
+                payload: &bytes[SECURITY_HEADER_LEN..],
+            }))
+        }
+        [EPD_5GMM | EPD_5GSM, ..] => Ok(None),
+        [other, ..] => Err(Error::UnknownProtocolDiscriminator(*other)),
     }
 }
 
@@ -39,19 +82,16 @@ fn too_short(field: &'static str, len: usize, needed: usize) -> Error {
     Error::TooShort { field, len, needed }
 }
 
-fn decode_protected(bytes: &[u8], sht: u8) -> Result<NasMessage, Error> {
-    let header_type =
-        SecurityHeaderType::from_u8(sht).ok_or(Error::ReservedSecurityHeaderType(sht))?;
-    if bytes.len() <= SECURITY_HEADER_LEN {
-        return Err(too_short(
-            "security protected header",
-            bytes.len(),
-            SECURITY_HEADER_LEN + 1,
-        ));
-    }
-    let mac = u32::from_be_bytes([bytes[2], bytes[3], bytes[4], bytes[5]]);
-    let sequence_number = bytes[6];
-    let payload = &bytes[SECURITY_HEADER_LEN..];
+fn decode_protected(bytes: &[u8]) -> Result<NasMessage, Error> {
+    let Some(SecurityHeader {
+        header_type,
+        mac,
+        sequence_number,
+        payload,
+    }) = security_header(bytes)?
+    else {
+        return Err(Error::Malformed("no security header".into()));
+    };
     let plain = if header_type.is_ciphered() {
         None
     } else {

@@ -191,6 +191,18 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The plain 5GMM STATUS (TS 24.501 §8.2.29) that answers this error, for the AMF or
+    /// UE to protect and send; `None` when the message is to be ignored.
+    pub fn gmm_status(&self) -> Option<crate::NasMessage> {
+        use crate::types::{NasFGmmCause, NasFGmmStatus};
+        let cause = self.gmm_cause()?;
+        Some(crate::NasMessage::mm(NasFGmmStatus::new(
+            NasFGmmCause::new(cause),
+        )))
+    }
+}
+
 impl From<NasError> for Error {
     fn from(e: NasError) -> Self {
         match e {
@@ -273,5 +285,16 @@ mod tests {
             message_type: 0xc1,
         };
         assert_eq!((e.gmm_cause(), e.gsm_cause()), (None, Some(43)));
+        assert!(e.gmm_status().is_none());
+    }
+
+    #[test]
+    fn status_message_carries_the_cause() {
+        let e = Error::UnknownMessageType {
+            sublayer: Sublayer::Mm,
+            message_type: 0x40,
+        };
+        let status = crate::encode(&e.gmm_status().unwrap()).unwrap();
+        assert_eq!(status, [0x7e, 0x00, 0x64, 97]);
     }
 }

@@ -24,7 +24,10 @@ pub mod ies;
 mod message;
 pub mod names;
 
-pub use codec::{EPD_5GMM, EPD_5GSM, SECURITY_HEADER_LEN, decode, encode, encode_into};
+pub use codec::{
+    EPD_5GMM, EPD_5GSM, SECURITY_HEADER_LEN, SecurityHeader, decode, encode, encode_into,
+    security_header,
+};
 pub use describe::{describe, render};
 pub use error::{Error, MandatoryFault, Sublayer, gmm_cause};
 pub use message::{NasMessage, Protected, SecurityHeaderType, SmMessage};

@@ -128,3 +128,32 @@ fn reserved_pti_is_named_and_answered_with_81() {
     assert_eq!(e, Error::ReservedPti { psi: 5, pti: 0xff });
     assert_eq!((e.gmm_cause(), e.gsm_cause()), (None, Some(81)));
 }
+
+#[test]
+fn check_reports_comprehension_required_unknown_ie() {
+    // REGISTRATION REJECT, cause #22, then unknown IE 0x04 (comprehension required, §7.6.1)
+    let m = decode(&[0x7e, 0x00, 0x44, 0x16, 0x04, 0x00]).unwrap();
+    let e = m.check().unwrap_err();
+    assert_eq!(
+        e,
+        Error::UnknownIe {
+            iei: 0x04,
+            comprehension_required: true
+        }
+    );
+    assert_eq!(e.gmm_cause(), Some(96));
+    // a well-formed message passes
+    let m = decode(&[0x7e, 0x00, 0x44, 0x16]).unwrap();
+    assert_eq!(m.check(), Ok(()));
+}
+
+#[test]
+fn security_header_is_readable_when_the_payload_is_not() {
+    // integrity protected, MAC 01020304, SN 9, payload a registration reject without cause
+    let bytes = [0x7e, 0x01, 1, 2, 3, 4, 9, 0x7e, 0x00, 0x44];
+    assert!(decode(&bytes).is_err());
+    let h = ferrocore_nas::security_header(&bytes).unwrap().unwrap();
+    assert_eq!((h.mac, h.sequence_number), (0x01020304, 9));
+    assert_eq!(h.payload, &[0x7e, 0x00, 0x44]);
+    assert_eq!(ferrocore_nas::security_header(&[0x7e, 0, 0x43]), Ok(None));
+}
