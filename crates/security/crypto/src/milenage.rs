@@ -5,7 +5,7 @@ use aes::Aes128;
 use aes::cipher::{BlockEncrypt, KeyInit, generic_array::GenericArray};
 use zeroize::Zeroize;
 
-use crate::secret::{Ak, Ck, Ik, K, Op, Opc};
+pub use crate::secret::{Ak, Ck, Ik, K, Op, Opc};
 
 /// OPc = OP xor E_K(OP) (TS 35.206 §4.1).
 pub fn compute_opc(k: &K, op: &Op) -> Opc {
@@ -162,3 +162,6 @@ fn rotate(x: &[u8; 16], octets: usize) -> [u8; 16] {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

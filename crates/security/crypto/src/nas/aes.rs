@@ -31,3 +31,6 @@ pub fn eia2(key: &[u8; 16], count: u32, bearer: u8, direction: u8, message: &[u8
         .try_into()
         .expect("4 octets")
 }
+
+#[cfg(test)]
+mod tests;

@@ -319,3 +319,6 @@ pub fn eia1(
         bit_len,
     )
 }
+
+#[cfg(test)]
+mod tests;

@@ -26,3 +26,6 @@ pub fn eia3(
     zuc::eia3::Eia3Mac::compute(count, bearer & 0x1F, direction & 1, key, message, bit_len)
         .to_be_bytes()
 }
+
+#[cfg(test)]
+mod tests;
