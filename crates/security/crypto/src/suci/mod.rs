@@ -193,3 +193,6 @@ pub fn deconceal_msin(
     let input = deconceal(scheme, key_id, scheme_output, keys)?;
     decode_msin_bcd(&input)
 }
+
+#[cfg(test)]
+mod tests;
