@@ -1,9 +1,11 @@
 //! Typed views of the IEs the AMF, SMF and UE read most, over the wrapped codec's IEs.
 
+use crate::NasMessage;
 use crate::error::Error;
 use crate::types::{
-    NasFGsNetworkFeatureSupport, NasNssai, NasPduSessionStatus, NasSNssai, NasUeSecurityCapability,
-    NasUplinkDataStatus, SNssaiContents,
+    NasExtendedProtocolConfigurationOptions, NasFGsNetworkFeatureSupport, NasMessageContainer,
+    NasNssai, NasPayloadContainer, NasPduSessionStatus, NasSNssai, NasUeSecurityCapability,
+    NasUplinkDataStatus, Pco, PcoDirection, SNssaiContents,
 };
 
 /// The "no SD value associated with the SST" value (TS 23.003 §28.4.2).
@@ -209,6 +211,49 @@ impl NetworkFeatures {
     }
 }
 
+/// The plain message in a NAS message container (TS 24.501 §9.11.3.33), e.g. the whole
+/// REGISTRATION REQUEST inside SECURITY MODE COMPLETE (§4.4.6).
+pub fn nas_message_container(ie: &NasMessageContainer) -> Result<NasMessage, Error> {
+    crate::decode(&ie.value)
+}
+
+/// A NAS message container carrying `message`.
+pub fn nas_message_container_ie(message: &NasMessage) -> Result<NasMessageContainer, Error> {
+    Ok(NasMessageContainer::new(crate::encode(message)?))
+}
+
+/// The 5GSM message in a payload container of type N1 SM information (TS 24.501
+/// §9.11.3.39, §9.11.3.40), as UL / DL NAS TRANSPORT carry it.
+pub fn n1_sm_message(ie: &NasPayloadContainer) -> Result<NasMessage, Error> {
+    match crate::decode(&ie.value)? {
+        m @ NasMessage::Sm(_) => Ok(m),
+        _ => Err(Error::SemanticallyIncorrect {
+            field: "payload_container",
+            reason: "N1 SM information that is not a 5GSM message".into(),
+        }),
+    }
+}
+
+/// Extended protocol configuration options (TS 24.501 §9.11.4.6): the units of
+/// TS 24.008 §10.5.6.3 as sent `uplink` (UE to network) or downlink.
+pub fn epco(ie: &NasExtendedProtocolConfigurationOptions, uplink: bool) -> Option<Pco> {
+    ie.pco(direction(uplink))
+}
+
+/// Builds extended protocol configuration options from PCO units.
+pub fn epco_ie(pco: &Pco, uplink: bool) -> Result<NasExtendedProtocolConfigurationOptions, Error> {
+    NasExtendedProtocolConfigurationOptions::from_pco(pco, direction(uplink))
+        .map_err(|e| Error::Encode(e.to_string()))
+}
+
+fn direction(uplink: bool) -> PcoDirection {
+    if uplink {
+        PcoDirection::Uplink
+    } else {
+        PcoDirection::Downlink
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +273,38 @@ mod tests {
         assert_eq!(back[1].sd.value(), None);
         assert_ne!(back[0].sd, back[1].sd);
         assert_eq!(back[2].sd.value(), Some(0x010203));
+    }
+
+    #[test]
+    fn epco_dns_request_and_answer() {
+        use crate::types::PcoEntry;
+        // UE asks for DNS IPv4 (000d), the SMF answers 8.8.8.8
+        let req = NasExtendedProtocolConfigurationOptions::new(vec![0x80, 0x00, 0x0d, 0x00]);
+        let pco = epco(&req, true).unwrap();
+        assert!(pco.entry(0x000d).is_some());
+        let answer = Pco::new(
+            0,
+            vec![PcoEntry {
+                identifier: 0x000d,
+                contents: vec![8, 8, 8, 8],
+            }],
+        );
+        let ie = epco_ie(&answer, false).unwrap();
+        assert_eq!(&ie.value[..], &[0x80, 0x00, 0x0d, 0x04, 8, 8, 8, 8]);
+        assert_eq!(epco(&ie, false).unwrap(), answer);
+    }
+
+    #[test]
+    fn containers_carry_messages() {
+        use crate::types::{NasPduSessionReleaseComplete, NasRegistrationComplete};
+        let inner = NasMessage::mm(NasRegistrationComplete::new());
+        let ie = nas_message_container_ie(&inner).unwrap();
+        assert_eq!(nas_message_container(&ie).unwrap(), inner);
+        let sm = NasMessage::sm(NasPduSessionReleaseComplete::new(), 5, 1);
+        let payload = NasPayloadContainer::new(crate::encode(&sm).unwrap());
+        assert_eq!(n1_sm_message(&payload).unwrap(), sm);
+        let not_sm = NasPayloadContainer::new(crate::encode(&inner).unwrap());
+        assert!(n1_sm_message(&not_sm).is_err());
     }
 
     #[test]

@@ -37,4 +37,6 @@ pub use message::{NasMessage, Protected, SecurityHeaderType, SmMessage};
 pub mod types {
     pub use oxirush_nas::common::Plmn;
     pub use oxirush_nas::nas_5gs::*;
+    /// Protocol configuration option units (TS 24.008 §10.5.6.3), as carried by extended PCO.
+    pub use oxirush_nas::nas_eps::{Pco, PcoDirection, PcoEntry};
 }
