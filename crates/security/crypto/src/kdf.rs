@@ -186,3 +186,38 @@ pub fn kgnb(kamf: &Kamf, uplink_nas_count: u32, access: AccessType) -> Kgnb {
 pub fn nh(kamf: &Kamf, sync_input: &[u8; 32]) -> Nh {
     Nh::new(kdf(kamf.as_bytes(), fc::NH, &[sync_input]))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serving_network_name_pads_the_mnc() {
+        // TS 24.501 §9.12.1: a 2-digit MNC gets a leading zero.
+        assert_eq!(
+            serving_network_name("001", "01").unwrap(),
+            "5G:mnc001.mcc001.3gppnetwork.org"
+        );
+        assert_eq!(
+            serving_network_name("310", "410").unwrap(),
+            "5G:mnc410.mcc310.3gppnetwork.org"
+        );
+        assert!(serving_network_name("01", "01").is_err());
+        assert!(serving_network_name("001", "1").is_err());
+        assert!(serving_network_name("001", "0a").is_err());
+    }
+
+    #[test]
+    fn kdf_encodes_lengths_big_endian() {
+        // FC || P0 || L0 with a 2-octet length: compare against a hand-built S.
+        let key = [7u8; 32];
+        let p0 = b"abc";
+        let mut s = vec![0x6C];
+        s.extend_from_slice(p0);
+        s.extend_from_slice(&[0, 3]);
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&key).unwrap();
+        mac.update(&s);
+        let want: [u8; 32] = mac.finalize().into_bytes().into();
+        assert_eq!(kdf(&key, 0x6C, &[p0]), want);
+    }
+}
