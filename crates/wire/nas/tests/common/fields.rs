@@ -123,6 +123,11 @@ impl F {
         }
     }
     fn epco(&mut self, _e: Option<&NasExtendedProtocolConfigurationOptions>) {}
+    fn hex_of(&mut self, k: &str, v: Option<&[u8]>) {
+        if let Some(v) = v {
+            self.set(k, hex(v));
+        }
+    }
 }
 
 /// The key fields of a message, as the pycrate script reports them.
@@ -133,6 +138,9 @@ pub fn fields(msg: &NasMessage) -> Map<String, Value> {
             f.set("sht", p.header_type() as u8);
             f.set("mac", p.mac());
             f.set("sn", p.sequence_number());
+            if let Some(inner) = p.plain() {
+                f.set("inner", Value::Object(fields(inner)));
+            }
         }
         NasMessage::Mm(m) => {
             f.set("type", m.message_type().as_u8());
@@ -171,6 +179,11 @@ fn mm_fields(m: &Nas5gmmMessage, f: &mut F) {
         M::AuthenticationReject(m) => f.eap(m.eap_message.as_ref()),
         M::RegistrationRequest(m) => {
             f.ngksi(&m.ngksi);
+            f.set("reg_type", m.fgs_registration_type.value);
+            f.hex_of(
+                "nas_container",
+                m.nas_message_container.as_ref().map(|c| &c.value[..]),
+            );
             f.set("identity", identity_text(&m.fgs_mobile_identity));
             if let Some(n) = &m.requested_nssai {
                 f.set("nssai", nssai_json(n));
@@ -178,6 +191,8 @@ fn mm_fields(m: &Nas5gmmMessage, f: &mut F) {
             f.ueseccap(m.ue_security_capability.as_ref());
         }
         M::RegistrationAccept(m) => {
+            f.hex_of("reg_result", Some(&m.fgs_registration_result.value));
+            f.hex_of("tai_list", m.tai_list.as_ref().map(|t| &t.value[..]));
             if let Some(g) = &m.fg_guti {
                 f.set("guti", identity_text(g));
             }
@@ -193,11 +208,13 @@ fn mm_fields(m: &Nas5gmmMessage, f: &mut F) {
         }
         M::UlNasTransport(m) => {
             f.set("payload_type", m.payload_container_type.value);
+            f.hex_of("payload", Some(&m.payload_container.value));
             f.opt_psi(m.pdu_session_id.as_ref());
             f.dnn(m.dnn.as_ref());
         }
         M::DlNasTransport(m) => {
             f.set("payload_type", m.payload_container_type.value);
+            f.hex_of("payload", Some(&m.payload_container.value));
             f.opt_psi(m.pdu_session_id.as_ref());
             f.cause(m.fgmm_cause.as_ref().map(|c| c.value));
         }
@@ -221,6 +238,7 @@ fn mm_fields(m: &Nas5gmmMessage, f: &mut F) {
             f.eap(m.eap_message.as_ref());
         }
         M::ConfigurationUpdateCommand(m) => {
+            f.hex_of("tai_list", m.tai_list.as_ref().map(|t| &t.value[..]));
             if let Some(g) = &m.fg_guti {
                 f.set("guti", identity_text(g));
             }
@@ -232,6 +250,10 @@ fn mm_fields(m: &Nas5gmmMessage, f: &mut F) {
         M::IdentityResponse(m) => f.set("identity", identity_text(&m.mobile_identity)),
         M::SecurityModeCommand(m) => {
             f.ngksi(&m.ngksi);
+            f.hex_of(
+                "sec_algo",
+                Some(&[m.selected_nas_security_algorithms.value]),
+            );
             f.ueseccap(Some(&m.replayed_ue_security_capabilities));
             if let Some(a) = &m.abba {
                 f.set("abba", hex(&a.value));
@@ -239,6 +261,10 @@ fn mm_fields(m: &Nas5gmmMessage, f: &mut F) {
             f.eap(m.eap_message.as_ref());
         }
         M::SecurityModeComplete(m) => {
+            f.hex_of(
+                "nas_container",
+                m.nas_message_container.as_ref().map(|c| &c.value[..]),
+            );
             if let Some(i) = &m.imeisv {
                 f.set("imeisv", identity_text(i));
             }
@@ -273,6 +299,8 @@ fn sm_fields(m: &Nas5gsmMessage, f: &mut F) {
             f.epco(m.extended_protocol_configuration_options.as_ref());
         }
         M::PduSessionEstablishmentAccept(m) => {
+            f.hex_of("pdu_address", m.pdu_address.as_ref().map(|a| &a.value[..]));
+            f.hex_of("qos_rules", Some(&m.authorized_qos_rules.value));
             f.set("pdu_type", m.selected_pdu_session_type.value);
             f.set("ssc", m.selected_ssc_mode.value);
             f.ambr(Some(&m.session_ambr));

@@ -8,7 +8,8 @@ stdout (JSON): [{"name": ..., "hex": ..., "fields": {...}} | {"error": ...}, ...
 `fields` uses a small vocabulary shared with the Rust side (tests/common/fields.rs):
 type, psi, pti, sht, mac, sn, cause, ngksi, identity, guti, imeisv, nssai, allowed_nssai,
 ea, ia, abba, rand, opt_psi, payload_type, dnn, pdu_type, ssc, ambr_dl, sst, eap_code,
-result, dereg_type, service_type, identity_type, t3346.
+service_type, identity_type, t3346, reg_type, and as hex: reg_result, nas_container,
+payload, pdu_address, qos_rules, tai_list, sec_algo.
 Messages are built with pycrate (mandatory IEs plus several optional ones set to
 non-default values), then re-parsed by pycrate, and the values come from that parse.
 """
@@ -183,6 +184,20 @@ def messages():
             ServiceLevelAAContainer=H("10000401020304"))),
         ("remote_ue_report", sm(SM.FGSMRemoteUEReport, psi=5, pti=2)),
         ("remote_ue_report_response", sm(SM.FGSMRemoteUEReportResponse, psi=5, pti=2)),
+        # ---- security protected 5GS NAS message, §9.1.1 (header types 1 to 4) ----
+        ("protected_integrity", MM.FGMMSecProtNASMessage(val={
+            "5GMMHeaderSec": {"SecHdr": 1}, "MAC": H("deadbeef"), "Seqn": 7,
+            "NASMessage": MM.FGMMRegistrationComplete().to_bytes()})),
+        ("protected_ciphered", MM.FGMMSecProtNASMessage(val={
+            "5GMMHeaderSec": {"SecHdr": 2}, "MAC": H("01020304"), "Seqn": 255,
+            "NASMessage": H("a1b2c3d4e5")})),
+        ("protected_new_context", MM.FGMMSecProtNASMessage(val={
+            "5GMMHeaderSec": {"SecHdr": 3}, "MAC": H("00000001"), "Seqn": 0,
+            "NASMessage": MM.FGMMSecurityModeCommand(val={
+                "NASSecAlgo": H("22"), "NAS_KSI": KSI, "UESecCap": UESECCAP}).to_bytes()})),
+        ("protected_ciphered_new_context", MM.FGMMSecProtNASMessage(val={
+            "5GMMHeaderSec": {"SecHdr": 4}, "MAC": H("ffffffff"), "Seqn": 1,
+            "NASMessage": H("00")})),
     ]
     return out
 
@@ -267,6 +282,10 @@ def extract(m):
         f["sht"] = h["SecHdr"].get_val()
         f["mac"] = int.from_bytes(m["MAC"].to_bytes(), "big")
         f["sn"] = m["Seqn"].get_val()
+        if f["sht"] in (1, 3):
+            # pycrate decodes the plain message in place of the NASMessage buffer
+            inner, err = parse(m[3].to_bytes())
+            f["inner"] = extract(inner) if inner is not None else err
         return f
     if "5GMMHeader" in m._by_name:
         f["type"] = m["5GMMHeader"]["Type"].get_val()
@@ -334,6 +353,17 @@ def extract(m):
     e = present(m, "5GSIDType")
     if e is not None:
         f["identity_type"] = v_int(e)
+    e = present(m, "5GSRegType")
+    if e is not None:
+        for_bit, value = e.get_val()[-1]
+        f["reg_type"] = for_bit * 8 + value
+    for key, ie in (("reg_result", "5GSRegResult"), ("nas_container", "NASContainer"),
+                    ("payload", "PayloadContainer"), ("pdu_address", "PDUAddress"),
+                    ("qos_rules", "QoSRules"), ("tai_list", "5GSTAIList"),
+                    ("sec_algo", "NASSecAlgo")):
+        e = present(m, ie)
+        if e is not None:
+            f[key] = ie_bytes(e).hex()
     e = present(m, "ServiceType")
     if e is not None:
         f["service_type"] = v_int(e)
