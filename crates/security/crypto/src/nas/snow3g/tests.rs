@@ -213,7 +213,7 @@ fn key(v: &V) -> [u8; 16] {
 fn assert_bits_eq(got: &[u8], want: &[u8], bits: usize, what: &str, set: u32) {
     let n = bits.div_ceil(8);
     assert_eq!(got[..n - 1], want[..n - 1], "{what} set {set}");
-    let mask = if bits % 8 == 0 {
+    let mask = if bits.is_multiple_of(8) {
         0xFF
     } else {
         0xFFu8 << (8 - bits % 8)
@@ -270,7 +270,7 @@ fn eia1_ts_33_401_c4_sets_1_to_6() {
             v.bits,
         );
         assert_eq!(mac.to_vec(), bytes(v.out), "EIA1 set {}", v.set);
-        if v.bits % 8 == 0 {
+        if v.bits.is_multiple_of(8) {
             let nia1 = NasIntegrityAlgorithm::Nia1.mac(
                 &Key128::new(key(v)),
                 v.count,

@@ -141,7 +141,7 @@ fn key(v: &V) -> [u8; 16] {
 fn assert_bits_eq(got: &[u8], want: &[u8], bits: usize, what: &str, set: u32) {
     let n = bits.div_ceil(8);
     assert_eq!(got[..n - 1], want[..n - 1], "{what} set {set}");
-    let mask = if bits % 8 == 0 {
+    let mask = if bits.is_multiple_of(8) {
         0xFF
     } else {
         0xFFu8 << (8 - bits % 8)
