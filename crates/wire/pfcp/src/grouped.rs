@@ -5,6 +5,7 @@
 //! - `some T`: mandatory, one or more instances (`Vec<T>`, empty is an error);
 //! - `opt T`: optional, one instance;
 //! - `list T`: optional, any number of instances (`Vec<T>`);
+//! - `ids T`: optional, any number of small `Copy` values, the first 4 inline ([`crate::Small`]);
 //! - `boxed T`: optional, one instance, boxed (keeps large rarely-used IEs off the parent).
 //!
 //! Unknown IEs are skipped (TS 29.244 §7.6: an unexpected IE is ignored); when a
@@ -24,6 +25,7 @@ macro_rules! grouped {
         }
 
         impl $crate::tlv::Value for $name {
+            #[inline]
             fn decode(
                 _ie: $crate::ie_type::IeType,
                 body: &[u8],
@@ -42,6 +44,8 @@ macro_rules! grouped {
                 })
             }
 
+
+            #[inline]
             fn encode(&self, w: &mut $crate::tlv::Writer) {
                 use $crate::ie_type::IeType;
                 $( grouped!(@emit $kind w, IeType::$ie, &self.$field); )*
@@ -53,15 +57,18 @@ macro_rules! grouped {
     (@ty opt $t:ty) => { Option<$t> };
     (@ty list $t:ty) => { Vec<$t> };
     (@ty boxed $t:ty) => { Option<Box<$t>> };
+    (@ty ids $t:ty) => { $crate::Small<$t, 4> };
     (@slot req $t:ty) => { Option<$t> };
     (@slot some $t:ty) => { Vec<$t> };
     (@slot opt $t:ty) => { Option<$t> };
     (@slot list $t:ty) => { Vec<$t> };
     (@slot boxed $t:ty) => { Option<Box<$t>> };
+    (@slot ids $t:ty) => { $crate::Small<$t, 4> };
     (@store req $f:ident, $ie:ident, $b:ident) => { $f = Some($crate::tlv::get(&$ie)?) };
     (@store opt $f:ident, $ie:ident, $b:ident) => { $f = Some($crate::tlv::get(&$ie)?) };
-    (@store some $f:ident, $ie:ident, $b:ident) => { $crate::tlv::push(&mut $f, &$ie, $b)? };
-    (@store list $f:ident, $ie:ident, $b:ident) => { $crate::tlv::push(&mut $f, &$ie, $b)? };
+    (@store some $f:ident, $ie:ident, $b:ident) => { $crate::tlv::push(&mut $f, &$ie)? };
+    (@store list $f:ident, $ie:ident, $b:ident) => { $crate::tlv::push(&mut $f, &$ie)? };
+    (@store ids $f:ident, $ie:ident, $b:ident) => { $crate::tlv::push_small(&mut $f, &$ie)? };
     (@store boxed $f:ident, $ie:ident, $b:ident) => {
         $f = Some(Box::new($crate::tlv::get(&$ie)?))
     };
@@ -80,6 +87,7 @@ macro_rules! grouped {
     (@emit opt $w:ident, $ty:expr, $v:expr) => { $w.opt($ty, $v) };
     (@emit some $w:ident, $ty:expr, $v:expr) => { $w.all($ty, $v) };
     (@emit list $w:ident, $ty:expr, $v:expr) => { $w.all($ty, $v) };
+    (@emit ids $w:ident, $ty:expr, $v:expr) => { $w.all($ty, $v.as_slice()) };
     (@emit boxed $w:ident, $ty:expr, $v:expr) => {
         if let Some(b) = $v {
             $w.ie($ty, &**b)

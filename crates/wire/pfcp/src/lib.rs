@@ -17,6 +17,7 @@ mod error;
 pub mod ie;
 mod ie_type;
 pub mod message;
+mod small;
 mod tlv;
 
 pub use cause::Cause;
@@ -24,3 +25,4 @@ pub use describe::describe;
 pub use error::Error;
 pub use ie_type::IeType;
 pub use message::{Body, Header, Message, decode, encode};
+pub use small::Small;

@@ -5,12 +5,15 @@
 
 use crate::error::Error;
 use crate::ie_type::IeType;
+use crate::small::Small;
 
 /// One IE as found in a buffer: its type and value octets (Enterprise ID stripped).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct RawIe<'a> {
     pub ty: IeType,
     pub value: &'a [u8],
+    /// The IEs after this one in the same container.
+    pub rest: &'a [u8],
 }
 
 /// Iterates over the IEs of a message body or of a grouped IE's value.
@@ -28,6 +31,7 @@ impl<'a> Ies<'a> {
 impl<'a> Iterator for Ies<'a> {
     type Item = Result<RawIe<'a>, Error>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.rest.is_empty() {
             return None;
@@ -60,11 +64,16 @@ impl<'a> Iterator for Ies<'a> {
             }
             value = &value[2..];
         }
-        Some(Ok(RawIe { ty, value }))
+        Some(Ok(RawIe {
+            ty,
+            value,
+            rest: self.rest,
+        }))
     }
 }
 
 /// How many IEs of type `ty` a well-formed prefix of `buf` holds (to size vectors once).
+#[inline]
 pub(crate) fn count(buf: &[u8], ty: IeType) -> usize {
     Ies::new(buf)
         .map_while(Result::ok)
@@ -94,15 +103,18 @@ impl Writer {
         }
     }
 
+    #[inline]
     pub fn bytes(&mut self, b: &[u8]) {
         self.buf.extend_from_slice(b);
     }
 
+    #[inline]
     pub fn u8(&mut self, v: u8) {
         self.buf.push(v);
     }
 
     /// Writes one IE of type `ty` holding `v`.
+    #[inline]
     pub fn ie<V: Value>(&mut self, ty: IeType, v: &V) {
         let start = self.buf.len();
         self.buf.extend_from_slice(&ty.0.to_be_bytes());
@@ -115,12 +127,14 @@ impl Writer {
         }
     }
 
+    #[inline]
     pub fn opt<V: Value>(&mut self, ty: IeType, v: &Option<V>) {
         if let Some(v) = v {
             self.ie(ty, v);
         }
     }
 
+    #[inline]
     pub fn all<V: Value>(&mut self, ty: IeType, vs: &[V]) {
         for v in vs {
             self.ie(ty, v);
@@ -129,6 +143,7 @@ impl Writer {
 }
 
 /// Takes `n` octets from the front of `v`, or names the missing field.
+#[inline]
 pub(crate) fn take<'a>(
     ie: IeType,
     v: &mut &'a [u8],
@@ -149,27 +164,45 @@ pub(crate) fn take<'a>(
 }
 
 /// A mandatory IE's value, or the error naming it.
+#[inline]
 pub(crate) fn need<T>(v: Option<T>, ie: IeType, within: &'static str) -> Result<T, Error> {
     v.ok_or(Error::MissingIe { ie, within })
 }
 
 /// Decodes `V` from an IE's value (shorthand inside grouped-IE loops).
+#[inline]
 pub(crate) fn get<V: Value>(ie: &RawIe<'_>) -> Result<V, Error> {
     V::decode(ie.ty, ie.value)
 }
 
-/// Decodes an IE into a vector sized by a first counting pass.
-pub(crate) fn push<V: Value>(list: &mut Vec<V>, ie: &RawIe<'_>, body: &[u8]) -> Result<(), Error> {
-    if list.capacity() == 0 {
-        list.reserve_exact(count(body, ie.ty));
+/// Decodes an IE into a vector. When the vector is full (at the first instance, or
+/// after a caller-built start) the remaining instances are counted, so that it grows
+/// once, exactly: no doubling slack, and a flood of small IEs costs memory in proportion.
+#[inline]
+pub(crate) fn push<V: Value>(list: &mut Vec<V>, ie: &RawIe<'_>) -> Result<(), Error> {
+    let value = get(ie)?;
+    if list.len() == list.capacity() {
+        list.reserve_exact(1 + count(ie.rest, ie.ty));
     }
-    list.push(get(ie)?);
+    list.push(value);
+    Ok(())
+}
+
+/// Decodes an IE into a [`Small`] list (see [`push`] for the sizing).
+#[inline]
+pub(crate) fn push_small<V: Value + Copy + Default, const N: usize>(
+    list: &mut Small<V, N>,
+    ie: &RawIe<'_>,
+) -> Result<(), Error> {
+    let value = get(ie)?;
+    list.push_expecting(value, || count(ie.rest, ie.ty));
     Ok(())
 }
 
 macro_rules! int_value {
     ($t:ty, $n:literal) => {
         impl Value for $t {
+            #[inline]
             fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error> {
                 let b = v.get(..$n).ok_or(Error::IeTooShort {
                     ie,
@@ -180,6 +213,7 @@ macro_rules! int_value {
                 a.copy_from_slice(b);
                 Ok(<$t>::from_be_bytes(a))
             }
+            #[inline]
             fn encode(&self, w: &mut Writer) {
                 w.bytes(&self.to_be_bytes());
             }

@@ -68,3 +68,14 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn report_sample_allocation() {
+    let m = ferrocore_pfcp::Message::session(0, 1, common::establishment());
+    let bytes = ferrocore_pfcp::encode(&m).unwrap();
+    let (_r, n) = count_bytes(|| decode(&bytes).map(|m| m.header.sequence));
+    eprintln!(
+        "establishment request: {} octets, decode allocates {n} bytes",
+        bytes.len()
+    );
+}

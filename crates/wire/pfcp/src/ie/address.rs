@@ -6,6 +6,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::error::Error;
 use crate::ie_type::IeType;
+use crate::small::Small;
 use crate::tlv::{Value, Writer, take};
 
 fn ipv4(ie: IeType, v: &mut &[u8], total: usize) -> Result<Ipv4Addr, Error> {
@@ -34,6 +35,7 @@ pub enum NodeId {
 }
 
 impl Value for NodeId {
+    #[inline]
     fn decode(ie: IeType, mut v: &[u8]) -> Result<Self, Error> {
         let total = v.len();
         let kind = flags(ie, &mut v, total)? & 0x0f;
@@ -47,6 +49,7 @@ impl Value for NodeId {
             }),
         }
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         match self {
             NodeId::Ipv4(a) => {
@@ -103,6 +106,7 @@ pub struct Fseid {
 }
 
 impl Value for Fseid {
+    #[inline]
     fn decode(ie: IeType, mut v: &[u8]) -> Result<Self, Error> {
         let total = v.len();
         let f = flags(ie, &mut v, total)?;
@@ -123,6 +127,7 @@ impl Value for Fseid {
         };
         Ok(Fseid { seid, ipv4, ipv6 })
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         w.u8(u8::from(self.ipv4.is_some()) << 1 | u8::from(self.ipv6.is_some()));
         w.bytes(&self.seid.to_be_bytes());
@@ -152,6 +157,7 @@ pub enum Fteid {
 }
 
 impl Value for Fteid {
+    #[inline]
     fn decode(ie: IeType, mut v: &[u8]) -> Result<Self, Error> {
         let total = v.len();
         let f = flags(ie, &mut v, total)?;
@@ -185,6 +191,7 @@ impl Value for Fteid {
         };
         Ok(Fteid::Assigned { teid, ipv4, ipv6 })
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         match self {
             Fteid::Assigned { teid, ipv4, ipv6 } => {
@@ -235,6 +242,7 @@ pub struct UeIpAddress {
 }
 
 impl Value for UeIpAddress {
+    #[inline]
     fn decode(ie: IeType, mut v: &[u8]) -> Result<Self, Error> {
         let total = v.len();
         let f = flags(ie, &mut v, total)?;
@@ -279,6 +287,7 @@ impl Value for UeIpAddress {
             ipv6_prefix_length,
         })
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         let mut f = 0u8;
         if self.ipv6.is_some() {
@@ -333,6 +342,7 @@ pub enum Interface {
 }
 
 impl Interface {
+    #[inline]
     fn from_bits(b: u8) -> Self {
         match b & 0x0f {
             0 => Interface::Access,
@@ -343,6 +353,7 @@ impl Interface {
             n => Interface::Other(n),
         }
     }
+    #[inline]
     fn bits(self) -> u8 {
         match self {
             Interface::Access => 0,
@@ -356,6 +367,7 @@ impl Interface {
 }
 
 impl Value for Interface {
+    #[inline]
     fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error> {
         let b = v.first().ok_or(Error::IeTooShort {
             ie,
@@ -364,19 +376,32 @@ impl Value for Interface {
         })?;
         Ok(Interface::from_bits(*b))
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         w.u8(self.bits());
     }
 }
 
-/// Network Instance (TS 29.244 §8.2.4): an opaque octet string, typically a DNN or VRF name.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct NetworkInstance(pub Vec<u8>);
+/// Network Instance (TS 29.244 §8.2.4): an opaque octet string, typically a DNN or VRF
+/// name. Up to 30 octets are kept inline.
+#[derive(Clone, PartialEq, Eq, Default, Hash)]
+pub struct NetworkInstance(Small<u8, 30>);
 
 impl NetworkInstance {
     /// A network instance carried as the plain text `name`.
     pub fn new(name: &str) -> Self {
-        NetworkInstance(name.as_bytes().to_vec())
+        NetworkInstance(Small::from(name.as_bytes()))
+    }
+
+    /// A network instance holding exactly `octets`.
+    #[inline]
+    pub fn from_bytes(octets: &[u8]) -> Self {
+        NetworkInstance(Small::from(octets))
+    }
+
+    #[inline]
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_slice()
     }
 }
 
@@ -390,18 +415,18 @@ impl NetworkInstance {
             v.push(l.len() as u8);
             v.extend_from_slice(l);
         }
-        NetworkInstance(v)
+        NetworkInstance(Small::from(v))
     }
 
     /// The instance as text: APN labels joined by dots when it is label-encoded,
     /// otherwise the octets as (lossy) UTF-8.
     pub fn to_text(&self) -> String {
-        let mut rest = &self.0[..];
+        let mut rest = self.as_bytes();
         let mut labels = Vec::new();
         while let Some((&n, tail)) = rest.split_first() {
             let n = usize::from(n);
             if n == 0 || n > 63 || tail.len() < n || !tail[..n].iter().all(u8::is_ascii_graphic) {
-                return String::from_utf8_lossy(&self.0).into_owned();
+                return String::from_utf8_lossy(self.as_bytes()).into_owned();
             }
             labels.push(String::from_utf8_lossy(&tail[..n]));
             rest = &tail[n..];
@@ -417,11 +442,13 @@ impl fmt::Debug for NetworkInstance {
 }
 
 impl Value for NetworkInstance {
+    #[inline]
     fn decode(_ie: IeType, v: &[u8]) -> Result<Self, Error> {
-        Ok(NetworkInstance(v.to_vec()))
+        Ok(NetworkInstance::from_bytes(v))
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
-        w.bytes(&self.0);
+        w.bytes(self.as_bytes());
     }
 }
 
@@ -435,6 +462,7 @@ pub struct RemoteGtpuPeer {
 }
 
 impl Value for RemoteGtpuPeer {
+    #[inline]
     fn decode(ie: IeType, mut v: &[u8]) -> Result<Self, Error> {
         let total = v.len();
         let f = flags(ie, &mut v, total)?;
@@ -459,7 +487,7 @@ impl Value for RemoteGtpuPeer {
             None
         };
         let network_instance = if f & 0x08 != 0 {
-            Some(NetworkInstance(field("Network Instance")?.to_vec()))
+            Some(NetworkInstance::from_bytes(field("Network Instance")?))
         } else {
             None
         };
@@ -470,6 +498,7 @@ impl Value for RemoteGtpuPeer {
             network_instance,
         })
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         let f = u8::from(self.ipv6.is_some())
             | u8::from(self.ipv4.is_some()) << 1
@@ -486,9 +515,10 @@ impl Value for RemoteGtpuPeer {
             w.bytes(&[0, 1, d.bits()]);
         }
         if let Some(n) = &self.network_instance {
-            let len = u16::try_from(n.0.len()).unwrap_or(u16::MAX);
+            let n = n.as_bytes();
+            let len = u16::try_from(n.len()).unwrap_or(u16::MAX);
             w.bytes(&len.to_be_bytes());
-            w.bytes(&n.0[..usize::from(len)]);
+            w.bytes(&n[..usize::from(len)]);
         }
     }
 }

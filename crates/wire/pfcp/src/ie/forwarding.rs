@@ -26,6 +26,7 @@ pub struct SdfFilter {
 }
 
 impl Value for SdfFilter {
+    #[inline]
     fn decode(ie: IeType, mut v: &[u8]) -> Result<Self, Error> {
         let total = v.len();
         let f = take(ie, &mut v, 2, "flags", total)?[0];
@@ -69,6 +70,7 @@ impl Value for SdfFilter {
             filter_id,
         })
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         let f = u8::from(self.flow_description.is_some())
             | u8::from(self.tos_traffic_class.is_some()) << 1
@@ -126,6 +128,7 @@ impl std::ops::BitOr for ApplyAction {
 }
 
 impl Value for ApplyAction {
+    #[inline]
     fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error> {
         match v {
             [] => Err(Error::IeTooShort {
@@ -137,6 +140,7 @@ impl Value for ApplyAction {
             [a, b, ..] => Ok(ApplyAction(u16::from(*a) | u16::from(*b) << 8)),
         }
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         w.u8(self.0 as u8);
         if self.0 > 0xff {
@@ -187,6 +191,7 @@ impl OuterHeaderCreation {
 }
 
 impl Value for OuterHeaderCreation {
+    #[inline]
     fn decode(ie: IeType, mut v: &[u8]) -> Result<Self, Error> {
         let total = v.len();
         let d = be(take(
@@ -227,6 +232,7 @@ impl Value for OuterHeaderCreation {
         }
         Ok(o)
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         w.bytes(&self.description.to_be_bytes());
         if self.has(Self::GTPU_UDP_IPV4 | Self::GTPU_UDP_IPV6) {
@@ -267,6 +273,7 @@ impl OuterHeaderRemoval {
 }
 
 impl Value for OuterHeaderRemoval {
+    #[inline]
     fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error> {
         match v {
             [] => Err(Error::IeTooShort {
@@ -284,6 +291,7 @@ impl Value for OuterHeaderRemoval {
             }),
         }
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         w.u8(self.description);
         if let Some(e) = self.extension_header_deletion {

@@ -18,6 +18,7 @@ pub struct Volume {
 }
 
 impl Value for Volume {
+    #[inline]
     fn decode(ie: IeType, mut v: &[u8]) -> Result<Self, Error> {
         let total_len = v.len();
         let f = take(ie, &mut v, 1, "flags", total_len)?[0];
@@ -34,6 +35,7 @@ impl Value for Volume {
             downlink: get(0x04, "Downlink Volume")?,
         })
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         let fields = [self.total, self.uplink, self.downlink];
         let f = fields
@@ -59,6 +61,7 @@ pub struct VolumeMeasurement {
 }
 
 impl Value for VolumeMeasurement {
+    #[inline]
     fn decode(ie: IeType, mut v: &[u8]) -> Result<Self, Error> {
         let total_len = v.len();
         let f = take(ie, &mut v, 1, "flags", total_len)?[0];
@@ -78,6 +81,7 @@ impl Value for VolumeMeasurement {
             downlink_packets: get(0x20, "Downlink Number of Packets")?,
         })
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         let fields = [
             self.total,
@@ -107,6 +111,7 @@ pub struct MeasurementMethod {
 }
 
 impl Value for MeasurementMethod {
+    #[inline]
     fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error> {
         let b = *v.first().ok_or(Error::IeTooShort {
             ie,
@@ -119,6 +124,7 @@ impl Value for MeasurementMethod {
             event: b & 0x04 != 0,
         })
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         w.u8(u8::from(self.duration) | u8::from(self.volume) << 1 | u8::from(self.event) << 2);
     }
@@ -173,9 +179,11 @@ impl ReportingTriggers {
 }
 
 impl Value for ReportingTriggers {
+    #[inline]
     fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error> {
         decode_flags3(ie, v).map(ReportingTriggers)
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         encode_flags3(self.0 & 0x00ff_ffff, w);
     }
@@ -201,9 +209,11 @@ impl UsageReportTrigger {
 }
 
 impl Value for UsageReportTrigger {
+    #[inline]
     fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error> {
         decode_flags3(ie, v).map(UsageReportTrigger)
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         encode_flags3(self.0 & 0x00ff_ffff, w);
     }

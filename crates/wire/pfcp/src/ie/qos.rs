@@ -20,6 +20,7 @@ pub struct GateStatus {
 }
 
 impl Value for GateStatus {
+    #[inline]
     fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error> {
         let b = *v.first().ok_or(Error::IeTooShort {
             ie,
@@ -36,6 +37,7 @@ impl Value for GateStatus {
             downlink: gate(b, "DL Gate")?,
         })
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         let bit = |g| u8::from(g == Gate::Closed);
         w.u8(bit(self.uplink) << 2 | bit(self.downlink));
@@ -53,6 +55,7 @@ pub struct Bitrate {
 pub const MAX_BITRATE: u64 = (1 << 40) - 1;
 
 impl Value for Bitrate {
+    #[inline]
     fn decode(ie: IeType, mut v: &[u8]) -> Result<Self, Error> {
         let total = v.len();
         let read = |b: &[u8]| b.iter().fold(0u64, |a, &x| a << 8 | u64::from(x));
@@ -60,6 +63,7 @@ impl Value for Bitrate {
         let downlink = read(take(ie, &mut v, 5, "DL bit rate", total)?);
         Ok(Bitrate { uplink, downlink })
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         w.bytes(&self.uplink.min(MAX_BITRATE).to_be_bytes()[3..]);
         w.bytes(&self.downlink.min(MAX_BITRATE).to_be_bytes()[3..]);

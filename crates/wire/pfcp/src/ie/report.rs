@@ -37,7 +37,7 @@ grouped! {
 grouped! {
     /// Downlink Data Report (TS 29.244 §7.5.8.2).
     pub struct DownlinkDataReport ("Downlink Data Report") {
-        pdr_ids: some u16 = PDR_ID,
+        pdr_ids: ids u16 = PDR_ID,
     }
 }
 
@@ -49,9 +49,11 @@ grouped! {
 }
 
 impl Value for Cause {
+    #[inline]
     fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error> {
         u8::decode(ie, v).map(Cause)
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         w.u8(self.0);
     }
@@ -59,9 +61,11 @@ impl Value for Cause {
 
 /// Offending IE (TS 29.244 §8.2.22): the type of the IE at fault.
 impl Value for IeType {
+    #[inline]
     fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error> {
         u16::decode(ie, v).map(IeType)
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         w.bytes(&self.0.to_be_bytes());
     }
@@ -73,9 +77,11 @@ impl Value for IeType {
 pub struct Features(pub Vec<u8>);
 
 impl Value for Features {
+    #[inline]
     fn decode(_ie: IeType, v: &[u8]) -> Result<Self, Error> {
         Ok(Features(v.to_vec()))
     }
+    #[inline]
     fn encode(&self, w: &mut Writer) {
         w.bytes(&self.0);
     }

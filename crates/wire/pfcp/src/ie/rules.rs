@@ -15,7 +15,7 @@ grouped! {
         ue_ip_address: opt UeIpAddress = UE_IP_ADDRESS,
         sdf_filters: list SdfFilter = SDF_FILTER,
         /// QFI (TS 29.244 §8.2.89), 6 bits.
-        qfis: list u8 = QFI,
+        qfis: ids u8 = QFI,
     }
 }
 
@@ -27,8 +27,8 @@ grouped! {
         pdi: req Pdi = PDI,
         outer_header_removal: opt OuterHeaderRemoval = OUTER_HEADER_REMOVAL,
         far_id: opt u32 = FAR_ID,
-        urr_ids: list u32 = URR_ID,
-        qer_ids: list u32 = QER_ID,
+        urr_ids: ids u32 = URR_ID,
+        qer_ids: ids u32 = QER_ID,
     }
 }
 
@@ -40,8 +40,8 @@ grouped! {
         precedence: opt u32 = PRECEDENCE,
         pdi: boxed Pdi = PDI,
         far_id: opt u32 = FAR_ID,
-        urr_ids: list u32 = URR_ID,
-        qer_ids: list u32 = QER_ID,
+        urr_ids: ids u32 = URR_ID,
+        qer_ids: ids u32 = QER_ID,
     }
 }
 

@@ -24,6 +24,7 @@ const VERSION: u8 = 1;
 
 /// Splits one PFCP message off the front of `bytes` (TS 29.244 §7.2.2.1). A datagram
 /// longer than the message is accepted only when FO (follow-on) is set.
+#[inline]
 pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed<'_>, Error> {
     if bytes.len() < 8 {
         return Err(Error::TruncatedHeader {
@@ -69,6 +70,7 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed<'_>, Error> {
 }
 
 /// Writes a header with a zero length; [`patch_length`] fills it in.
+#[inline]
 pub(crate) fn emit(h: &Header, message_type: u8, out: &mut Vec<u8>) {
     let flags = VERSION << 5 | u8::from(h.priority.is_some()) << 1 | u8::from(h.seid.is_some());
     out.extend_from_slice(&[flags, message_type, 0, 0]);

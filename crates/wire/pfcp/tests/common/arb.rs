@@ -77,7 +77,7 @@ pub fn interface() -> impl Strategy<Value = Interface> {
 }
 
 pub fn network_instance() -> impl Strategy<Value = NetworkInstance> {
-    vec(any::<u8>(), 0..20).prop_map(NetworkInstance)
+    vec(any::<u8>(), 0..40).prop_map(|v| NetworkInstance::from_bytes(&v))
 }
 
 pub fn sdf_filter() -> impl Strategy<Value = SdfFilter> {
@@ -128,7 +128,7 @@ pub fn pdi() -> impl Strategy<Value = Pdi> {
                 network_instance,
                 ue_ip_address,
                 sdf_filters,
-                qfis,
+                qfis: qfis.into(),
             },
         )
 }
@@ -173,7 +173,7 @@ pub fn create_pdr() -> impl Strategy<Value = CreatePdr> {
         pdi(),
         of(ohr()),
         of(any::<u32>()),
-        vec(any::<u32>(), 0..3),
+        vec(any::<u32>(), 0..7),
         vec(any::<u32>(), 0..3),
     )
         .prop_map(
@@ -183,8 +183,8 @@ pub fn create_pdr() -> impl Strategy<Value = CreatePdr> {
                 pdi,
                 outer_header_removal,
                 far_id,
-                urr_ids,
-                qer_ids,
+                urr_ids: urr_ids.into(),
+                qer_ids: qer_ids.into(),
             },
         )
 }
@@ -205,8 +205,8 @@ pub fn update_pdr() -> impl Strategy<Value = UpdatePdr> {
                 precedence,
                 pdi: pdi.map(Box::new),
                 far_id,
-                urr_ids,
-                qer_ids: vec![],
+                urr_ids: urr_ids.into(),
+                qer_ids: Default::default(),
             },
         )
 }

@@ -62,15 +62,15 @@ pub fn establishment() -> SessionEstablishmentRequest {
                         ..Default::default()
                     }),
                     sdf_filters: vec![],
-                    qfis: vec![9],
+                    qfis: [9].into(),
                 },
                 outer_header_removal: Some(OuterHeaderRemoval {
                     description: OuterHeaderRemoval::GTPU_UDP_IPV4,
                     extension_header_deletion: Some(1),
                 }),
                 far_id: Some(1),
-                urr_ids: vec![1],
-                qer_ids: vec![1],
+                urr_ids: [1].into(),
+                qer_ids: [1].into(),
             },
             CreatePdr {
                 pdr_id: 2,
@@ -88,12 +88,12 @@ pub fn establishment() -> SessionEstablishmentRequest {
                         flow_description: Some("permit out ip from any to assigned".into()),
                         ..Default::default()
                     }],
-                    qfis: vec![],
+                    qfis: Default::default(),
                 },
                 outer_header_removal: None,
                 far_id: Some(2),
-                urr_ids: vec![1],
-                qer_ids: vec![1],
+                urr_ids: [1].into(),
+                qer_ids: [1].into(),
             },
         ],
         create_fars: vec![
@@ -361,7 +361,9 @@ pub fn all_messages() -> Vec<Message> {
             9,
             SessionReportRequest {
                 report_type: 0x03,
-                downlink_data_report: Some(DownlinkDataReport { pdr_ids: vec![2] }),
+                downlink_data_report: Some(DownlinkDataReport {
+                    pdr_ids: [2].into(),
+                }),
                 usage_reports: vec![usage_report(1)],
             },
         ),
