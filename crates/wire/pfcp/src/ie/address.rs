@@ -522,3 +522,74 @@ impl Value for RemoteGtpuPeer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn enc<V: Value>(v: &V) -> Vec<u8> {
+        let mut w = Writer::with_capacity(32);
+        v.encode(&mut w);
+        w.buf
+    }
+
+    #[test]
+    fn f_teid_octets_follow_figure_8_2_3_1() {
+        let assigned = Fteid::Assigned {
+            teid: 0x0102_0304,
+            ipv4: Some(Ipv4Addr::new(10, 0, 0, 2)),
+            ipv6: None,
+        };
+        assert_eq!(enc(&assigned), [0x01, 1, 2, 3, 4, 10, 0, 0, 2]);
+        let choose = Fteid::Choose {
+            ipv4: true,
+            ipv6: false,
+            choose_id: Some(5),
+        };
+        assert_eq!(enc(&choose), [0x0d, 5]);
+        assert_eq!(Fteid::decode(IeType::F_TEID, &[0x0d, 5]).unwrap(), choose);
+        assert_eq!(
+            Fteid::decode(IeType::F_TEID, &[0x01, 1, 2, 3]),
+            Err(Error::IeTooShort {
+                ie: IeType::F_TEID,
+                field: "TEID",
+                len: 4
+            })
+        );
+    }
+
+    #[test]
+    fn ue_ip_address_choose_sets_v4_without_an_address() {
+        let ue = UeIpAddress {
+            ipv4: Some(UeAddr::Choose),
+            ..Default::default()
+        };
+        assert_eq!(enc(&ue), [0x12]);
+        assert_eq!(
+            UeIpAddress::decode(IeType::UE_IP_ADDRESS, &[0x12]).unwrap(),
+            ue
+        );
+    }
+
+    #[test]
+    fn node_id_fqdn_is_dns_labels() {
+        let n = NodeId::Fqdn("upf.example".into());
+        assert_eq!(enc(&n), b"\x02\x03upf\x07example");
+        assert_eq!(
+            NodeId::decode(IeType::NODE_ID, b"\x02\x03upf\x07example").unwrap(),
+            n
+        );
+        assert!(NodeId::decode(IeType::NODE_ID, b"\x02\x05upf").is_err());
+        assert!(NodeId::decode(IeType::NODE_ID, b"\x02\x03u.f").is_err());
+    }
+
+    #[test]
+    fn network_instance_text_reads_apn_labels() {
+        assert_eq!(
+            NetworkInstance::dnn("ims.mnc001").as_bytes(),
+            b"\x03ims\x06mnc001"
+        );
+        assert_eq!(NetworkInstance::dnn("ims.mnc001").to_text(), "ims.mnc001");
+        assert_eq!(NetworkInstance::new("internet").to_text(), "internet");
+    }
+}

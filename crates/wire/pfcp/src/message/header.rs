@@ -91,3 +91,37 @@ pub(crate) fn patch_length(out: &mut [u8]) -> bool {
         Err(_) => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_header_with_priority_round_trips() {
+        let h = Header {
+            seid: Some(0x1122_3344_5566_7788),
+            sequence: 0x00ab_cdef,
+            priority: Some(7),
+        };
+        let mut out = Vec::new();
+        emit(&h, 52, &mut out);
+        assert!(patch_length(&mut out));
+        assert_eq!(
+            out,
+            [
+                0x23, 52, 0, 12, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0xab, 0xcd, 0xef,
+                0x70
+            ]
+        );
+        let p = parse(&out).unwrap();
+        assert_eq!((p.header, p.message_type, p.body.len()), (h, 52, 0));
+    }
+
+    #[test]
+    fn follow_on_allows_trailing_messages_only_when_set() {
+        let mut two = vec![0x20, 1, 0, 4, 0, 0, 1, 0, 0x20, 1, 0, 4, 0, 0, 2, 0];
+        assert!(matches!(parse(&two), Err(Error::MessageLength { .. })));
+        two[0] |= 0x04;
+        assert_eq!(parse(&two).unwrap().header.sequence, 1);
+    }
+}
