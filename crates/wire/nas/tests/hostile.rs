@@ -157,3 +157,25 @@ fn security_header_is_readable_when_the_payload_is_not() {
     assert_eq!(h.payload, &[0x7e, 0x00, 0x44]);
     assert_eq!(ferrocore_nas::security_header(&[0x7e, 0, 0x43]), Ok(None));
 }
+
+#[test]
+fn deeply_nested_containers_do_not_exhaust_the_stack() {
+    use ferrocore_nas::types::*;
+    // SECURITY MODE COMPLETE whose NAS message container holds one, and so on, 4000 deep
+    let mut bytes = encode(&NasMessage::mm(NasRegistrationComplete::new())).unwrap();
+    for _ in 0..4000 {
+        let m = NasSecurityModeComplete::new()
+            .with_nas_message_container(NasMessageContainer::new(bytes.clone()));
+        match encode(&NasMessage::mm(m)) {
+            Ok(b) => bytes = b,
+            Err(_) => break, // the container is full (65535 octets)
+        }
+    }
+    assert!(bytes.len() > 20_000, "{} octets", bytes.len());
+    let m = decode(&bytes).unwrap();
+    let _ = format!("{m:?}");
+    let _ = m.check();
+    // the wrapped codec's Display recurses into containers: describe must not use it here
+    let text = describe(&bytes).unwrap();
+    assert!(text.contains("nested too deep"));
+}
