@@ -11,7 +11,7 @@ use std::fmt::Write;
 /// [`Error::TransferSyntax`] when the octets are no NGAP-PDU; a typed message's error
 /// (naming the message and IE) when one of its IEs does not decode.
 pub fn describe(bytes: &[u8]) -> Result<String, Error> {
-    let pdu = crate::decode(bytes)?;
+    let pdu = crate::decode_borrowed(bytes)?;
     let typed = match Message::from_pdu(&pdu) {
         Ok(m) => Some(m),
         Err(Error::UnsupportedMessage { .. }) => None,

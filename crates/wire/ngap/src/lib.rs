@@ -34,7 +34,7 @@ pub use describe::describe;
 pub use error::{Error, ProtocolCause};
 pub use message::{Message, decode_message};
 pub use msg::NgapMessage;
-pub use pdu::{NgapPdu, decode, encode};
+pub use pdu::{NgapPdu, NgapPduRef, decode, decode_borrowed, encode};
 pub use values::*;
 
 /// The generated ASN.1 types (TS 38.413 §9.4), for values this crate has no plain type

@@ -1,7 +1,7 @@
 //! Any message this crate types, decoded fully: [`decode_message`].
 
 use crate::msg::*;
-use crate::{Error, NgapPdu};
+use crate::{Error, NgapPdu, NgapPduRef};
 use oxirush_ngap::NgapPduKind;
 
 macro_rules! messages {
@@ -18,7 +18,7 @@ macro_rules! messages {
             /// # Errors
             /// [`Error::UnsupportedMessage`] for a procedure this crate does not type,
             /// else as [`NgapMessage::from_pdu`].
-            pub fn from_pdu(pdu: &NgapPdu) -> Result<Self, Error> {
+            pub fn from_pdu(pdu: &NgapPduRef<'_>) -> Result<Self, Error> {
                 match pdu.kind() {
                     $(NgapPduKind::$kind => $variant::from_pdu(pdu).map(Message::$variant),)*
                     _ => Err(Error::UnsupportedMessage {
@@ -110,5 +110,5 @@ impl Message {
 /// # Errors
 /// [`Error::TransferSyntax`], [`Error::UnsupportedMessage`], or the message's own error.
 pub fn decode_message(bytes: &[u8]) -> Result<Message, Error> {
-    Message::from_pdu(&crate::decode(bytes)?)
+    Message::from_pdu(&crate::decode_borrowed(bytes)?)
 }

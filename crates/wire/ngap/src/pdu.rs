@@ -6,6 +6,20 @@ use crate::Error;
 /// octets of its message. IEs are decoded when a typed message reads them.
 pub type NgapPdu = oxirush_ngap::ngap::NGAP_PDU;
 
+/// An NGAP-PDU that borrows its message octets from the buffer it was decoded from
+/// ([`decode_borrowed`]); [`NgapPdu`] is the one that owns them.
+pub type NgapPduRef<'a> = oxirush_ngap::ngap::NGAPPDU<'a>;
+
+/// Decodes the NGAP-PDU envelope without copying: the PDU borrows from `bytes`.
+///
+/// # Errors
+/// [`Error::TransferSyntax`] when the octets are not an NGAP-PDU in aligned PER.
+pub fn decode_borrowed(bytes: &[u8]) -> Result<NgapPduRef<'_>, Error> {
+    NgapPduRef::decode_borrowed(bytes).map_err(|e| Error::TransferSyntax {
+        detail: e.to_string(),
+    })
+}
+
 /// Decodes the NGAP-PDU envelope. The IEs are read by [`crate::decode_message`] or a
 /// message's `from_pdu`.
 ///

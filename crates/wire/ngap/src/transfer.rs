@@ -192,7 +192,7 @@ impl SetupRequestTransfer {
     fn of(t: &asn::PDUSessionResourceSetupRequestTransfer<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(t, PDUSessionResourceSetupRequestTransfer,
             opt session_ambr: Ambr = PDUSessionAggregateMaximumBitRate(a) => ambr_of(&a),
-            req ul: asn::UPTransportLayerInformation<'static> = UL_NGU_UP_TNLInformation(u) => u.into_owned(),
+            req ul: asn::UPTransportLayerInformation<'_> = UL_NGU_UP_TNLInformation(u) => u,
             req session_type: PduSessionType = PDUSessionType(t) => t,
             req flows: asn::QosFlowSetupRequestList = QosFlowSetupRequestList(l) => l,
         );

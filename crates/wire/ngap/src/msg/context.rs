@@ -119,10 +119,10 @@ impl InitialContextSetupRequest {
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
             opt ue_ambr: UeAmbr = UEAggregateMaximumBitRate(a) => UeAmbr::of(&a),
             req guami: Guami = GUAMI(g) => Guami::of(&g),
-            opt list: asn::PDUSessionResourceSetupListCxtReq<'static> = PDUSessionResourceSetupListCxtReq(l) => l.into_owned(),
+            opt list: asn::PDUSessionResourceSetupListCxtReq<'_> = PDUSessionResourceSetupListCxtReq(l) => l,
             req allowed: Vec<Snssai> = AllowedNSSAI(a) => allowed_nssai_of(&a),
-            req caps: asn::UESecurityCapabilities<'static> = UESecurityCapabilities(c) => c.into_owned(),
-            req key: asn::SecurityKey<'static> = SecurityKey(k) => k.into_owned(),
+            req caps: asn::UESecurityCapabilities<'_> = UESecurityCapabilities(c) => c,
+            req key: asn::SecurityKey<'_> = SecurityKey(k) => k,
             opt nas_pdu: Vec<u8> = NAS_PDU(n) => n.0.to_vec(),
         );
         let sessions = match list {
@@ -204,7 +204,7 @@ impl InitialContextSetupResponse {
         extract_ngap_ies!(m, InitialContextSetupResponse,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
-            opt list: asn::PDUSessionResourceSetupListCxtRes<'static> = PDUSessionResourceSetupListCxtRes(l) => l.into_owned(),
+            opt list: asn::PDUSessionResourceSetupListCxtRes<'_> = PDUSessionResourceSetupListCxtRes(l) => l,
         );
         let setup = match list {
             None => Vec::new(),
@@ -403,7 +403,7 @@ impl UeContextReleaseComplete {
         extract_ngap_ies!(m, UEContextReleaseComplete,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
-            opt location: asn::UserLocationInformation<'static> = UserLocationInformation(u) => u.into_owned(),
+            opt location: asn::UserLocationInformation<'_> = UserLocationInformation(u) => u,
         );
         Ok(UeContextReleaseComplete {
             amf_ue_ngap_id,

@@ -86,7 +86,7 @@ impl HandoverRequired {
             req handover_type: HandoverType = HandoverType(t) => t,
             req cause: Cause = Cause(c) => c,
             req target: asn::TargetID = TargetID(t) => t,
-            req list: asn::PDUSessionResourceListHORqd<'static> = PDUSessionResourceListHORqd(l) => l.into_owned(),
+            req list: asn::PDUSessionResourceListHORqd<'_> = PDUSessionResourceListHORqd(l) => l,
             req source_to_target: Vec<u8> = SourceToTarget_TransparentContainer(c) => c.0.to_vec(),
         );
         let asn::TargetID::targetRANNodeID(t) = target else {
@@ -196,9 +196,9 @@ impl HandoverRequest {
             req handover_type: HandoverType = HandoverType(t) => t,
             req cause: Cause = Cause(c) => c,
             req ue_ambr: UeAmbr = UEAggregateMaximumBitRate(a) => UeAmbr::of(&a),
-            req caps: asn::UESecurityCapabilities<'static> = UESecurityCapabilities(c) => c.into_owned(),
-            req ctx: asn::SecurityContext<'static> = SecurityContext(c) => c.into_owned(),
-            req list: asn::PDUSessionResourceSetupListHOReq<'static> = PDUSessionResourceSetupListHOReq(l) => l.into_owned(),
+            req caps: asn::UESecurityCapabilities<'_> = UESecurityCapabilities(c) => c,
+            req ctx: asn::SecurityContext<'_> = SecurityContext(c) => c,
+            req list: asn::PDUSessionResourceSetupListHOReq<'_> = PDUSessionResourceSetupListHOReq(l) => l,
             req allowed: Vec<Snssai> = AllowedNSSAI(a) => allowed_nssai_of(&a),
             req source_to_target: Vec<u8> = SourceToTarget_TransparentContainer(c) => c.0.to_vec(),
             req guami: Guami = GUAMI(g) => Guami::of(&g),
@@ -279,7 +279,7 @@ impl HandoverRequestAcknowledge {
         extract_ngap_ies!(m, HandoverRequestAcknowledge,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
-            req list: asn::PDUSessionResourceAdmittedList<'static> = PDUSessionResourceAdmittedList(l) => l.into_owned(),
+            req list: asn::PDUSessionResourceAdmittedList<'_> = PDUSessionResourceAdmittedList(l) => l,
             req target_to_source: Vec<u8> = TargetToSource_TransparentContainer(c) => c.0.to_vec(),
         );
         let admitted = list
@@ -352,7 +352,7 @@ impl HandoverCommand {
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
             req handover_type: HandoverType = HandoverType(t) => t,
-            opt list: asn::PDUSessionResourceHandoverList<'static> = PDUSessionResourceHandoverList(l) => l.into_owned(),
+            opt list: asn::PDUSessionResourceHandoverList<'_> = PDUSessionResourceHandoverList(l) => l,
             req target_to_source: Vec<u8> = TargetToSource_TransparentContainer(c) => c.0.to_vec(),
         );
         let sessions = match list {
@@ -405,7 +405,7 @@ impl HandoverNotify {
         extract_ngap_ies!(m, HandoverNotify,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
-            req location: asn::UserLocationInformation<'static> = UserLocationInformation(u) => u.into_owned(),
+            req location: asn::UserLocationInformation<'_> = UserLocationInformation(u) => u,
         );
         Ok(HandoverNotify {
             amf_ue_ngap_id,
@@ -466,9 +466,9 @@ impl PathSwitchRequest {
         extract_ngap_ies!(m, PathSwitchRequest,
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
             req source_amf_ue_ngap_id: u64 = SourceAMF_UE_NGAP_ID(id),
-            req location: asn::UserLocationInformation<'static> = UserLocationInformation(u) => u.into_owned(),
-            req caps: asn::UESecurityCapabilities<'static> = UESecurityCapabilities(c) => c.into_owned(),
-            req list: asn::PDUSessionResourceToBeSwitchedDLList<'static> = PDUSessionResourceToBeSwitchedDLList(l) => l.into_owned(),
+            req location: asn::UserLocationInformation<'_> = UserLocationInformation(u) => u,
+            req caps: asn::UESecurityCapabilities<'_> = UESecurityCapabilities(c) => c,
+            req list: asn::PDUSessionResourceToBeSwitchedDLList<'_> = PDUSessionResourceToBeSwitchedDLList(l) => l,
         );
         let sessions = list
             .0
@@ -544,8 +544,8 @@ impl PathSwitchRequestAcknowledge {
         extract_ngap_ies!(m, PathSwitchRequestAcknowledge,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
-            req ctx: asn::SecurityContext<'static> = SecurityContext(c) => c.into_owned(),
-            req list: asn::PDUSessionResourceSwitchedList<'static> = PDUSessionResourceSwitchedList(l) => l.into_owned(),
+            req ctx: asn::SecurityContext<'_> = SecurityContext(c) => c,
+            req list: asn::PDUSessionResourceSwitchedList<'_> = PDUSessionResourceSwitchedList(l) => l,
             req allowed: Vec<Snssai> = AllowedNSSAI(a) => allowed_nssai_of(&a),
         );
         let sessions = list

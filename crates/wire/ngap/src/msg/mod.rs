@@ -4,7 +4,7 @@
 //! an [`NgapPdu`], `encode` / `decode` between the struct and octets. Reading decodes
 //! every IE the struct has, and the transfers nested in them.
 
-use crate::{Error, NgapPdu};
+use crate::{Error, NgapPdu, NgapPduRef};
 
 pub mod context;
 pub mod interface;
@@ -36,7 +36,7 @@ pub trait NgapMessage: Sized {
     /// # Errors
     /// [`Error::WrongMessage`], [`Error::MissingIe`], [`Error::UndecodableIe`],
     /// [`Error::Semantic`].
-    fn from_pdu(pdu: &NgapPdu) -> Result<Self, Error>;
+    fn from_pdu(pdu: &NgapPduRef<'_>) -> Result<Self, Error>;
 
     /// Builds and encodes the NGAP-PDU.
     ///
@@ -51,7 +51,7 @@ pub trait NgapMessage: Sized {
     /// # Errors
     /// [`Error::TransferSyntax`], then as [`NgapMessage::from_pdu`].
     fn decode(bytes: &[u8]) -> Result<Self, Error> {
-        Self::from_pdu(&crate::decode(bytes)?)
+        Self::from_pdu(&crate::decode_borrowed(bytes)?)
     }
 }
 
@@ -71,7 +71,7 @@ macro_rules! ngap_message {
                     .map_err(|e| $crate::Error::building(Self::NAME, e))
             }
 
-            fn from_pdu(pdu: &$crate::NgapPdu) -> Result<Self, $crate::Error> {
+            fn from_pdu(pdu: &$crate::NgapPduRef<'_>) -> Result<Self, $crate::Error> {
                 let m: $crate::asn::$asn<'_> = pdu.decode_value().map_err(|e| {
                     if e.kind() == oxirush_ngap::ErrorKind::WrongMessage {
                         $crate::Error::WrongMessage {

@@ -48,7 +48,7 @@ impl InitialUeMessage {
         extract_ngap_ies!(m, InitialUEMessage,
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
             req nas_pdu: Vec<u8> = NAS_PDU(n) => n.0.to_vec(),
-            req location: asn::UserLocationInformation<'static> = UserLocationInformation(u) => u.into_owned(),
+            req location: asn::UserLocationInformation<'_> = UserLocationInformation(u) => u,
             req rrc_establishment_cause: RrcEstablishmentCause = RRCEstablishmentCause(c) => c,
             opt five_g_s_tmsi: FiveGSTmsi = FiveG_S_TMSI(s) => FiveGSTmsi::of(&s),
             opt ue_context_requested: () = UEContextRequest(_r) => (),
@@ -124,7 +124,7 @@ impl UplinkNasTransport {
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
             req nas_pdu: Vec<u8> = NAS_PDU(n) => n.0.to_vec(),
-            req location: asn::UserLocationInformation<'static> = UserLocationInformation(u) => u.into_owned(),
+            req location: asn::UserLocationInformation<'_> = UserLocationInformation(u) => u,
         );
         Ok(UplinkNasTransport {
             amf_ue_ngap_id,

@@ -80,7 +80,7 @@ impl PduSessionResourceSetupRequest {
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
             opt nas_pdu: Vec<u8> = NAS_PDU(n) => n.0.to_vec(),
-            req list: asn::PDUSessionResourceSetupListSUReq<'static> = PDUSessionResourceSetupListSUReq(l) => l.into_owned(),
+            req list: asn::PDUSessionResourceSetupListSUReq<'_> = PDUSessionResourceSetupListSUReq(l) => l,
         );
         let sessions = list
             .0
@@ -156,7 +156,7 @@ impl PduSessionResourceSetupResponse {
         extract_ngap_ies!(m, PDUSessionResourceSetupResponse,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
-            opt list: asn::PDUSessionResourceSetupListSURes<'static> = PDUSessionResourceSetupListSURes(l) => l.into_owned(),
+            opt list: asn::PDUSessionResourceSetupListSURes<'_> = PDUSessionResourceSetupListSURes(l) => l,
         );
         let setup = match list {
             None => Vec::new(),
@@ -235,7 +235,7 @@ impl PduSessionResourceModifyRequest {
         extract_ngap_ies!(m, PDUSessionResourceModifyRequest,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
-            req list: asn::PDUSessionResourceModifyListModReq<'static> = PDUSessionResourceModifyListModReq(l) => l.into_owned(),
+            req list: asn::PDUSessionResourceModifyListModReq<'_> = PDUSessionResourceModifyListModReq(l) => l,
         );
         let sessions = list
             .0
@@ -316,7 +316,7 @@ impl PduSessionResourceModifyResponse {
         extract_ngap_ies!(m, PDUSessionResourceModifyResponse,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
-            opt list: asn::PDUSessionResourceModifyListModRes<'static> = PDUSessionResourceModifyListModRes(l) => l.into_owned(),
+            opt list: asn::PDUSessionResourceModifyListModRes<'_> = PDUSessionResourceModifyListModRes(l) => l,
         );
         let modified = match list {
             None => Vec::new(),
@@ -404,7 +404,7 @@ impl PduSessionResourceReleaseCommand {
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
             opt nas_pdu: Vec<u8> = NAS_PDU(n) => n.0.to_vec(),
-            req list: asn::PDUSessionResourceToReleaseListRelCmd<'static> = PDUSessionResourceToReleaseListRelCmd(l) => l.into_owned(),
+            req list: asn::PDUSessionResourceToReleaseListRelCmd<'_> = PDUSessionResourceToReleaseListRelCmd(l) => l,
         );
         let sessions = list
             .0
@@ -474,7 +474,7 @@ impl PduSessionResourceReleaseResponse {
         extract_ngap_ies!(m, PDUSessionResourceReleaseResponse,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
-            req list: asn::PDUSessionResourceReleasedListRelRes<'static> = PDUSessionResourceReleasedListRelRes(l) => l.into_owned(),
+            req list: asn::PDUSessionResourceReleasedListRelRes<'_> = PDUSessionResourceReleasedListRelRes(l) => l,
         );
         let released = list
             .0
