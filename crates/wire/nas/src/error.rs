@@ -206,11 +206,14 @@ impl Error {
 impl From<NasError> for Error {
     fn from(e: NasError) -> Self {
         match e {
-            NasError::BufferTooShort | NasError::MessageTooShort => Error::TooShort {
+            // `decode` checks header lengths itself, so this only comes from a header the
+            // wrapped codec reads on its own: the 5GMM header is the shortest, 3 octets.
+            NasError::MessageTooShort => Error::TooShort {
                 field: "header",
                 len: 0,
-                needed: 0,
+                needed: 3,
             },
+            NasError::BufferTooShort => Error::Malformed("an IE is cut short".into()),
             NasError::UnknownMessageType(t) => Error::UnknownMessageType {
                 sublayer: Sublayer::Mm,
                 message_type: t,
