@@ -11,7 +11,8 @@ use crate::secret::{Ck, Ik, Kausf};
 
 /// The home environment 5G authentication vector (5G HE AV) that the UDM hands to the AUSF
 /// (TS 33.501 §6.1.3.2.0 step 1), plus HXRES* that the AUSF computes from it (step 4).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `Debug` shows RAND and AUTN only.
+#[derive(Clone, PartialEq, Eq)]
 pub struct HeAuthVector {
     /// RAND.
     pub rand: [u8; 16],
@@ -25,8 +26,8 @@ pub struct HeAuthVector {
     pub kausf: Kausf,
 }
 
-/// What the UE learns from a verified AUTN (TS 33.102 §6.3.3).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the UE learns from a verified AUTN (TS 33.102 §6.3.3). `Debug` shows SQN only.
+#[derive(Clone, PartialEq, Eq)]
 pub struct UeAuthResult {
     /// SQN recovered from AUTN.
     pub sqn: [u8; 6],
@@ -40,6 +41,23 @@ pub struct UeAuthResult {
     pub ik: Ik,
     /// KAUSF (TS 33.501 Annex A.2).
     pub kausf: Kausf,
+}
+
+impl core::fmt::Debug for HeAuthVector {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("HeAuthVector")
+            .field("rand", &self.rand)
+            .field("autn", &self.autn)
+            .finish_non_exhaustive()
+    }
+}
+
+impl core::fmt::Debug for UeAuthResult {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("UeAuthResult")
+            .field("sqn", &self.sqn)
+            .finish_non_exhaustive()
+    }
 }
 
 /// AUTN = (SQN xor AK) || AMF || MAC-A (TS 33.102 §6.3.2).

@@ -30,8 +30,8 @@ impl core::fmt::Debug for Milenage {
     }
 }
 
-/// Output of f2, f3, f4 and f5 for one RAND (TS 35.206 §4.1).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Output of f2, f3, f4 and f5 for one RAND (TS 35.206 §4.1). `Debug` prints none of it.
+#[derive(Clone, PartialEq, Eq)]
 pub struct F2345 {
     /// RES / XRES, 64 bits (f2).
     pub res: [u8; 8],
@@ -41,6 +41,12 @@ pub struct F2345 {
     pub ik: Ik,
     /// AK (f5).
     pub ak: Ak,
+}
+
+impl core::fmt::Debug for F2345 {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("F2345(<redacted>)")
+    }
 }
 
 impl Milenage {
