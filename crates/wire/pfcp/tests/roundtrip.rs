@@ -36,6 +36,15 @@ fn describe_names_the_message_and_its_ies() {
     }
 }
 
+#[test]
+fn describe_renders_every_sample_without_absent_fields() {
+    for m in common::all_messages() {
+        let text = describe(&encode(&m).unwrap()).unwrap();
+        assert!(text.contains(m.body.name()), "{text}");
+        assert!(!text.contains("None") && !text.contains("Some("), "{text}");
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 

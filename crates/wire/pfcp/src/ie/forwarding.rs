@@ -99,8 +99,17 @@ impl Value for SdfFilter {
 }
 
 /// Apply Action (TS 29.244 §8.2.26): flag bits, octet 5 in the low byte, octet 6 above.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct ApplyAction(pub u16);
+
+impl std::fmt::Debug for ApplyAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const NAMES: [&str; 11] = [
+            "DROP", "FORW", "BUFF", "NOCP", "DUPL", "IPMA", "IPMD", "DFRT", "EDRT", "BDPN", "DDPN",
+        ];
+        super::flags::write(f, "ApplyAction", u32::from(self.0), &NAMES)
+    }
+}
 
 impl ApplyAction {
     pub const DROP: ApplyAction = ApplyAction(0x0001);

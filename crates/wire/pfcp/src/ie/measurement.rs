@@ -154,8 +154,18 @@ fn encode_flags3(bits: u32, w: &mut Writer) {
 }
 
 /// Reporting Triggers (TS 29.244 §8.2.19): octet 5 in bits 0-7, octet 6 in 8-15, octet 7 in 16-23.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct ReportingTriggers(pub u32);
+
+impl std::fmt::Debug for ReportingTriggers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const NAMES: [&str; 18] = [
+            "PERIO", "VOLTH", "TIMTH", "QUHTI", "START", "STOPT", "DROTH", "LIUSA", "VOLQU",
+            "TIMQU", "ENVCL", "MACAR", "EVETH", "EVEQU", "IPMJL", "QUVTI", "REEMR", "UPINT",
+        ];
+        super::flags::write(f, "ReportingTriggers", self.0, &NAMES)
+    }
+}
 
 impl ReportingTriggers {
     pub const PERIO: u32 = 1 << 0;
@@ -190,8 +200,19 @@ impl Value for ReportingTriggers {
 }
 
 /// Usage Report Trigger (TS 29.244 §8.2.41): octet 5 in bits 0-7, octet 6 in 8-15, octet 7 in 16-23.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct UsageReportTrigger(pub u32);
+
+impl std::fmt::Debug for UsageReportTrigger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const NAMES: [&str; 22] = [
+            "PERIO", "VOLTH", "TIMTH", "QUHTI", "START", "STOPT", "DROTH", "IMMER", "VOLQU",
+            "TIMQU", "LIUSA", "TERMR", "MONIT", "ENVCL", "MACAR", "EVETH", "EVEQU", "TEBUR",
+            "IPMJL", "QUVTI", "EMRRE", "UPINT",
+        ];
+        super::flags::write(f, "UsageReportTrigger", self.0, &NAMES)
+    }
+}
 
 impl UsageReportTrigger {
     pub const PERIO: u32 = 1 << 0;

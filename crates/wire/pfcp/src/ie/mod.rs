@@ -1,6 +1,7 @@
 //! Typed IEs (TS 29.244 §8.2) and grouped IEs (§7.5), each with its decoder and encoder.
 
 mod address;
+mod flags;
 mod forwarding;
 mod measurement;
 mod qos;

@@ -58,6 +58,13 @@ macro_rules! bodies {
                 }
             }
 
+            /// The message's IEs, for printing.
+            pub(crate) fn fields(&self) -> &dyn std::fmt::Debug {
+                match self {
+                    $( Body::$variant(b) => b, )*
+                }
+            }
+
             fn decode(message_type: u8, body: &[u8]) -> Result<Body, Error> {
                 let ie = IeType(0);
                 match message_type {
