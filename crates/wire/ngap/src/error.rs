@@ -113,3 +113,66 @@ impl Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_receive_error_has_its_protocol_cause() {
+        let detail = String::new();
+        let cases = [
+            (
+                Error::TransferSyntax {
+                    detail: detail.clone(),
+                },
+                Some(ProtocolCause::transfer_syntax_error),
+            ),
+            (
+                Error::MissingIe {
+                    message: "InitialUEMessage",
+                    ie: "id 38".into(),
+                },
+                Some(ProtocolCause::abstract_syntax_error_reject),
+            ),
+            (
+                Error::UndecodableIe {
+                    message: "InitialUEMessage",
+                    ie: "id 121".into(),
+                    detail: detail.clone(),
+                },
+                Some(ProtocolCause::abstract_syntax_error_falsely_constructed_message),
+            ),
+            (
+                Error::Semantic {
+                    message: "InitialUEMessage",
+                    field: "UserLocationInformation",
+                    detail: detail.clone(),
+                },
+                Some(ProtocolCause::semantic_error),
+            ),
+            (
+                Error::Encode {
+                    message: "NGSetupRequest",
+                    detail,
+                },
+                None,
+            ),
+        ];
+        for (e, cause) in cases {
+            assert_eq!(e.cause(), cause, "{e}");
+        }
+    }
+
+    #[test]
+    fn errors_name_the_message() {
+        let e = Error::MissingIe {
+            message: "InitialUEMessage",
+            ie: "id 38".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "InitialUEMessage: mandatory IE id 38 is missing"
+        );
+    }
+}

@@ -610,3 +610,55 @@ impl HandoverCommandTransfer {
     }
 }
 transfer!(HandoverCommandTransfer, HandoverCommandTransfer);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::{IpAddr, Ipv4Addr};
+
+    #[test]
+    fn release_response_transfer_is_one_zero_octet() {
+        // An empty SEQUENCE with extension marker: one bit, padded (X.691 §11.1.4).
+        assert_eq!(ReleaseResponseTransfer.encode().unwrap(), [0x00]);
+        assert_eq!(
+            ReleaseResponseTransfer::decode(&[0x00]).unwrap(),
+            ReleaseResponseTransfer
+        );
+    }
+
+    #[test]
+    fn setup_request_transfer_round_trips() {
+        let t = SetupRequestTransfer {
+            session_ambr: None,
+            ul_tunnel: GtpTunnel {
+                addr: IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)),
+                teid: 7,
+            },
+            session_type: PduSessionType::ethernet,
+            qos_flows: vec![QosFlowRequest {
+                qfi: 9,
+                five_qi: 5,
+                arp_priority: 1,
+            }],
+        };
+        assert_eq!(
+            SetupRequestTransfer::decode(&t.encode().unwrap()).unwrap(),
+            t
+        );
+    }
+
+    #[test]
+    fn a_transfer_that_does_not_decode_is_named() {
+        let e = SetupResponseTransfer::decode(&[0xff]).unwrap_err();
+        assert!(
+            matches!(
+                &e,
+                Error::UndecodableIe {
+                    message: "PDUSessionResourceSetupResponseTransfer",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+    }
+}

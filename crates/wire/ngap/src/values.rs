@@ -378,8 +378,8 @@ impl SecurityContext {
     }
 }
 
-/// A PLMN with the slices supported in it (Broadcast PLMN Item §9.3.1.?/PLMN Support
-/// Item of TS 38.413 §9.2.6.2).
+/// A PLMN with the slices supported in it: a Broadcast PLMN Item of the Supported TA
+/// List (TS 38.413 §9.2.6.1) or a PLMN Support Item (§9.2.6.2).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PlmnSlices {
     pub plmn: Plmn,
@@ -459,4 +459,61 @@ pub(crate) fn allowed_nssai(s: &[Snssai]) -> asn::AllowedNSSAI {
 
 pub(crate) fn allowed_nssai_of(a: &asn::AllowedNSSAI) -> Vec<Snssai> {
     a.0.iter().map(|i| Snssai::of(&i.s_nssai)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plmn_digits_round_trip() {
+        let p = Plmn::new("208", "93").unwrap();
+        assert_eq!(p.0, [0x02, 0xf8, 0x39]);
+        assert_eq!(p.mcc_mnc(), Some(("208".into(), "93".into())));
+        let p = Plmn::new("310", "410").unwrap();
+        assert_eq!(p.mcc_mnc(), Some(("310".into(), "410".into())));
+        assert!(Plmn::new("20", "93").is_err());
+        assert!(Plmn::new("208", "9").is_err());
+    }
+
+    #[test]
+    fn transport_addresses() {
+        let v4 = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1));
+        assert_eq!(ip_of(&transport_address(v4).unwrap()).unwrap(), v4);
+        let v6 = IpAddr::V6(Ipv6Addr::LOCALHOST);
+        assert_eq!(ip_of(&transport_address(v6).unwrap()).unwrap(), v6);
+        // IPv4 and IPv6 together (160 bits, TS 38.414 §5.1): the IPv4 address is kept.
+        let mut both = vec![192, 168, 0, 1];
+        both.extend_from_slice(&[0u8; 16]);
+        let a = asn::TransportLayerAddress(BitString::new(both, 160).unwrap());
+        assert_eq!(
+            ip_of(&a).unwrap(),
+            IpAddr::V4(Ipv4Addr::new(192, 168, 0, 1))
+        );
+        let odd = asn::TransportLayerAddress(BitString::new(vec![1, 2], 16).unwrap());
+        assert!(ip_of(&odd).is_err());
+    }
+
+    #[test]
+    fn out_of_range_identities_are_refused() {
+        let plmn = Plmn([0x02, 0xf8, 0x39]);
+        let g = GnbId {
+            plmn,
+            id: 1,
+            bits: 21,
+        };
+        assert!(g.to_asn().is_err());
+        let g = Guami {
+            plmn,
+            region_id: 1,
+            set_id: 1024,
+            pointer: 0,
+        };
+        assert!(g.to_asn().is_err());
+        let c = NrCgi {
+            plmn,
+            cell_id: 1 << 36,
+        };
+        assert!(c.to_asn().is_err());
+    }
 }

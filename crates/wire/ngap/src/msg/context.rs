@@ -322,7 +322,8 @@ impl UeContextReleaseRequest {
 }
 ngap_message!(UeContextReleaseRequest, UEContextReleaseRequest);
 
-/// UE NGAP IDs (TS 38.413 §9.3.3.?/UE NGAP IDs of §9.2.2.5): the pair, or the AMF's alone.
+/// The UE NGAP IDs IE of a UE CONTEXT RELEASE COMMAND (TS 38.413 §9.2.2.5): the pair,
+/// or the AMF's alone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UeNgapIds {
     Pair { amf: u64, ran: u32 },

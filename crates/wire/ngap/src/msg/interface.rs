@@ -193,7 +193,7 @@ fn connections_of(l: &asn::UEAssociatedLogicalNGConnectionList) -> Vec<UeConnect
         .collect()
 }
 
-/// Reset Type (TS 38.413 §9.3.1.?/ResetType of §9.2.6.11): the whole interface or part.
+/// The Reset Type IE of an NG RESET (TS 38.413 §9.2.6.11): the whole interface or part.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ResetType {
     All,

@@ -593,7 +593,7 @@ pub fn source_to_target_container(
                         cell_size: asn::CellSize::small,
                         ie_extensions: None,
                     },
-                    time_ue_stayed_in_cell: asn::TimeUEStayedInCell(stayed_s.min(4095).into()),
+                    time_ue_stayed_in_cell: asn::TimeUEStayedInCell(stayed_s.min(4095)),
                     time_ue_stayed_in_cell_enhanced_granularity: None,
                     ho_cause_value: None,
                     ie_extensions: None,

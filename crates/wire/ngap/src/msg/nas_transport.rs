@@ -14,7 +14,7 @@ pub struct InitialUeMessage {
     pub location: UserLocation,
     pub rrc_establishment_cause: RrcEstablishmentCause,
     pub five_g_s_tmsi: Option<FiveGSTmsi>,
-    /// UE Context Request IE (§9.3.1.74) present with value `requested`.
+    /// UE Context Request IE present with value `requested`.
     pub ue_context_requested: bool,
 }
 
