@@ -1,21 +1,21 @@
 //! SNOW 3G (ETSI/SAGE "Specification of the 3GPP Confidentiality and Integrity Algorithms
 //! UEA2 & UIA2, Document 2: SNOW 3G Specification", TS 35.216 Document 2) and the modes
-//! built on it: f8 / UEA2 (Document 1 §3), f9 / UIA2 (Document 1 §4), and their LTE / 5G
+//! built on it: f8 / UEA2 (Document 1), f9 / UIA2 (Document 1), and their LTE / 5G
 //! uses 128-EEA1 / 128-NEA1 and 128-EIA1 / 128-NIA1 (TS 33.401 Annex B.1.2 / B.2.2,
 //! TS 33.501 Annex D.2.2 / D.3.2).
 //!
 //! The S-boxes are computed at compile time from their definitions: SR is the Rijndael
 //! S-box, SQ the Dickson polynomial g49 over GF(2^8) mod x^8+x^6+x^5+x^3+1, xored with 0x25
-//! (Document 2 §2.4-2.5).
+//! (Document 2).
 
 use zeroize::Zeroize;
 
-/// Multiplication by x in GF(2^8) with the reduction byte `c` (Document 2 §3.1.1 MULx).
+/// Multiplication by x in GF(2^8) with the reduction byte `c` (Document 2 MULx).
 const fn mulx(v: u8, c: u8) -> u8 {
     if v & 0x80 != 0 { (v << 1) ^ c } else { v << 1 }
 }
 
-/// MULxPOW(v, i, c) (Document 2 §3.1.2).
+/// MULxPOW(v, i, c) (Document 2).
 const fn mulx_pow(mut v: u8, i: u32, c: u8) -> u8 {
     let mut n = 0;
     while n < i {
@@ -77,7 +77,7 @@ const SR: [u8; 256] = {
     t
 };
 
-/// The S-box SQ (Document 2 §2.5): g49(x) xor 0x25, where
+/// The S-box SQ (Document 2): g49(x) xor 0x25, where
 /// g49(x) = x + x^9 + x^13 + x^15 + x^33 + x^41 + x^45 + x^47 + x^49 over GF(2^8)
 /// with modulus x^8 + x^6 + x^5 + x^3 + 1.
 const SQ: [u8; 256] = {
@@ -97,7 +97,7 @@ const SQ: [u8; 256] = {
     t
 };
 
-/// MULalpha (Document 2 §3.4.2) for every octet.
+/// MULalpha (Document 2) for every octet.
 const MUL_ALPHA: [u32; 256] = {
     let mut t = [0u32; 256];
     let mut i = 0;
@@ -112,7 +112,7 @@ const MUL_ALPHA: [u32; 256] = {
     t
 };
 
-/// DIValpha (Document 2 §3.4.3) for every octet.
+/// DIValpha (Document 2) for every octet.
 const DIV_ALPHA: [u32; 256] = {
     let mut t = [0u32; 256];
     let mut i = 0;
@@ -128,7 +128,7 @@ const DIV_ALPHA: [u32; 256] = {
 };
 
 /// The 32-bit S-boxes S1 (over SR, reduction 0x1B) and S2 (over SQ, reduction 0x69)
-/// (Document 2 §3.3.1-3.3.2).
+/// (Document 2).
 fn s_box(w: u32, table: &[u8; 256], c: u8) -> u32 {
     let [w0, w1, w2, w3] = w.to_be_bytes();
     let (a0, a1, a2, a3) = (
@@ -144,7 +144,7 @@ fn s_box(w: u32, table: &[u8; 256], c: u8) -> u32 {
     u32::from_be_bytes([r0, r1, r2, r3])
 }
 
-/// A running SNOW 3G keystream generator (Document 2 §4).
+/// A running SNOW 3G keystream generator (Document 2).
 pub struct Snow3g {
     s: [u32; 16],
     r1: u32,
@@ -162,7 +162,7 @@ impl Drop for Snow3g {
 }
 
 impl Snow3g {
-    /// Initialisation (Document 2 §4.1) with the key words k0..k3 and IV words IV0..IV3,
+    /// Initialisation (Document 2) with the key words k0..k3 and IV words IV0..IV3,
     /// `key` and `iv` given most significant word first, i.e. `key = [k3, k2, k1, k0]`
     /// is the key's octets in order.
     pub fn new(key: &[u8; 16], iv: [u32; 4]) -> Self {
@@ -226,7 +226,7 @@ impl Snow3g {
         self.s[15] = v;
     }
 
-    /// The next keystream word z_t (Document 2 §4.2).
+    /// The next keystream word z_t (Document 2).
     pub fn next_word(&mut self) -> u32 {
         let f = self.clock_fsm();
         let z = f ^ self.s[0];
@@ -235,7 +235,7 @@ impl Snow3g {
     }
 }
 
-/// f8 / UEA2 (Document 1 §3) keystream xored onto `data` in place: IV = COUNT ||
+/// f8 / UEA2 (Document 1) keystream xored onto `data` in place: IV = COUNT ||
 /// BEARER||DIRECTION||0^26 || COUNT || BEARER||DIRECTION||0^26. Identical to 128-EEA1 /
 /// 128-NEA1 (TS 33.401 Annex B.1.2).
 pub fn f8(key: &[u8; 16], count: u32, bearer: u8, direction: u8, data: &mut [u8]) {
@@ -247,7 +247,7 @@ pub fn f8(key: &[u8; 16], count: u32, bearer: u8, direction: u8, data: &mut [u8]
     }
 }
 
-/// Multiplication in GF(2^64) with reduction constant 0x1B (Document 1 §4.3, MUL64).
+/// Multiplication in GF(2^64) with reduction constant 0x1B (Document 1, MUL64).
 fn mul64(mut v: u64, p: u64) -> u64 {
     let mut r = 0u64;
     for i in 0..64 {
@@ -263,7 +263,7 @@ fn mul64(mut v: u64, p: u64) -> u64 {
     r
 }
 
-/// f9 / UIA2 (Document 1 §4) over the first `bit_len` bits of `message`: IV = COUNT ||
+/// f9 / UIA2 (Document 1) over the first `bit_len` bits of `message`: IV = COUNT ||
 /// FRESH || COUNT xor DIRECTION<<31 || FRESH xor DIRECTION<<15.
 pub fn f9(
     key: &[u8; 16],

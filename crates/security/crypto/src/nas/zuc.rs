@@ -2,7 +2,7 @@
 //! Confidentiality and Integrity Algorithms 128-EEA3 & 128-EIA3", TS 35.221 Documents 1
 //! and 2; TS 33.501 Annex D.2.4 / D.3.4), through the `zuc` crate.
 
-/// 128-EEA3 over the first `bit_len` bits of `data`, in place (EEA3 spec §3).
+/// 128-EEA3 over the first `bit_len` bits of `data`, in place (EEA3 & EIA3 Document 1, 128-EEA3).
 pub fn eea3(
     key: &[u8; 16],
     count: u32,
@@ -14,7 +14,7 @@ pub fn eea3(
     zuc::eea3::eea3_xor_inplace(count, bearer & 0x1F, direction & 1, key, data, bit_len);
 }
 
-/// 128-EIA3 over the first `bit_len` bits of `message` (EIA3 spec §4).
+/// 128-EIA3 over the first `bit_len` bits of `message` (EEA3 & EIA3 Document 1, 128-EIA3).
 pub fn eia3(
     key: &[u8; 16],
     count: u32,

@@ -18,7 +18,7 @@ struct V {
     out: &'static str,
 }
 const UEA2: &[V] = &[
-    // TS 35.217 (UEA2 & UIA2 Document 3) §4, f8 / UEA2 test set 1.
+    // TS 35.217 (UEA2 & UIA2 Document 3), f8 / UEA2 test set 1.
     V {
         set: 1,
         key: "2bd6459f82c5b300952c49104881ff48",
@@ -29,7 +29,7 @@ const UEA2: &[V] = &[
         data: "7ec61272743bf1614726446a6c38ced166f6ca76eb5430044286346cef130f92922b03450d3a9975e5bd2ea0eb55ad8e1b199e3ec4316020e9a1b285e762795359b7bdfd39bef4b2484583d5afe082aee638bf5fd5a606193901a08f4ab41aab9b134880",
         out: "8ceba62943dced3a0990b06ea1b0a2c4fb3cedc71b369f42ba64c1eb6665e72aa1c9bb0deaa20fe86058b8baee2c2e7f0becce48b52932a53c9d5f931a3a7c532259af4325e2a65e3084ad5f6a513b7bddc1b65f0aa0d97a053db55a88c4c4f9605e4140",
     },
-    // TS 35.217 (UEA2 & UIA2 Document 3) §4, f8 / UEA2 test set 2.
+    // TS 35.217 (UEA2 & UIA2 Document 3), f8 / UEA2 test set 2.
     V {
         set: 2,
         key: "efa8b2229e720c2a7c36ea55e9605695",
@@ -40,7 +40,7 @@ const UEA2: &[V] = &[
         data: "10111231e060253a43fd3f57e37607ab2827b599b6b1bbda37a8abcc5a8c550d1bfb2f494624fb50367fa36ce3bc68f11cf93b1510376b02130f812a9fa169d8",
         out: "e0da15ca8e2554f5e56c9468dc6c7c129c568aa5032317e04e0729646cabefa689864c410f24f919e61e3dfdfad77e560db0a9cd36c34ae4181490b29f5fa2fc",
     },
-    // TS 35.217 (UEA2 & UIA2 Document 3) §4, f8 / UEA2 test set 3.
+    // TS 35.217 (UEA2 & UIA2 Document 3), f8 / UEA2 test set 3.
     V {
         set: 3,
         key: "5acb1d644c0d51204ea5f1451010d852",
@@ -51,7 +51,7 @@ const UEA2: &[V] = &[
         data: "ad9c441f890b38c457a49d421407e8",
         out: "ba0f31300334c56b52a7497cbac046",
     },
-    // TS 35.217 (UEA2 & UIA2 Document 3) §4, f8 / UEA2 test set 4.
+    // TS 35.217 (UEA2 & UIA2 Document 3), f8 / UEA2 test set 4.
     V {
         set: 4,
         key: "d3c5d592327fb11c4035c6680af8c6d1",
@@ -62,7 +62,7 @@ const UEA2: &[V] = &[
         data: "981ba6824c1bfb1ab485472029b71d808ce33e2cc3c0b5fc1f3de8a6dc66b1f0",
         out: "989b719cdc33ceb7cf276a52827cef94a56c40c0ab9d81f7a2a9bac60e11c4b0",
     },
-    // TS 35.217 (UEA2 & UIA2 Document 3) §4, f8 / UEA2 test set 5.
+    // TS 35.217 (UEA2 & UIA2 Document 3), f8 / UEA2 test set 5.
     V {
         set: 5,
         key: "6090eae04c83706eecbf652be8e36566",
@@ -75,7 +75,7 @@ const UEA2: &[V] = &[
     },
 ];
 const UIA2: &[V] = &[
-    // TS 35.217 (UEA2 & UIA2 Document 3) §5, f9 / UIA2 (bearer field holds FRESH) test set 1.
+    // TS 35.217 (UEA2 & UIA2 Document 3), f9 / UIA2 (bearer field holds FRESH) test set 1.
     V {
         set: 1,
         key: "2bd6459f82c5b300952c49104881ff48",
@@ -86,7 +86,7 @@ const UIA2: &[V] = &[
         data: "6b227737296f393c8079353edc87e2e805d2ec49a4f2d8e0",
         out: "2bce1820",
     },
-    // TS 35.217 (UEA2 & UIA2 Document 3) §5, f9 / UIA2 (bearer field holds FRESH) test set 2.
+    // TS 35.217 (UEA2 & UIA2 Document 3), f9 / UIA2 (bearer field holds FRESH) test set 2.
     V {
         set: 2,
         key: "d42f682428201cafcd9f97945e6de7b7",
@@ -97,7 +97,7 @@ const UIA2: &[V] = &[
         data: "b5924384328a4ae00b737109f8b6c8dd2b4db63dd533981ceb19aad52a5b2bc0",
         out: "fc7b18bd",
     },
-    // TS 35.217 (UEA2 & UIA2 Document 3) §5, f9 / UIA2 (bearer field holds FRESH) test set 3.
+    // TS 35.217 (UEA2 & UIA2 Document 3), f9 / UIA2 (bearer field holds FRESH) test set 3.
     V {
         set: 3,
         key: "fdb9cfdf28936cc483a31869d81b8fab",
@@ -108,7 +108,7 @@ const UIA2: &[V] = &[
         data: "5932bc0ace2b0aba33d8ac188ac54f346fad10bf9dee2920b43bd0c53a915cb7df6caa72053abff2",
         out: "02f1faaf",
     },
-    // TS 35.217 (UEA2 & UIA2 Document 3) §5, f9 / UIA2 (bearer field holds FRESH) test set 4.
+    // TS 35.217 (UEA2 & UIA2 Document 3), f9 / UIA2 (bearer field holds FRESH) test set 4.
     V {
         set: 4,
         key: "c736c6aab22bfff91e2698d2e22ad57e",
@@ -119,7 +119,7 @@ const UIA2: &[V] = &[
         data: "d0a7d463df9fb2b278833fa02e235aa172bd970c1473e12907fb648b6599aaa0b24a038665422b20a499276a50427009",
         out: "38b554c0",
     },
-    // TS 35.217 (UEA2 & UIA2 Document 3) §5, f9 / UIA2 (bearer field holds FRESH) test set 5.
+    // TS 35.217 (UEA2 & UIA2 Document 3), f9 / UIA2 (bearer field holds FRESH) test set 5.
     V {
         set: 5,
         key: "f4ebec69e73eaf2eb2cf6af4b3120ffd",

@@ -14,7 +14,7 @@ struct V {
     out: &'static str,
 }
 const EEA3: &[V] = &[
-    // TS 35.223 (EEA3 & EIA3 Document 3) §4, 128-EEA3 test set 1.
+    // TS 35.223 (EEA3 & EIA3 Document 3), 128-EEA3 test set 1.
     V {
         set: 1,
         key: "173d14ba5003731d7a60049470f00a29",
@@ -25,7 +25,7 @@ const EEA3: &[V] = &[
         data: "6cf65340735552ab0c9752fa6f9025fe0bd675d9005875b200",
         out: "a6c85fc66afb8533aafc2518dfe784940ee1e4b030238cc800",
     },
-    // TS 35.223 (EEA3 & EIA3 Document 3) §4, 128-EEA3 test set 2.
+    // TS 35.223 (EEA3 & EIA3 Document 3), 128-EEA3 test set 2.
     V {
         set: 2,
         key: "e5bd3ea0eb55ade866c6ac58bd54302a",
@@ -36,7 +36,7 @@ const EEA3: &[V] = &[
         data: "14a8ef693d678507bbe7270a7f67ff5006c3525b9807e467c4e56000ba338f5d429559036751822246c80d3b38f07f4be2d8ff5805f5132229bde93bbbdcaf382bf1ee972fbf9977bada8945847a2a6c9ad34a667554e04d1f7fa2c33241bd8f01ba220d",
         out: "131d43e0dea1be5c5a1bfd971d852cbf712d7b4f57961fea3208afa8bca433f456ad09c7417e58bc69cf8866d1353f74865e80781d202dfb3ecff7fcbc3b190fe82a204ed0e350fc0f6f2613b2f2bca6df5a473a57a4a00d985ebad880d6f23864a07b01",
     },
-    // TS 35.223 (EEA3 & EIA3 Document 3) §4, 128-EEA3 test set 3.
+    // TS 35.223 (EEA3 & EIA3 Document 3), 128-EEA3 test set 3.
     V {
         set: 3,
         key: "d4552a8fd6e61cc81a2009141a29c10b",
@@ -47,7 +47,7 @@ const EEA3: &[V] = &[
         data: "38f07f4be2d8ff5805f5132229bde93bbbdcaf382bf1ee972fbf9977bada8945847a2a6c9ad34a667554e04d1f7fa2c33241bd8f01ba220d3ca4ec41e074595f54ae2b454fd971432043601965cca85c2417ed6cbec3bada84fc8a579aea7837b0271177242a64dc0a9de71a8edee86ca3d47d033d6bf539804eca86c584a9052de46ad3fced65543bd90207372b27afb79234f5ff43ea870820e2c2b78a8aae61cce52a0515e348d196664a3456b182a07c406e4a20791271cfeda165d535ec5ea2d4df40",
         out: "8383b0229fcc0b9d2295ec41c977e9c2bb72e220378141f9c8318f3a270dfbcdee6411c2b3044f176dc6e00f8960f97afacd131ad6a3b49b16b7babcf2a509ebb16a75dcab14ff275dbeeea1a2b155f9d52c26452d0187c310a4ee55beaa78ab4024615ba9f5d5adc7728f73560671f013e5e550085d3291df7d5fecedded559641b6c2f585233bc71e9602bd2305855bbd25ffa7f17ecbc042daae38c1f57ad8e8ebd37346f71befdbb7432e0e0bb2cfc09bcd96570cb0c0c39df5e29294e82703a637f80",
     },
-    // TS 35.223 (EEA3 & EIA3 Document 3) §4, 128-EEA3 test set 4.
+    // TS 35.223 (EEA3 & EIA3 Document 3), 128-EEA3 test set 4.
     V {
         set: 4,
         key: "db84b4fbccda563b66227bfe456f0f77",
@@ -58,7 +58,7 @@ const EEA3: &[V] = &[
         data: "e539f3b8973240da03f2b8aa05ee0a00dbafc0e182055dfe3d7383d92cef40e92928605d52d05f4f9018a1f189ae3997ce19155fb1221db8bb0951a853ad852ce16cff07382c93a157de00ddb125c7539fd85045e4ee07e0c43f9e9d6f414fc4d1c62917813f74c00fc83f3e2ed7c45ba5835264b43e0b20afda6b3053bfb6423b7fce25479ff5f139dd9b5b995558e2a56be18dd581cd017c735e6f0d0d97c4ddc1d1da70c6db4a12cc92778e2fbbd6f3ba52af91c9c6b64e8da4f7a2c266d02d001753df08960393c5d56888bf49eb5c16d9a80427a416bcb597df5bfe6f13890a07ee1340e6476b0d9aa8f822ab0fd1ab0d204f40b7ce6f2e136eb67485e507804d504588ad37ffd816568b2dc40311dfb654cdead47e2385c3436203dd836f9c64d97462ad5dfa63b5cfe08acb9532866f5ca787566fca93e6b1693ee15cf6f7a2d689d9741798dc1c238e1be650733b18fb34ff880e16bbd21b47ac",
         out: "4bbfa91ba25d47db9a9f190d962a19ab323926b351fbd39e351e05da8b8925e30b1cce0d1221101095815cc7cb6319509ec0d67940491987e13f0affac332aa6aa64626d3e9a1917519e0b97b655c6a165e44ca9feac0790d2a321ad3d86b79c5138739fa38d887ec7def449ce8abdd3e7f8dc4ca9e7b73314ad310f9025e61946b3a56dc649ec0da0d63943dff592cf962a7efb2c8524e35a2a6e7879d62604ef268695fa4003027e22e6083077522064bd4a5b906b5f531274f235ed506cff0154c754928a0ce5476f2cb1020a1222d32c1455ecaef1e368fb344d1735bfbedeb71d0a33a2a54b1da5a294e679144ddf11eb1a3de8cf0cc061917974f35c1d9ca0ac81807f8fcce6199a6c7712da865021b04ce0439516f1a526ccda9fd9abbd53c3a684f9ae1e7ee6b11da138ea826c5516b5aadf1abbe36fa7fff92e3a1176064e8d95f2e4882b5500b93228b2194a475c1a27f63f9ffd264989a1bc",
     },
-    // TS 35.223 (EEA3 & EIA3 Document 3) §4, 128-EEA3 test set 5.
+    // TS 35.223 (EEA3 & EIA3 Document 3), 128-EEA3 test set 5.
     V {
         set: 5,
         key: "e13fed21b46e4e7ec31253b2bb17b3e0",
@@ -71,7 +71,7 @@ const EEA3: &[V] = &[
     },
 ];
 const EIA3: &[V] = &[
-    // TS 35.223 (EEA3 & EIA3 Document 3) §5, 128-EIA3 test set 1.
+    // TS 35.223 (EEA3 & EIA3 Document 3), 128-EIA3 test set 1.
     V {
         set: 1,
         key: "00000000000000000000000000000000",
@@ -82,7 +82,7 @@ const EIA3: &[V] = &[
         data: "00",
         out: "c8a9595e",
     },
-    // TS 35.223 (EEA3 & EIA3 Document 3) §5, 128-EIA3 test set 2.
+    // TS 35.223 (EEA3 & EIA3 Document 3), 128-EIA3 test set 2.
     V {
         set: 2,
         key: "47054125561eb2dda94059da05097850",
@@ -93,7 +93,7 @@ const EIA3: &[V] = &[
         data: "000000000000000000000000",
         out: "6719a088",
     },
-    // TS 35.223 (EEA3 & EIA3 Document 3) §5, 128-EIA3 test set 3.
+    // TS 35.223 (EEA3 & EIA3 Document 3), 128-EIA3 test set 3.
     V {
         set: 3,
         key: "c9e6cec4607c72db000aefa88385ab0a",
@@ -104,7 +104,7 @@ const EIA3: &[V] = &[
         data: "983b41d47d780c9e1ad11d7eb70391b1de0b35da2dc62f83e7b78d6306ca0ea07e941b7be91348f9fcb170e2217fecd97f9f68adb16e5d7d21e569d280ed775cebde3f4093c5388100",
         out: "fae8ff0b",
     },
-    // TS 35.223 (EEA3 & EIA3 Document 3) §5, 128-EIA3 test set 4.
+    // TS 35.223 (EEA3 & EIA3 Document 3), 128-EIA3 test set 4.
     V {
         set: 4,
         key: "c8a48262d0c2e2bac4b96ef77e80ca59",
@@ -115,7 +115,7 @@ const EIA3: &[V] = &[
         data: "b546430bf87b4f1ee834704cd6951c36e26f108cf731788f48dc34f1678c05221c8fa7ff2f39f477e7e49ef60a4ec2c3de24312a96aa26e1cfba57563838b297f47e8510c779fd6654b143386fa639d31edbd6c06e47d159d94362f26aeeedee0e4f49d9bf8412995415bfad56ee82d1ca7463abf085b082b09904d6d990d43cf2e062f40839d93248b1eb92cdfed5300bc148280430b6d0caa094b6ec8911ab7dc36824b824dc0af6682b0935fde7b492a14dc2f43648038da2cf79170d2d50133fd49416cb6e33bea90b8bf4559b03732a01ea290e6d074f79bb83c10e580015cc1a85b36b5501046e9c4bdcae5135690b8666bd54b7a703ea7b6f220a5469a568027e",
         out: "004ac4d6",
     },
-    // TS 35.223 (EEA3 & EIA3 Document 3) §5, 128-EIA3 test set 5.
+    // TS 35.223 (EEA3 & EIA3 Document 3), 128-EIA3 test set 5.
     V {
         set: 5,
         key: "6b8b08ee79e0b5982d6d128ea9f220cb",
