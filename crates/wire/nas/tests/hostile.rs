@@ -111,6 +111,25 @@ proptest! {
     }
 
     #[test]
+    fn mutated_valid_messages_never_panic(
+        pick in any::<proptest::sample::Index>(),
+        edits in proptest::collection::vec((any::<proptest::sample::Index>(), any::<u8>(), 0u8..3), 1..6),
+    ) {
+        let all = fixtures();
+        let mut bytes = pick.get(&all).clone();
+        for (at, v, op) in edits {
+            let i = at.index(bytes.len() + 1);
+            match op {
+                0 if i < bytes.len() => bytes[i] = v,
+                1 => bytes.insert(i, v),
+                _ if i < bytes.len() => { bytes.remove(i); }
+                _ => {}
+            }
+        }
+        let _ = check(&bytes);
+    }
+
+    #[test]
     fn random_bodies_behind_valid_headers_never_panic(
         mm in any::<bool>(),
         t in any::<u8>(),
