@@ -157,7 +157,7 @@ pub fn decode(bytes: &[u8]) -> Result<Message, Error> {
 /// Encodes a message. Fails only when a grouped IE or the message outgrows its
 /// 16-bit length (TS 29.244 §7.2.2, §8.1.1).
 pub fn encode(msg: &Message) -> Result<Vec<u8>, Error> {
-    let mut w = Writer::with_capacity(256);
+    let mut w = Writer::with_capacity(512);
     header::emit(&msg.header, msg.body.message_type(), &mut w.buf);
     msg.body.encode(&mut w);
     if let Some(ie) = w.too_long {
