@@ -12,8 +12,21 @@ pub use asn::{
 };
 
 /// PLMN Identity (TS 38.413 §9.3.3.5): MCC and MNC in BCD, as TS 24.008 §10.5.1.13.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Plmn(pub [u8; 3]);
+
+impl std::fmt::Debug for Plmn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.mcc_mnc() {
+            Some((mcc, mnc)) => write!(f, "Plmn({mcc}-{mnc})"),
+            None => write!(
+                f,
+                "Plmn(0x{:02x}{:02x}{:02x})",
+                self.0[0], self.0[1], self.0[2]
+            ),
+        }
+    }
+}
 
 impl Plmn {
     /// From decimal digits: `Plmn::new("208", "93")`.
@@ -474,6 +487,12 @@ mod tests {
         assert_eq!(p.mcc_mnc(), Some(("310".into(), "410".into())));
         assert!(Plmn::new("20", "93").is_err());
         assert!(Plmn::new("208", "9").is_err());
+    }
+
+    #[test]
+    fn plmn_debug_shows_digits() {
+        assert_eq!(format!("{:?}", Plmn([0x02, 0xf8, 0x39])), "Plmn(208-93)");
+        assert_eq!(format!("{:?}", Plmn([0xff, 0xff, 0xff])), "Plmn(0xffffff)");
     }
 
     #[test]

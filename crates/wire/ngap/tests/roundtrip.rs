@@ -234,3 +234,19 @@ proptest! {
         prop_assert_eq!(PathSwitchRequestAcknowledgeTransfer::decode(&t.encode().unwrap()).unwrap(), t);
     }
 }
+
+#[test]
+fn describe_is_readable() {
+    let b = ferrocore_testkit::hex("002a4015000003000a0002002a005500020007000f40020500");
+    let text = describe(&b).unwrap();
+    assert!(
+        text.starts_with("NGAP UEContextReleaseRequest (procedure 42 UEContextReleaseRequest"),
+        "{text}"
+    );
+    assert!(text.contains("amf_ue_ngap_id: 42"), "{text}");
+    assert!(text.contains("user_inactivity"), "{text}");
+    let m = common::samples().remove(5);
+    let text = describe(&m.encode().unwrap()).unwrap();
+    assert!(text.contains("Plmn(208-93)"), "{text}");
+    println!("{text}");
+}
