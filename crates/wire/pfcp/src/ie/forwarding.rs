@@ -159,7 +159,9 @@ impl Value for ApplyAction {
 }
 
 /// Outer Header Creation (TS 29.244 §8.2.56). Which fields are present follows from
-/// `description`; [`OuterHeaderCreation::gtpu_ipv4`] builds the common N3/N9 case.
+/// `description` alone: decoding fills exactly those, encoding writes exactly those (a
+/// field the description needs but left `None` is written as zeros).
+/// [`OuterHeaderCreation::gtpu_ipv4`] builds the common N3/N9 case.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OuterHeaderCreation {
     /// Outer Header Creation Description, octet 5 in the high byte, octet 6 in the low.
