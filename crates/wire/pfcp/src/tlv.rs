@@ -33,42 +33,42 @@ impl<'a> Iterator for Ies<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        if self.rest.is_empty() {
-            return None;
-        }
         let r = self.rest;
-        if r.len() < 4 {
+        let [t0, t1, l0, l1, body @ ..] = r else {
+            if r.is_empty() {
+                return None;
+            }
             self.rest = &[];
             return Some(Err(Error::TruncatedIeHeader { available: r.len() }));
-        }
-        let ty = IeType(u16::from_be_bytes([r[0], r[1]]));
-        let len = usize::from(u16::from_be_bytes([r[2], r[3]]));
-        if r.len() - 4 < len {
+        };
+        let ty = IeType(u16::from_be_bytes([*t0, *t1]));
+        let len = usize::from(u16::from_be_bytes([*l0, *l1]));
+        let Some((value, rest)) = body.split_at_checked(len) else {
             self.rest = &[];
             return Some(Err(Error::IeOverrun {
                 ie: ty,
                 declared: len,
-                available: r.len() - 4,
+                available: body.len(),
             }));
-        }
-        let mut value = &r[4..4 + len];
-        self.rest = &r[4 + len..];
+        };
+        self.rest = rest;
         if ty.0 & 0x8000 != 0 {
-            // Vendor-specific: skip the Enterprise ID (TS 29.244 §8.1.1).
-            if value.len() < 2 {
-                return Some(Err(Error::IeTooShort {
-                    ie: ty,
-                    field: "Enterprise ID",
-                    len,
-                }));
-            }
-            value = &value[2..];
+            return Some(vendor(ty, value, rest));
         }
-        Some(Ok(RawIe {
-            ty,
-            value,
-            rest: self.rest,
-        }))
+        Some(Ok(RawIe { ty, value, rest }))
+    }
+}
+
+/// A vendor-specific IE (TS 29.244 §8.1.1): strips the Enterprise ID.
+#[cold]
+fn vendor<'a>(ty: IeType, value: &'a [u8], rest: &'a [u8]) -> Result<RawIe<'a>, Error> {
+    match value.get(2..) {
+        Some(value) => Ok(RawIe { ty, value, rest }),
+        None => Err(Error::IeTooShort {
+            ie: ty,
+            field: "Enterprise ID",
+            len: value.len(),
+        }),
     }
 }
 
@@ -175,17 +175,31 @@ pub(crate) fn get<V: Value>(ie: &RawIe<'_>) -> Result<V, Error> {
     V::decode(ie.ty, ie.value)
 }
 
-/// Decodes an IE into a vector. When the vector is full (at the first instance, or
-/// after a caller-built start) the remaining instances are counted, so that it grows
-/// once, exactly: no doubling slack, and a flood of small IEs costs memory in proportion.
-#[inline]
+/// Decodes an IE into a vector, sized without doubling slack so that a flood of small
+/// IEs costs memory in proportion: the first instance reserves room for the run of
+/// same-type IEs right after it (encoders group them); if the vector fills anyway, the
+/// remaining instances are counted and it grows once, exactly.
 pub(crate) fn push<V: Value>(list: &mut Vec<V>, ie: &RawIe<'_>) -> Result<(), Error> {
     let value = get(ie)?;
     if list.len() == list.capacity() {
-        list.reserve_exact(1 + count(ie.rest, ie.ty));
+        let more = if list.is_empty() {
+            count_run(ie.rest, ie.ty)
+        } else {
+            count(ie.rest, ie.ty)
+        };
+        list.reserve_exact(1 + more);
     }
     list.push(value);
     Ok(())
+}
+
+/// How many IEs of type `ty` start `buf` back to back.
+#[inline]
+fn count_run(buf: &[u8], ty: IeType) -> usize {
+    Ies::new(buf)
+        .map_while(Result::ok)
+        .take_while(|ie| ie.ty == ty)
+        .count()
 }
 
 /// Decodes an IE into a [`Small`] list (see [`push`] for the sizing).

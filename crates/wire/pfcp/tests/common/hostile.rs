@@ -95,6 +95,9 @@ pub fn floods() -> Vec<Vec<u8>> {
         let n = 60_000 / one.len();
         out.push(session_message(52, &one.repeat(n)));
     }
+    // Two lists interleaved, so that neither is one contiguous run.
+    let pair = [ie(9, &ie(56, &[0, 1])), ie(10, &ie(108, &[0, 0, 0, 1]))].concat();
+    out.push(session_message(52, &pair.repeat(60_000 / pair.len())));
     // Usage reports, SDF filters, QFIs, URR IDs inside one PDR.
     let report = ie(
         80,
