@@ -101,7 +101,7 @@ fn unwrap_multiline_some(lines: &mut Vec<String>) {
     while i < lines.len() {
         if lines[i].ends_with(": Some(") {
             let depth = indent(&lines[i]);
-            let end = (i + 1..lines.len())
+            let end = (i + 2..lines.len())
                 .find(|&j| indent(&lines[j]) == depth && lines[j].trim_start().starts_with(')'));
             if let Some(end) = end {
                 let head = lines[i].trim_end_matches("Some(").to_owned();

@@ -151,6 +151,10 @@ proptest! {
 /// What the fuzz target asserts: anything that decodes re-encodes to a message that
 /// decodes equal, and re-encodes to the same octets.
 fn reencodes_stably(input: &[u8]) {
+    assert_eq!(
+        ferrocore_pfcp::describe(input).is_ok(),
+        decode(input).is_ok()
+    );
     if let Ok(m) = decode(input) {
         let bytes = ferrocore_pfcp::encode(&m).expect("a decoded message fits");
         let again = decode(&bytes).unwrap_or_else(|e| panic!("{e}: {}", hex::encode(input)));

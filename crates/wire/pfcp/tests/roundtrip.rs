@@ -57,7 +57,10 @@ proptest! {
     #[test]
     fn establishment_round_trips(e in common::arb::establishment(), seid: u64) {
         let m = ferrocore_pfcp::Message::session(seid, 1, e);
-        prop_assert_eq!(decode(&encode(&m).unwrap()).unwrap(), m);
+        let bytes = encode(&m).unwrap();
+        prop_assert_eq!(decode(&bytes).unwrap(), m);
+        // Arbitrary network instance octets and FQDNs must not upset the rendering.
+        prop_assert!(describe(&bytes).is_ok());
     }
 
     #[test]
