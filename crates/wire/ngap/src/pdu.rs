@@ -36,7 +36,11 @@ pub fn decode(bytes: &[u8]) -> Result<NgapPdu, Error> {
 /// # Errors
 /// [`Error::Encode`] for a value outside its ASN.1 constraint.
 pub fn encode(pdu: &NgapPdu) -> Result<Vec<u8>, Error> {
-    pdu.encode().map_err(|e| Error::Encode {
+    // Sized for a typical PDU, so the writer seldom grows.
+    let mut out = Vec::with_capacity(256);
+    oxirush_ngap::aper::encode_into(pdu, &mut out)
+        .map(|()| out)
+        .map_err(|e| Error::Encode {
         message: pdu.procedure_name(),
         detail: e.to_string(),
     })

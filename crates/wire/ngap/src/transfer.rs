@@ -31,7 +31,10 @@ macro_rules! transfer {
         impl $ty {
             pub(crate) fn to_octets(&self) -> Result<Vec<u8>, Raw> {
                 let v = self.to_asn()?;
-                Ok(asn::encode_open_type(&v)?.to_vec())
+                // One buffer sized for a typical transfer, so the writer seldom grows.
+                let mut out = Vec::with_capacity(64);
+                oxirush_ngap::aper::encode_into(&v, &mut out)?;
+                Ok(out)
             }
             pub(crate) fn from_octets(bytes: &[u8]) -> Result<Self, Raw> {
                 let v: asn::$asn = asn::decode_open_type(bytes).map_err(|e| Raw::Transfer {
