@@ -56,6 +56,10 @@ pub struct AssociationInfo {
     pub cwnd: usize,
     /// Octets of user data queued and not yet sent.
     pub queued_bytes: usize,
+    /// The verification tag the peer puts in packets to this side.
+    pub local_verification_tag: u32,
+    /// The verification tag this side puts in packets to the peer.
+    pub peer_verification_tag: u32,
 }
 
 /// A sans-IO SCTP endpoint. See the crate documentation for the driver loop.
@@ -136,6 +140,8 @@ impl Endpoint {
             srtt: a.srtt(),
             cwnd: a.cwnd(),
             queued_bytes: a.queued_bytes(),
+            local_verification_tag: a.local_tag,
+            peer_verification_tag: a.peer_tag,
         })
     }
 
