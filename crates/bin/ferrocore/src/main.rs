@@ -1,7 +1,7 @@
 //! `ferrocore`: one binary, many roles. This file only wires the command line to the
 //! library crates; all protocol logic lives below it.
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -26,6 +26,26 @@ enum Command {
     Subscriber,
     /// Run the built-in benchmarks and load generator.
     Bench,
+    /// Decode one message given in hex and print it, e.g. `ferrocore decode ngap 00150035...`.
+    Decode {
+        /// The protocol of the message.
+        #[arg(value_enum)]
+        protocol: Protocol,
+        /// The message as hex (spaces and colons allowed).
+        hex: String,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Protocol {
+    /// NGAP PDU (TS 38.413), as carried in SCTP DATA with PPID 60.
+    Ngap,
+    /// NAS-5GS message (TS 24.501), plain or security-protected.
+    Nas,
+    /// PFCP message (TS 29.244), as carried in UDP port 8805.
+    Pfcp,
+    /// GTP-U packet (TS 29.281), as carried in UDP port 2152.
+    Gtpu,
 }
 
 fn main() -> std::process::ExitCode {
@@ -45,7 +65,23 @@ fn run(cli: Cli) -> Result<()> {
         Command::Sim => not_yet("sim", "the AMF and simulator (issue #5)"),
         Command::Subscriber => not_yet("subscriber", "the UDR/UDM work (issue #4)"),
         Command::Bench => not_yet("bench", "the simulator's load generator (issue #5)"),
+        Command::Decode { protocol, hex } => {
+            println!("{}", decode(protocol, &hex)?);
+            Ok(())
+        }
     }
+}
+
+/// Decodes `hex` with ferrocore's own codec for `protocol` and renders it for a human.
+fn decode(protocol: Protocol, hex: &str) -> Result<String> {
+    let clean: String = hex.chars().filter(|c| !c.is_whitespace() && *c != ':').collect();
+    let bytes = hex::decode(&clean).context("the message is not valid hex")?;
+    Ok(match protocol {
+        Protocol::Ngap => ferrocore_ngap::describe(&bytes).context("not a valid NGAP PDU")?,
+        Protocol::Nas => ferrocore_nas::describe(&bytes).context("not a valid NAS-5GS message")?,
+        Protocol::Pfcp => ferrocore_pfcp::describe(&bytes).context("not a valid PFCP message")?,
+        Protocol::Gtpu => ferrocore_gtpu::describe(&bytes).context("not a valid GTP-U packet")?,
+    })
 }
 
 /// Roles that later work fills in answer with a clear error rather than pretending.
