@@ -168,6 +168,12 @@ impl Cause {
         }
     }
 
+    /// The TLV's length field: header plus value, without padding.
+    #[allow(clippy::len_without_is_empty)]
+    pub fn len(&self) -> usize {
+        4 + self.value_len()
+    }
+
     /// Octets this cause occupies, padding included.
     pub fn buffer_len(&self) -> usize {
         let l = 4 + self.value_len();

@@ -391,13 +391,11 @@ impl Chunk {
     fn value_len(&self) -> usize {
         match self {
             Chunk::Data(d) => 12 + d.payload.len(),
-            Chunk::Init(i) | Chunk::InitAck(i) => {
-                16 + i.params.iter().map(Param::buffer_len).sum::<usize>()
-            }
+            Chunk::Init(i) | Chunk::InitAck(i) => 16 + tlv_run_len(i.params.iter().map(Param::len)),
             Chunk::Sack(s) => 12 + 4 * s.gaps.len() + 4 * s.dups.len(),
-            Chunk::Heartbeat(info) | Chunk::HeartbeatAck(info) => 4 + info.len() + pad4(info.len()),
+            Chunk::Heartbeat(info) | Chunk::HeartbeatAck(info) => 4 + info.len(),
             Chunk::Abort { causes, .. } | Chunk::Error(causes) => {
-                causes.iter().map(Cause::buffer_len).sum()
+                tlv_run_len(causes.iter().map(Cause::len))
             }
             Chunk::Shutdown(_) => 4,
             Chunk::ShutdownAck | Chunk::CookieAck | Chunk::ShutdownComplete { .. } => 0,
@@ -426,6 +424,7 @@ impl Chunk {
     /// octets (the engine keeps whole packets under the path MTU).
     pub fn emit(&self, out: &mut Vec<u8>) {
         let len = self.len();
+        let start = out.len();
         out.push(self.chunk_type());
         out.push(self.flags());
         out.extend_from_slice(&(len as u16).to_be_bytes());
@@ -461,7 +460,9 @@ impl Chunk {
                 }
             }
             Chunk::Heartbeat(info) | Chunk::HeartbeatAck(info) => {
-                Param::HeartbeatInfo(info.clone()).emit(out);
+                out.extend_from_slice(&crate::wire::param::ty::HEARTBEAT_INFO.to_be_bytes());
+                out.extend_from_slice(&((4 + info.len()) as u16).to_be_bytes());
+                out.extend_from_slice(info);
             }
             Chunk::Abort { causes, .. } | Chunk::Error(causes) => {
                 for c in causes {
@@ -473,8 +474,20 @@ impl Chunk {
             Chunk::CookieEcho(c) => out.extend_from_slice(c),
             Chunk::Unknown { value, .. } => out.extend_from_slice(value),
         }
-        put_pad(out, len);
+        put_pad(out, out.len() - start);
     }
+}
+
+/// The length of a run of TLVs as counted in a chunk length, from their unpadded
+/// lengths: every TLV's padding except the last one's (RFC 9260 §3.2).
+fn tlv_run_len(lens: impl Iterator<Item = usize>) -> usize {
+    let mut total = 0;
+    let mut last_pad = 0;
+    for l in lens {
+        last_pad = pad4(l);
+        total += l + last_pad;
+    }
+    total - last_pad
 }
 
 /// Octets of padding after a DATA chunk carrying `payload_len` octets.
