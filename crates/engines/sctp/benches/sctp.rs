@@ -96,7 +96,9 @@ fn throughput(c: &mut Criterion) {
     group.throughput(Throughput::Elements(BATCH as u64));
     for mtu in [1200usize, 1480] {
         let mut pair = Pair::new(mtu);
-        group.bench_function(BenchmarkId::new("100B-messages", mtu), |b| b.iter(|| pair.batch()));
+        group.bench_function(BenchmarkId::new("100B-messages", mtu), |b| {
+            b.iter(|| pair.batch())
+        });
     }
     group.finish();
 }
