@@ -122,10 +122,8 @@ fn check_delivery(
             assert_eq!((st, un), (*stream, *unordered));
             assert_eq!(sent.get(&seq), Some(&(st, un)), "unexpected message {seq}");
             assert!(seen.insert(seq), "message {seq} delivered twice");
-            if !un {
-                if let Some(prev) = last_ordered.insert(st, seq) {
-                    assert!(prev < seq, "stream {st}: {seq} after {prev}");
-                }
+            if !un && let Some(prev) = last_ordered.insert(st, seq) {
+                assert!(prev < seq, "stream {st}: {seq} after {prev}");
             }
         }
     }

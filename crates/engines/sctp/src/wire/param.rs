@@ -114,7 +114,7 @@ impl Param {
             }
             ty::UNRECOGNIZED => Param::Unrecognized(v.to_vec()),
             ty::SUPPORTED_ADDRESS_TYPES => {
-                if v.len() % 2 != 0 {
+                if !v.len().is_multiple_of(2) {
                     return Err(Error::ParamValue("Supported Address Types"));
                 }
                 Param::SupportedAddressTypes(
