@@ -5,11 +5,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(
-    name = "ferrocore",
-    version,
-    about = "A 5G Standalone core network in Rust"
-)]
+#[command(name = "ferrocore", version, about = "A 5G Standalone core network in Rust")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -27,7 +23,7 @@ enum Command {
     /// Run the gNB + UE simulator against a core.
     Sim,
     /// Provision subscribers (add, list, show, update, delete, import).
-    Subscriber(ferrocore_udr::cli::SubscriberArgs),
+    Subscriber(Box<ferrocore_udr::cli::SubscriberArgs>),
     /// Run the built-in benchmarks and load generator.
     Bench,
     /// Decode one message given in hex and print it, e.g. `ferrocore decode ngap 00150035...`.
@@ -65,12 +61,9 @@ fn main() -> std::process::ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Up => not_yet("up", "the AMF and simulator (issue #5)"),
-        Command::Nf { name } => not_yet(
-            &format!("nf {name}"),
-            "the network functions (issues #4-#6)",
-        ),
+        Command::Nf { name } => not_yet(&format!("nf {name}"), "the network functions (issues #4-#6)"),
         Command::Sim => not_yet("sim", "the AMF and simulator (issue #5)"),
-        Command::Subscriber(args) => Ok(ferrocore_udr::cli::run(args)?),
+        Command::Subscriber(args) => Ok(ferrocore_udr::cli::run(*args)?),
         Command::Bench => not_yet("bench", "the simulator's load generator (issue #5)"),
         Command::Decode { protocol, hex } => {
             println!("{}", decode(protocol, &hex)?);
@@ -81,10 +74,7 @@ fn run(cli: Cli) -> Result<()> {
 
 /// Decodes `hex` with ferrocore's own codec for `protocol` and renders it for a human.
 fn decode(protocol: Protocol, hex: &str) -> Result<String> {
-    let clean: String = hex
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != ':')
-        .collect();
+    let clean: String = hex.chars().filter(|c| !c.is_whitespace() && *c != ':').collect();
     let bytes = hex::decode(&clean).context("the message is not valid hex")?;
     Ok(match protocol {
         Protocol::Ngap => ferrocore_ngap::describe(&bytes).context("not a valid NGAP PDU")?,

@@ -21,10 +21,7 @@ fn stderr(o: &Output) -> String {
 fn version_names_the_package_version() {
     let o = ferrocore(&["--version"]);
     assert!(o.status.success());
-    assert_eq!(
-        stdout(&o).trim(),
-        format!("ferrocore {}", env!("CARGO_PKG_VERSION"))
-    );
+    assert_eq!(stdout(&o).trim(), format!("ferrocore {}", env!("CARGO_PKG_VERSION")));
 }
 
 #[test]
@@ -32,22 +29,14 @@ fn roles_not_built_yet_fail_with_a_clear_message() {
     for role in [&["up"][..], &["nf", "amf"], &["sim"], &["bench"]] {
         let o = ferrocore(role);
         assert!(!o.status.success(), "{role:?} must not pretend to work");
-        assert!(
-            stderr(&o).contains("not in this build yet"),
-            "{role:?}: {}",
-            stderr(&o)
-        );
+        assert!(stderr(&o).contains("not in this build yet"), "{role:?}: {}", stderr(&o));
     }
 }
 
 #[test]
 fn decode_ngap_shows_the_message_and_its_ids() {
     // UEContextReleaseRequest, AMF-UE-NGAP-ID 42, RAN-UE-NGAP-ID 7.
-    let o = ferrocore(&[
-        "decode",
-        "ngap",
-        "002a4015000003000a0002002a005500020007000f40020500",
-    ]);
+    let o = ferrocore(&["decode", "ngap", "002a4015000003000a0002002a005500020007000f40020500"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("UEContextReleaseRequest"), "{out}");
@@ -56,11 +45,7 @@ fn decode_ngap_shows_the_message_and_its_ids() {
 
 #[test]
 fn decode_nas_shows_the_registration_request() {
-    let o = ferrocore(&[
-        "decode",
-        "nas",
-        "7e004179000d0102f8390000000000000010022e08a020000000000000",
-    ]);
+    let o = ferrocore(&["decode", "nas", "7e004179000d0102f8390000000000000010022e08a020000000000000"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("RegistrationRequest"), "{}", stdout(&o));
 }
@@ -77,11 +62,7 @@ fn decode_pfcp_shows_the_heartbeat() {
     // Heartbeat Request, sequence 1, Recovery Time Stamp IE (TS 29.244 §7.4.2.1).
     let o = ferrocore(&["decode", "pfcp", "2001000c000001000060000400000000"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(
-        stdout(&o).to_lowercase().contains("heartbeat"),
-        "{}",
-        stdout(&o)
-    );
+    assert!(stdout(&o).to_lowercase().contains("heartbeat"), "{}", stdout(&o));
 }
 
 #[test]
@@ -91,9 +72,5 @@ fn decode_rejects_bad_hex_and_truncated_messages() {
     assert!(stderr(&o).contains("not valid hex"), "{}", stderr(&o));
     let o = ferrocore(&["decode", "ngap", "002a4015000003"]);
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("not a valid NGAP PDU"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("not a valid NGAP PDU"), "{}", stderr(&o));
 }
