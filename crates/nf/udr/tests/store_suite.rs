@@ -305,3 +305,24 @@ suite!(
     a_crash_never_leads_to_reuse,
     two_stores_on_one_database_never_overlap,
 );
+
+#[tokio::test]
+async fn open_picks_the_backend_from_the_url() {
+    let mem = ferrocore_udr::open("sqlite::memory:").await.unwrap();
+    mem.create(&subscriber(1)).await.unwrap();
+    assert_eq!(mem.reserve_sqn_block(&supi(1), 3).await.unwrap(), 0..3);
+    assert_eq!(mem.count().await.unwrap(), 1);
+    assert!(matches!(
+        ferrocore_udr::open("mysql://localhost/x").await,
+        Err(StoreError::UnsupportedUrl(_))
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plain.db");
+    let store = ferrocore_udr::open(path.to_str().unwrap()).await.unwrap();
+    store.create(&subscriber(2)).await.unwrap();
+    drop(store);
+    let again = ferrocore_udr::open(&format!("sqlite:{}", path.display()))
+        .await
+        .unwrap();
+    assert_eq!(again.get(&supi(2)).await.unwrap(), subscriber(2));
+}
