@@ -366,11 +366,6 @@ impl EngineDriver {
         core: Core,
         cmds: mpsc::Receiver<Command>,
     ) -> Result<Bound, Error> {
-        let port = if config.port == 0 {
-            ephemeral_port()?
-        } else {
-            config.port
-        };
         let mut transports = Vec::new();
         let raw_io = if raw {
             transports.push(Transport::Raw);
@@ -388,6 +383,13 @@ impl EngineDriver {
             None
         };
         let udp_addr = udp_io.as_ref().map(|u| u.local_addr()).transpose()?;
+        // Without a configured port: over UDP only, the UDP port the kernel gave us (so
+        // connectors on one host never share one); otherwise a random dynamic port.
+        let port = match (config.port, udp_addr) {
+            (0, Some(a)) if !raw => a.port(),
+            (0, _) => ephemeral_port()?,
+            (p, _) => p,
+        };
         let secret = secret()?;
         let ecfg = if listen {
             EndpointConfig::server(port, secret)
