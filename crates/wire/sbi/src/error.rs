@@ -33,8 +33,8 @@ pub mod cause {
     pub const UNSUPPORTED_MEDIA_TYPE: &str = "UNSUPPORTED_MEDIA_TYPE";
     /// 500: an internal failure.
     pub const SYSTEM_FAILURE: &str = "SYSTEM_FAILURE";
-    /// 503: the producer or its own dependency could not be reached.
-    pub const NF_SERVICE_UNAVAILABLE: &str = "SERVICE_UNAVAILABLE";
+    /// 504: the target NF could not be reached (no HTTP answer at all).
+    pub const TARGET_NF_NOT_REACHABLE: &str = "TARGET_NF_NOT_REACHABLE";
 }
 
 /// An SBI error answer: the HTTP status and the `ProblemDetails` body sent as
@@ -171,9 +171,10 @@ impl SbiError {
         Self::new(500, cause::SYSTEM_FAILURE, detail)
     }
 
-    /// 503: the peer could not be reached or did not answer in HTTP.
-    pub fn service_unavailable(detail: impl Into<String>) -> Self {
-        Self::new(503, cause::NF_SERVICE_UNAVAILABLE, detail)
+    /// 504 `TARGET_NF_NOT_REACHABLE`: the producer gave no HTTP answer (a consumer-side
+    /// error, the HTTP client's counterpart of a lost connection).
+    pub fn target_not_reachable(detail: impl Into<String>) -> Self {
+        Self::new(504, cause::TARGET_NF_NOT_REACHABLE, detail)
     }
 }
 

@@ -22,7 +22,6 @@ pub const API_BASE: &str = "/nudr-dr/v2";
 /// URIs relative to `{apiRoot}`.
 pub mod paths {
     use super::API_BASE;
-    use crate::common::PlmnId;
 
     /// `/subscription-data/{ueId}/authentication-data/authentication-subscription`.
     pub fn authentication_subscription(ue_id: &str) -> String {
@@ -36,23 +35,23 @@ pub mod paths {
         format!("{API_BASE}/subscription-data/{ue_id}/authentication-data/authentication-status")
     }
 
-    /// `/subscription-data/{ueId}/{servingPlmnId}/provisioned-data/am-data`.
-    pub fn am_data(ue_id: &str, plmn: &PlmnId) -> String {
-        provisioned(ue_id, plmn, "am-data")
+    /// `/subscription-data/{ueId}/{servingPlmnId}/provisioned-data/am-data`;
+    /// `serving_plmn_id` in `VarPlmnId` form ([`PlmnId::to_var_plmn_id`](crate::common::PlmnId::to_var_plmn_id)).
+    pub fn am_data(ue_id: &str, serving_plmn_id: &str) -> String {
+        provisioned(ue_id, serving_plmn_id, "am-data")
     }
 
     /// `/subscription-data/{ueId}/{servingPlmnId}/provisioned-data/smf-selection-subscription-data`.
-    pub fn smf_selection_subscription_data(ue_id: &str, plmn: &PlmnId) -> String {
-        provisioned(ue_id, plmn, "smf-selection-subscription-data")
+    pub fn smf_selection_subscription_data(ue_id: &str, serving_plmn_id: &str) -> String {
+        provisioned(ue_id, serving_plmn_id, "smf-selection-subscription-data")
     }
 
     /// `/subscription-data/{ueId}/{servingPlmnId}/provisioned-data/sm-data`.
-    pub fn sm_data(ue_id: &str, plmn: &PlmnId) -> String {
-        provisioned(ue_id, plmn, "sm-data")
+    pub fn sm_data(ue_id: &str, serving_plmn_id: &str) -> String {
+        provisioned(ue_id, serving_plmn_id, "sm-data")
     }
 
-    fn provisioned(ue_id: &str, plmn: &PlmnId, data_set: &str) -> String {
-        let plmn = plmn.to_var_plmn_id();
+    fn provisioned(ue_id: &str, plmn: &str, data_set: &str) -> String {
         format!("{API_BASE}/subscription-data/{ue_id}/{plmn}/provisioned-data/{data_set}")
     }
 }

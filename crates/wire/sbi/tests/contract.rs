@@ -612,18 +612,18 @@ fn cases() -> Vec<Case> {
             DR,
             "/subscription-data/{ueId}/{servingPlmnId}/provisioned-data/am-data",
             "GET",
-            dr::am_data(SUPI, &p),
+            dr::am_data(SUPI, &p.to_var_plmn_id()),
         )
         .answer(200, "application/json", Some(v(&am_data()))),
     );
-    c.push(Case::new("nudr-dr smf-selection", DR, "/subscription-data/{ueId}/{servingPlmnId}/provisioned-data/smf-selection-subscription-data", "GET", dr::smf_selection_subscription_data(SUPI, &p)).answer(200, "application/json", Some(v(&smf_select()))));
+    c.push(Case::new("nudr-dr smf-selection", DR, "/subscription-data/{ueId}/{servingPlmnId}/provisioned-data/smf-selection-subscription-data", "GET", dr::smf_selection_subscription_data(SUPI, &p.to_var_plmn_id())).answer(200, "application/json", Some(v(&smf_select()))));
     c.push(
         Case::new(
             "nudr-dr sm-data",
             DR,
             "/subscription-data/{ueId}/{servingPlmnId}/provisioned-data/sm-data",
             "GET",
-            dr::sm_data(SUPI, &p),
+            dr::sm_data(SUPI, &p.to_var_plmn_id()),
         )
         .query(json!({ "single-nssai": v(&snssai(1, None)).to_string(), "dnn": "internet" }))
         .answer(200, "application/json", Some(v(&sm_data()))),
@@ -634,7 +634,7 @@ fn cases() -> Vec<Case> {
             DR,
             "/subscription-data/{ueId}/{servingPlmnId}/provisioned-data/sm-data",
             "GET",
-            dr::sm_data(SUPI, &p),
+            dr::sm_data(SUPI, &p.to_var_plmn_id()),
         )
         .problem(&SbiError::data_not_found("none")),
     );
