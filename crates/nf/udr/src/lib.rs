@@ -5,9 +5,11 @@
 //!   and SQN block reservation for the UDM.
 //! - [`provision`]: CSV and YAML provisioning files.
 //! - [`cli`]: the `ferrocore subscriber ...` commands.
+//! - [`api`]: the REST provisioning API (axum router under `/api/v1/subscribers`).
 //!
 //! See `docs/subscribers.md`.
 
+pub mod api;
 pub mod cli;
 pub mod error;
 pub mod model;
