@@ -1,0 +1,357 @@
+//! One test body per service, run against the implementation called in-process and
+//! through its router and HTTP/2 client on 127.0.0.1: both give the same results,
+//! error answers (status, cause, invalidParams) included.
+
+mod common;
+
+use std::fmt::Debug;
+use std::sync::Arc;
+
+use common::*;
+use ferrocore_sbi::common::*;
+use ferrocore_sbi::nausf_ueau::*;
+use ferrocore_sbi::nudm_sdm::*;
+use ferrocore_sbi::nudm_ueau::*;
+use ferrocore_sbi::nudm_uecm::*;
+use ferrocore_sbi::nudr_dr::*;
+use ferrocore_sbi::{SbiError, Upserted, cause};
+use ferrocore_sbi_http::{HttpClient, nausf_ueau, nudm_sdm, nudm_ueau, nudm_uecm, nudr_dr};
+
+/// One call's outcome, comparable across the two paths.
+type Outcome = Result<String, SbiError>;
+
+fn out<T: Debug>(r: Result<T, SbiError>) -> Outcome {
+    r.map(|v| format!("{v:?}"))
+}
+
+fn status_cause(o: &Outcome) -> (u16, Option<&str>) {
+    let e = o.as_ref().expect_err("expected an error");
+    (e.status, e.cause())
+}
+
+fn client(root: &str) -> HttpClient {
+    HttpClient::new(root).unwrap()
+}
+
+async fn ausf_body(svc: Arc<dyn UeAuthenticationService>) -> Vec<Outcome> {
+    let info = |id: &str, snn: &str| AuthenticationInfo {
+        supi_or_suci: id.into(),
+        serving_network_name: snn.into(),
+        resynchronization_info: None,
+        pei: None,
+        routing_indicator: None,
+        supported_features: None,
+    };
+    let created = svc.authenticate(info(SUCI, SNN)).await.unwrap();
+    let ctx = created.resource_id().to_owned();
+    let confirm = |res: Option<ferrocore_sbi::hex::Hex<16>>| ConfirmationData {
+        res_star: res,
+        supported_features: None,
+    };
+    let o = vec![
+        Ok(format!("{created:?}")),
+        out(svc
+            .authenticate(info(SUCI, "5G:mnc099.mcc999.3gppnetwork.org"))
+            .await),
+        out(svc.authenticate(info("imsi-999990000000000", SNN)).await),
+        out(svc.confirm_5g_aka(&ctx, confirm(Some(h(3)))).await),
+        out(svc.confirm_5g_aka(&ctx, confirm(None)).await),
+        out(svc.confirm_5g_aka("ctx-none", confirm(Some(h(3)))).await),
+    ];
+    assert_eq!(
+        status_cause(&o[1]),
+        (403, Some(cause::SERVING_NETWORK_NOT_AUTHORIZED))
+    );
+    assert_eq!(status_cause(&o[2]), (404, Some(cause::USER_NOT_FOUND)));
+    assert!(o[3].as_ref().unwrap().contains("AuthenticationSuccess"));
+    assert!(o[4].as_ref().unwrap().contains("AuthenticationFailure"));
+    assert_eq!(status_cause(&o[5]), (404, Some(cause::CONTEXT_NOT_FOUND)));
+    o
+}
+
+#[tokio::test]
+async fn nausf_ueau_in_process_equals_http2() {
+    let local = ausf_body(Arc::new(TestAusf::default())).await;
+    let (server, versions) = start(nausf_ueau::router(Arc::new(TestAusf::default()))).await;
+    let remote = ausf_body(Arc::new(nausf_ueau::UeAuthenticationClient(client(
+        &server.api_root(),
+    ))))
+    .await;
+    assert_eq!(local, remote);
+    assert_all_h2(&versions);
+}
+
+fn auth_request(snn: &str) -> AuthenticationInfoRequest {
+    AuthenticationInfoRequest {
+        supported_features: None,
+        serving_network_name: snn.into(),
+        resynchronization_info: None,
+        ausf_instance_id: NF_ID.into(),
+        n5gc_ind: None,
+    }
+}
+
+fn auth_event() -> AuthEvent {
+    AuthEvent {
+        nf_instance_id: NF_ID.into(),
+        success: true,
+        time_stamp: "2026-01-01T12:00:00Z".into(),
+        auth_type: AuthType::FiveGAka,
+        serving_network_name: SNN.into(),
+        auth_removal_ind: None,
+        nf_set_id: None,
+        reset_ids: None,
+        data_restoration_callback_uri: None,
+        udr_restart_ind: None,
+    }
+}
+
+async fn ueau_body(svc: Arc<dyn UeauService>) -> Vec<Outcome> {
+    let mut resync = auth_request(SNN);
+    resync.resynchronization_info = Some(ResynchronizationInfo {
+        rand: h(1),
+        auts: h(5),
+    });
+    let o = vec![
+        out(svc.generate_auth_data(SUCI, auth_request(SNN)).await),
+        out(svc.generate_auth_data(SUCI, resync).await),
+        out(svc
+            .generate_auth_data(SUCI, auth_request("5G:mnc099.mcc999.3gppnetwork.org"))
+            .await),
+        out(svc
+            .generate_auth_data("suci-0-999-99-0000-0-0-0000000001", auth_request(SNN))
+            .await),
+        out(svc.confirm_auth(SUPI, auth_event()).await),
+        out(svc.confirm_auth("imsi-999990000000000", auth_event()).await),
+    ];
+    assert!(o[0].as_ref().unwrap().contains("Av5GHeAka"));
+    assert_ne!(o[0], o[1]);
+    assert_eq!(
+        status_cause(&o[2]),
+        (403, Some(cause::SERVING_NETWORK_NOT_AUTHORIZED))
+    );
+    assert_eq!(status_cause(&o[3]), (404, Some(cause::USER_NOT_FOUND)));
+    assert!(o[4].as_ref().unwrap().contains("/auth-events/1"));
+    assert_eq!(status_cause(&o[5]), (404, Some(cause::USER_NOT_FOUND)));
+    o
+}
+
+#[tokio::test]
+async fn nudm_ueau_in_process_equals_http2() {
+    let local = ueau_body(Arc::new(TestUdm::default())).await;
+    let (server, versions) = start(nudm_ueau::router(Arc::new(TestUdm::default()))).await;
+    let remote = ueau_body(Arc::new(nudm_ueau::UeauClient(client(&server.api_root())))).await;
+    assert_eq!(local, remote);
+    assert_all_h2(&versions);
+}
+
+async fn sdm_body(svc: Arc<dyn SdmService>) -> Vec<Outcome> {
+    let home = SdmQuery {
+        plmn_id: Some(plmn()),
+        supported_features: None,
+    };
+    let away = SdmQuery {
+        plmn_id: Some(PlmnId {
+            mcc: "208".into(),
+            mnc: "93".into(),
+        }),
+        supported_features: None,
+    };
+    let slice = |sst| SmDataQuery {
+        single_nssai: Some(Snssai { sst, sd: None }),
+        dnn: Some("ims".into()),
+        ..Default::default()
+    };
+    let o = vec![
+        out(svc.get_am_data(SUPI, home.clone()).await),
+        out(svc.get_am_data(SUPI, away).await),
+        out(svc
+            .get_am_data("imsi-999990000000000", SdmQuery::default())
+            .await),
+        out(svc.get_smf_select_data(SUPI, home.clone()).await),
+        out(svc.get_sm_data(SUPI, slice(1)).await),
+        out(svc.get_sm_data(SUPI, slice(2)).await),
+        out(svc.get_nssai(SUPI, SdmQuery::default()).await),
+    ];
+    assert_eq!(o[0], out::<_>(Ok(am_data())));
+    assert_eq!(status_cause(&o[1]), (404, Some(cause::DATA_NOT_FOUND)));
+    assert_eq!(status_cause(&o[2]), (404, Some(cause::USER_NOT_FOUND)));
+    assert_eq!(o[4], out::<_>(Ok(sm_data("ims"))));
+    assert_eq!(status_cause(&o[5]), (404, Some(cause::DATA_NOT_FOUND)));
+    assert_eq!(o[6], out::<_>(Ok(nssai())));
+    o
+}
+
+#[tokio::test]
+async fn nudm_sdm_in_process_equals_http2() {
+    let local = sdm_body(Arc::new(TestUdm::default())).await;
+    let (server, versions) = start(nudm_sdm::router(Arc::new(TestUdm::default()))).await;
+    let remote = sdm_body(Arc::new(nudm_sdm::SdmClient(client(&server.api_root())))).await;
+    assert_eq!(local, remote);
+    assert_all_h2(&versions);
+}
+
+fn registration(initial: Option<bool>) -> Amf3GppAccessRegistration {
+    Amf3GppAccessRegistration {
+        amf_instance_id: NF_ID.into(),
+        supported_features: None,
+        purge_flag: None,
+        pei: None,
+        dereg_callback_uri: "http://amf.example/dereg".into(),
+        pcscf_restoration_callback_uri: None,
+        initial_registration_ind: initial,
+        emergency_registration_ind: None,
+        guami: Guami {
+            plmn_id: PlmnIdNid {
+                mcc: "001".into(),
+                mnc: "01".into(),
+                nid: None,
+            },
+            amf_id: "cafe00".into(),
+        },
+        dr_flag: None,
+        rat_type: RatType::Nr,
+        urrp_indicator: None,
+        registration_time: None,
+        no_ee_subscription_ind: None,
+        supi: None,
+        re_registration_required: None,
+    }
+}
+
+async fn uecm_body(svc: Arc<dyn UecmService>) -> Vec<Outcome> {
+    let o = vec![
+        out(svc
+            .register_amf_3gpp_access(SUPI, registration(Some(true)))
+            .await),
+        out(svc
+            .register_amf_3gpp_access(SUPI, registration(Some(true)))
+            .await),
+        out(svc.register_amf_3gpp_access(SUPI, registration(None)).await),
+        out(svc
+            .register_amf_3gpp_access("imsi-999990000000000", registration(None))
+            .await),
+    ];
+    assert!(o[0].as_ref().unwrap().starts_with("Created("));
+    assert!(o[1].as_ref().unwrap().starts_with("Updated("));
+    assert_eq!(o[2], out::<Upserted<()>>(Ok(Upserted::UpdatedNoContent)));
+    assert_eq!(status_cause(&o[3]), (404, Some(cause::USER_NOT_FOUND)));
+    o
+}
+
+#[tokio::test]
+async fn nudm_uecm_in_process_equals_http2() {
+    let local = uecm_body(Arc::new(TestUdm::default())).await;
+    let (server, versions) = start(nudm_uecm::router(Arc::new(TestUdm::default()))).await;
+    let remote = uecm_body(Arc::new(nudm_uecm::UecmClient(client(&server.api_root())))).await;
+    assert_eq!(local, remote);
+    assert_all_h2(&versions);
+}
+
+async fn dr_body(svc: Arc<dyn DataRepositoryService>) -> Vec<Outcome> {
+    let seq = SequenceNumber {
+        sqn_scheme: Some(SqnScheme::NonTimeBased),
+        sqn: Some(ferrocore_sbi::hex::Hex([0, 0, 0, 0, 0, 0x41])),
+        last_indexes: None,
+        ind_length: None,
+    };
+    let replace = |path: &str, value: serde_json::Value| PatchItem {
+        op: PatchOperation::Replace,
+        path: path.into(),
+        from: None,
+        value: Some(value),
+    };
+    let away = PlmnId {
+        mcc: "208".into(),
+        mnc: "93".into(),
+    };
+    let o = vec![
+        out(svc.query_authentication_subscription(SUPI).await),
+        out(svc
+            .modify_authentication_subscription(
+                SUPI,
+                vec![replace(
+                    "/sequenceNumber",
+                    serde_json::to_value(&seq).unwrap(),
+                )],
+            )
+            .await),
+        out(svc.query_authentication_subscription(SUPI).await),
+        out(svc
+            .modify_authentication_subscription(
+                SUPI,
+                vec![replace("/encPermanentKey", "00".into())],
+            )
+            .await),
+        out(svc
+            .modify_authentication_subscription(
+                SUPI,
+                vec![PatchItem {
+                    op: PatchOperation::Remove,
+                    path: "/sequenceNumber/sqn".into(),
+                    from: None,
+                    value: None,
+                }],
+            )
+            .await),
+        out(svc
+            .query_authentication_subscription("imsi-999990000000000")
+            .await),
+        out(svc.create_authentication_status(SUPI, auth_event()).await),
+        out(svc.query_am_data(SUPI, &plmn()).await),
+        out(svc.query_am_data(SUPI, &away).await),
+        out(svc.query_smf_selection_data(SUPI, &plmn()).await),
+        out(svc
+            .query_sm_data(
+                SUPI,
+                &plmn(),
+                Some(Snssai { sst: 1, sd: None }),
+                Some("ims".into()),
+            )
+            .await),
+        out(svc
+            .query_sm_data(SUPI, &plmn(), Some(Snssai { sst: 3, sd: None }), None)
+            .await),
+    ];
+    assert_eq!(o[1], Ok("None".into()));
+    assert!(
+        o[2].as_ref().unwrap().contains("0x41") || o[2].as_ref().unwrap().contains("000000000041")
+    );
+    assert!(o[3].as_ref().unwrap().contains("read-only"));
+    assert_eq!(
+        status_cause(&o[4]),
+        (403, Some(cause::MODIFICATION_NOT_ALLOWED))
+    );
+    assert_eq!(status_cause(&o[5]), (404, Some(cause::USER_NOT_FOUND)));
+    assert_eq!(o[6], Ok("()".into()));
+    assert_eq!(status_cause(&o[8]), (404, Some(cause::DATA_NOT_FOUND)));
+    assert_eq!(o[10], out::<_>(Ok(sm_data("ims"))));
+    assert_eq!(status_cause(&o[11]), (404, Some(cause::DATA_NOT_FOUND)));
+    o
+}
+
+#[tokio::test]
+async fn nudr_dr_in_process_equals_http2() {
+    let local = dr_body(Arc::new(TestUdr::default())).await;
+    let (server, versions) = start(nudr_dr::router(Arc::new(TestUdr::default()))).await;
+    let remote = dr_body(Arc::new(nudr_dr::DataRepositoryClient(client(
+        &server.api_root(),
+    ))))
+    .await;
+    assert_eq!(local, remote);
+    assert_all_h2(&versions);
+}
+
+/// A consumer with no producer behind the address gets 504 TARGET_NF_NOT_REACHABLE.
+#[tokio::test]
+async fn unreachable_producer() {
+    let (server, _) = start(nudm_sdm::router(Arc::new(TestUdm::default()))).await;
+    let root = server.api_root();
+    server.shutdown().await.unwrap();
+    let sdm = nudm_sdm::SdmClient(client(&root));
+    let e = sdm.get_nssai(SUPI, SdmQuery::default()).await.unwrap_err();
+    assert_eq!(
+        (e.status, e.cause()),
+        (504, Some(cause::TARGET_NF_NOT_REACHABLE))
+    );
+}
