@@ -45,8 +45,9 @@ pub mod cause {
 pub struct SbiError {
     /// HTTP status code (4xx or 5xx).
     pub status: u16,
-    /// The problem description; `problem.status` equals `status`.
-    pub problem: ProblemDetails,
+    /// The problem description; `problem.status` equals `status`. Boxed to keep
+    /// `Result<T, SbiError>` small.
+    pub problem: Box<ProblemDetails>,
 }
 
 impl SbiError {
@@ -54,12 +55,12 @@ impl SbiError {
     pub fn new(status: u16, cause: &str, detail: impl Into<String>) -> Self {
         Self {
             status,
-            problem: ProblemDetails {
+            problem: Box::new(ProblemDetails {
                 status: Some(status),
                 cause: Some(cause.to_owned()),
                 detail: Some(detail.into()),
                 ..ProblemDetails::default()
-            },
+            }),
         }
     }
 
@@ -67,7 +68,10 @@ impl SbiError {
     /// body's `status` is filled in from it when absent.
     pub fn from_problem(status: u16, mut problem: ProblemDetails) -> Self {
         problem.status.get_or_insert(status);
-        Self { status, problem }
+        Self {
+            status,
+            problem: Box::new(problem),
+        }
     }
 
     /// Adds an `invalidParams` entry.
@@ -181,6 +185,9 @@ impl SbiError {
 impl From<ProblemDetails> for SbiError {
     fn from(problem: ProblemDetails) -> Self {
         let status = problem.status.unwrap_or(500);
-        Self { status, problem }
+        Self {
+            status,
+            problem: Box::new(problem),
+        }
     }
 }
