@@ -13,6 +13,7 @@ pub mod api;
 pub mod cli;
 pub mod error;
 pub mod model;
+pub mod nudr;
 pub mod provision;
 pub mod store;
 
