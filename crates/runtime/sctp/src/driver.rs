@@ -449,8 +449,8 @@ impl EngineDriver {
                         None => std::future::pending().await,
                     }
                 };
+                // Unbiased: a socket that is always readable cannot starve commands.
                 tokio::select! {
-                    biased;
                     _ = udp => Wake::Udp,
                     _ = raw => Wake::Raw,
                     c = self.cmds.recv() => Wake::Cmd(c),

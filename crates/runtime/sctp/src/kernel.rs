@@ -17,6 +17,7 @@ use std::io;
 use std::mem::{size_of, zeroed};
 use std::net::SocketAddr;
 use std::os::fd::AsRawFd;
+use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
 use tokio::sync::{mpsc, oneshot};
 
@@ -170,13 +171,13 @@ impl KernelDriver {
             tokio::select! {
                 r = self.fd.readable() => {
                     if let Ok(mut g) = r {
-                        g.clear_ready();
+                        g.retain_ready();
                     }
                     self.read_all();
                 }
                 r = self.fd.writable(), if blocked => {
                     if let Ok(mut g) = r {
-                        g.clear_ready();
+                        g.retain_ready();
                     }
                     self.retry_pending();
                 }
@@ -327,10 +328,15 @@ impl KernelDriver {
             msg.msg_iovlen = 1;
             msg.msg_control = cmsg.as_mut_ptr().cast();
             msg.msg_controllen = size_of::<[u64; 16]>() as _;
-            let n = libc::recvmsg(self.fd.get_ref().as_raw_fd(), &mut msg, 0);
-            if n < 0 {
-                return Err(io::Error::last_os_error());
-            }
+            // try_io clears the readiness on WouldBlock, so `readable` waits again.
+            let n = self.fd.try_io(Interest::READABLE, |s| {
+                let n = libc::recvmsg(s.as_raw_fd(), &mut msg, 0);
+                if n < 0 {
+                    Err(io::Error::last_os_error())
+                } else {
+                    Ok(n)
+                }
+            })?;
             let len = n as usize;
             let eor = msg.msg_flags & libc::MSG_EOR != 0;
             if msg.msg_flags & MSG_NOTIFICATION != 0 {
@@ -387,9 +393,13 @@ impl KernelDriver {
             (*c).cmsg_type = SCTP_SNDRCV;
             (*c).cmsg_len = libc::CMSG_LEN(size_of::<SndRcvInfo>() as u32) as _;
             std::ptr::write_unaligned(libc::CMSG_DATA(c).cast::<SndRcvInfo>(), info);
-            if libc::sendmsg(self.fd.get_ref().as_raw_fd(), &msg, libc::MSG_NOSIGNAL) < 0 {
-                return Err(io::Error::last_os_error());
-            }
+            self.fd.try_io(Interest::WRITABLE, |s| {
+                if libc::sendmsg(s.as_raw_fd(), &msg, libc::MSG_NOSIGNAL) < 0 {
+                    Err(io::Error::last_os_error())
+                } else {
+                    Ok(())
+                }
+            })?;
         }
         Ok(())
     }

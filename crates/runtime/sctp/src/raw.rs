@@ -7,6 +7,7 @@ use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 use std::io::{self, Read};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::ops::Range;
+use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
 
 /// IANA protocol number of SCTP.
@@ -48,17 +49,21 @@ impl RawIo {
     /// One received packet: the sender's IP address and where the SCTP packet lies in
     /// `buf`. `Ok(None)` for something that is not an SCTP packet.
     pub(crate) fn try_recv(&self, buf: &mut [u8]) -> io::Result<Option<(IpAddr, Range<usize>)>> {
-        let n = (&*self.fd.get_ref()).read(buf)?;
+        // try_io clears the readiness on WouldBlock, so `readable` waits again.
+        let n = self.fd.try_io(Interest::READABLE, |s| (&*s).read(buf))?;
         Ok(parse_ipv4(&buf[..n]))
     }
 
     pub(crate) async fn send(&self, payload: &[u8], to: IpAddr) -> io::Result<()> {
         let addr: SockAddr = SocketAddr::new(to, 0).into();
         loop {
-            match self.fd.get_ref().send_to(payload, &addr) {
+            match self
+                .fd
+                .try_io(Interest::WRITABLE, |s| s.send_to(payload, &addr))
+            {
                 Ok(_) => return Ok(()),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    self.fd.writable().await?.clear_ready();
+                    self.fd.writable().await?.retain_ready();
                 }
                 Err(e) => return Err(e),
             }

@@ -75,8 +75,15 @@ async fn our_client_to_usrsctp_echo_server() {
         a.send(stream, NGAP_PPID, payload(i, len)).await.unwrap();
     }
     for (i, &(stream, len)) in cases.iter().enumerate() {
-        let m = timeout(Duration::from_secs(10), a.recv()).await.expect("echo").unwrap();
-        assert_eq!((m.stream, m.ppid, m.data.len()), (stream, NGAP_PPID, len), "message {i}");
+        let m = timeout(Duration::from_secs(10), a.recv())
+            .await
+            .expect("echo")
+            .unwrap();
+        assert_eq!(
+            (m.stream, m.ppid, m.data.len()),
+            (stream, NGAP_PPID, len),
+            "message {i}"
+        );
         assert_eq!(m.data, payload(i, len), "message {i} bytes");
     }
     a.close().await;
@@ -156,7 +163,12 @@ async fn usrsctp_client_to_our_listener() {
     // End of input: the client shuts the association down.
     let closed = timeout(Duration::from_secs(10), a.recv()).await.unwrap();
     assert!(
-        matches!(closed, Err(ferrocore_sctp_io::Error::Closed(ferrocore_sctp_io::CloseReason::Shutdown))),
+        matches!(
+            closed,
+            Err(ferrocore_sctp_io::Error::Closed(
+                ferrocore_sctp_io::CloseReason::Shutdown
+            ))
+        ),
         "{closed:?}"
     );
 }
