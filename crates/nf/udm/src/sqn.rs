@@ -60,7 +60,7 @@ impl SqnBlocks {
     }
 
     /// The next SQN for `supi`, reserving a new block in the UDR when the current one
-    /// is used up. `known_next` is the UDR's value if the caller has just read it.
+    /// is used up. SQN 0 is never handed out (no USIM would accept it). `known_next` is the UDR's value if the caller has just read it.
     pub async fn next(
         &self,
         dr: &dyn DataRepositoryService,
@@ -69,12 +69,18 @@ impl SqnBlocks {
     ) -> Result<u64, SbiError> {
         let slot = self.slot(supi);
         let mut range = slot.lock().await;
-        if range.is_empty() {
-            *range = self.reserve(dr, supi, known_next).await?;
+        let mut known_next = known_next;
+        loop {
+            if range.is_empty() {
+                *range = self.reserve(dr, supi, known_next.take()).await?;
+            }
+            let sqn = range.start;
+            range.start += 1;
+            // A new USIM starts with SQN_MS = 0 and accepts only larger SQNs.
+            if sqn != 0 {
+                return Ok(sqn);
+            }
         }
-        let sqn = range.start;
-        range.start += 1;
-        Ok(sqn)
     }
 
     /// Re-synchronisation to the UE's `sqn_ms`: forgets the in-memory block and raises
