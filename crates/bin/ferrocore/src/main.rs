@@ -4,6 +4,8 @@
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
+mod nf;
+
 #[derive(Parser)]
 #[command(name = "ferrocore", version, about = "A 5G Standalone core network in Rust")]
 struct Cli {
@@ -15,11 +17,8 @@ struct Cli {
 enum Command {
     /// Run every network function in one process (all-in-one core).
     Up,
-    /// Run one network function, e.g. `ferrocore nf amf`.
-    Nf {
-        /// The network function: amf, smf, upf, ausf, udm, udr, nrf, pcf, nssf.
-        name: String,
-    },
+    /// Run one network function, e.g. `ferrocore nf udm --udr http://127.0.0.1:7001`.
+    Nf(Box<nf::NfArgs>),
     /// Run the gNB + UE simulator against a core.
     Sim,
     /// Provision subscribers (add, list, show, update, delete, import).
@@ -61,7 +60,7 @@ fn main() -> std::process::ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Up => not_yet("up", "the AMF and simulator (issue #5)"),
-        Command::Nf { name } => not_yet(&format!("nf {name}"), "the network functions (issues #4-#6)"),
+        Command::Nf(args) => nf::run(*args),
         Command::Sim => not_yet("sim", "the AMF and simulator (issue #5)"),
         Command::Subscriber(args) => Ok(ferrocore_udr::cli::run(*args)?),
         Command::Bench => not_yet("bench", "the simulator's load generator (issue #5)"),

@@ -26,7 +26,8 @@ fn version_names_the_package_version() {
 
 #[test]
 fn roles_not_built_yet_fail_with_a_clear_message() {
-    for role in [&["up"][..], &["nf", "amf"], &["sim"], &["bench"]] {
+    // `nf udr`, `nf udm` and `nf ausf` exist (tests/nf_cli.rs); the other NFs do not yet.
+    for role in [&["up"][..], &["nf", "amf"], &["nf", "smf"], &["sim"], &["bench"]] {
         let o = ferrocore(role);
         assert!(!o.status.success(), "{role:?} must not pretend to work");
         assert!(stderr(&o).contains("not in this build yet"), "{role:?}: {}", stderr(&o));

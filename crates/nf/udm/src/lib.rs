@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use ferrocore_sbi::nudr_dr::DataRepositoryService;
 
-pub use config::UdmConfig;
+pub use config::{DEFAULT_SQN_BLOCK, UdmConfig};
 
 /// The UDM. Cheap to share as `Arc<Udm>`; serve it as `Arc<dyn UeauService>`,
 /// `Arc<dyn SdmService>` and `Arc<dyn UecmService>`.

@@ -70,10 +70,10 @@ impl Udm {
         let sub = self.dr.query_authentication_subscription(&supi).await?;
         let creds = Credentials::take(sub)?;
         let mut known_next = creds.next_sqn;
-        if let Some(info) = &request.resynchronization_info {
-            if self.resynchronise(&supi, &creds, info).await? {
-                known_next = None;
-            }
+        if let Some(info) = &request.resynchronization_info
+            && self.resynchronise(&supi, &creds, info).await?
+        {
+            known_next = None;
         }
         let sqn = self.sqn.next(&*self.dr, &supi, known_next).await?;
         let rand = rand16()?;
