@@ -1,8 +1,8 @@
 //! A UE-side model for tests: a USIM holding K, OPc and SQN_MS, with the SQN freshness
-
-#![allow(dead_code)]
 //! check of TS 33.102 Annex C.2.1 (no IND: accept SQN iff SQN > SQN_MS and
 //! SQN - SQN_MS <= Δ) and the AUTS of a synchronisation failure (§6.3.3, §6.3.5).
+
+#![allow(dead_code)]
 
 use ferrocore_crypto::Milenage;
 use ferrocore_crypto::auth::{UeAuthResult, auts, ue_authenticate};
