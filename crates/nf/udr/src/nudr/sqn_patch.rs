@@ -182,4 +182,33 @@ mod tests {
         assert_eq!(SqnChange::parse(&[other]).unwrap_err().status, 403);
         assert_eq!(SqnChange::parse(&[r("12")]).unwrap_err().status, 400);
     }
+
+    #[tokio::test]
+    async fn compare_and_set_against_the_store() {
+        use crate::model::{Key128, OperatorKey, Subscriber};
+        let store = crate::store::open("sqlite::memory:").await.unwrap();
+        let supi = Supi::parse("001010000000001").unwrap();
+        let mut sub = Subscriber::new(
+            supi.clone(),
+            Key128::new([1; 16]),
+            OperatorKey::Opc(Key128::new([2; 16])),
+        );
+        sub.sqn = 16;
+        store.create(&sub).await.unwrap();
+        let reserve = |expected, to| SqnChange::Reserve { expected, to };
+        reserve(16, 48).apply(&*store, &supi).await.unwrap();
+        assert_eq!(store.get(&supi).await.unwrap().sqn, 48);
+        // A stale test: 409, nothing written.
+        let e = reserve(16, 48).apply(&*store, &supi).await.unwrap_err();
+        assert_eq!(e.status, 409);
+        assert_eq!(store.get(&supi).await.unwrap().sqn, 48);
+        // Floors never move the SQN back.
+        SqnChange::Floor(10).apply(&*store, &supi).await.unwrap();
+        assert_eq!(store.get(&supi).await.unwrap().sqn, 48);
+        SqnChange::Floor(1000).apply(&*store, &supi).await.unwrap();
+        assert_eq!(store.get(&supi).await.unwrap().sqn, 1000);
+        let unknown = Supi::parse("001019999999999").unwrap();
+        let e = reserve(0, 8).apply(&*store, &unknown).await.unwrap_err();
+        assert_eq!(e.status, 404);
+    }
 }
