@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 mod nf;
 
 #[derive(Parser)]
-#[command(name = "ferrocore", version, about = "A 5G Standalone core network in Rust")]
+#[command(
+    name = "ferrocore",
+    version,
+    about = "A 5G Standalone core network in Rust"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -73,7 +77,10 @@ fn run(cli: Cli) -> Result<()> {
 
 /// Decodes `hex` with ferrocore's own codec for `protocol` and renders it for a human.
 fn decode(protocol: Protocol, hex: &str) -> Result<String> {
-    let clean: String = hex.chars().filter(|c| !c.is_whitespace() && *c != ':').collect();
+    let clean: String = hex
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ':')
+        .collect();
     let bytes = hex::decode(&clean).context("the message is not valid hex")?;
     Ok(match protocol {
         Protocol::Ngap => ferrocore_ngap::describe(&bytes).context("not a valid NGAP PDU")?,

@@ -93,9 +93,11 @@ async fn udr(args: &NfArgs) -> Result<axum::Router> {
     let store = ferrocore_udr::open(&args.db)
         .await
         .with_context(|| format!("opening {}", args.db))?;
-    Ok(nudr_dr::router(Arc::new(ferrocore_udr::nudr::Nudr::new(
-        store,
-    ))))
+    // Nudr_DR for the UDM, and the provisioning REST API (/api/v1/subscribers) beside it.
+    Ok(
+        nudr_dr::router(Arc::new(ferrocore_udr::nudr::Nudr::new(store.clone())))
+            .merge(ferrocore_udr::api::router(store)),
+    )
 }
 
 fn udm(args: &NfArgs, api_root: String) -> Result<axum::Router> {

@@ -21,23 +21,40 @@ fn stderr(o: &Output) -> String {
 fn version_names_the_package_version() {
     let o = ferrocore(&["--version"]);
     assert!(o.status.success());
-    assert_eq!(stdout(&o).trim(), format!("ferrocore {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&o).trim(),
+        format!("ferrocore {}", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
 fn roles_not_built_yet_fail_with_a_clear_message() {
     // `nf udr`, `nf udm` and `nf ausf` exist (tests/nf_cli.rs); the other NFs do not yet.
-    for role in [&["up"][..], &["nf", "amf"], &["nf", "smf"], &["sim"], &["bench"]] {
+    for role in [
+        &["up"][..],
+        &["nf", "amf"],
+        &["nf", "smf"],
+        &["sim"],
+        &["bench"],
+    ] {
         let o = ferrocore(role);
         assert!(!o.status.success(), "{role:?} must not pretend to work");
-        assert!(stderr(&o).contains("not in this build yet"), "{role:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("not in this build yet"),
+            "{role:?}: {}",
+            stderr(&o)
+        );
     }
 }
 
 #[test]
 fn decode_ngap_shows_the_message_and_its_ids() {
     // UEContextReleaseRequest, AMF-UE-NGAP-ID 42, RAN-UE-NGAP-ID 7.
-    let o = ferrocore(&["decode", "ngap", "002a4015000003000a0002002a005500020007000f40020500"]);
+    let o = ferrocore(&[
+        "decode",
+        "ngap",
+        "002a4015000003000a0002002a005500020007000f40020500",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("UEContextReleaseRequest"), "{out}");
@@ -46,7 +63,11 @@ fn decode_ngap_shows_the_message_and_its_ids() {
 
 #[test]
 fn decode_nas_shows_the_registration_request() {
-    let o = ferrocore(&["decode", "nas", "7e004179000d0102f8390000000000000010022e08a020000000000000"]);
+    let o = ferrocore(&[
+        "decode",
+        "nas",
+        "7e004179000d0102f8390000000000000010022e08a020000000000000",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("RegistrationRequest"), "{}", stdout(&o));
 }
@@ -63,7 +84,11 @@ fn decode_pfcp_shows_the_heartbeat() {
     // Heartbeat Request, sequence 1, Recovery Time Stamp IE (TS 29.244 §7.4.2.1).
     let o = ferrocore(&["decode", "pfcp", "2001000c000001000060000400000000"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).to_lowercase().contains("heartbeat"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).to_lowercase().contains("heartbeat"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -73,5 +98,9 @@ fn decode_rejects_bad_hex_and_truncated_messages() {
     assert!(stderr(&o).contains("not valid hex"), "{}", stderr(&o));
     let o = ferrocore(&["decode", "ngap", "002a4015000003"]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("not a valid NGAP PDU"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not a valid NGAP PDU"),
+        "{}",
+        stderr(&o)
+    );
 }

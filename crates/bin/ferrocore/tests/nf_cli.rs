@@ -144,6 +144,58 @@ fn udr_udm_ausf_processes_authenticate_a_subscriber() {
 }
 
 #[test]
+fn the_udr_process_serves_the_provisioning_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("rest.db").display());
+    let udr = free_addr();
+    let _nfs = Nfs(vec![spawn(&[
+        "nf",
+        "udr",
+        "--db",
+        &db,
+        "--listen",
+        &udr.to_string(),
+    ])]);
+    wait_listening(udr);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        let base = format!("http://{udr}/api/v1/subscribers");
+        let csv = format!("imsi,k,opc\n001010000000007,{K},{OPC}\n");
+        let r = http
+            .post(format!("{base}/import"))
+            .header("content-type", "text/csv")
+            .body(csv)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+        let shown: serde_json::Value = http
+            .get(format!("{base}/001010000000007"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(shown["supi"], "imsi-001010000000007", "{shown}");
+        assert!(
+            !shown.to_string().contains(K),
+            "secrets must not be served: {shown}"
+        );
+        let bad = http
+            .post(format!("{base}/import"))
+            .header("content-type", "text/csv")
+            .body("imsi,k,opc\n12,00,00\n")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 400);
+        assert_eq!(bad.headers()["content-type"], "application/problem+json");
+    });
+}
+
+#[test]
 fn a_bad_plmn_or_key_file_is_refused() {
     let o = Command::new(env!("CARGO_BIN_EXE_ferrocore"))
         .args(["nf", "ausf", "--plmn", "1", "--listen", "127.0.0.1:0"])
