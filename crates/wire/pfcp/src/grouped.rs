@@ -5,6 +5,8 @@
 //! - `some T`: mandatory, one or more instances (`Vec<T>`, empty is an error);
 //! - `opt T`: optional, one instance;
 //! - `list T`: optional, any number of instances (`Vec<T>`);
+//! - `list1 T`: the same as a [`crate::List`] with the first inline (for IEs that
+//!   usually come once, e.g. the SDF filter of a PDI: no allocation then);
 //! - `ids T`: optional, any number of small `Copy` values, the first 4 inline ([`crate::Small`]);
 //! - `boxed T`: optional, one instance, boxed (keeps large rarely-used IEs off the parent).
 //!
@@ -32,8 +34,8 @@ macro_rules! grouped {
             ) -> Result<Self, $crate::error::Error> {
                 use $crate::ie_type::IeType;
                 $( let mut $field: grouped!(@slot $kind $ty) = Default::default(); )*
-                for ie in $crate::tlv::Ies::new(body) {
-                    let ie = ie?;
+                let mut rest = body;
+                while let Some(ie) = $crate::tlv::next_ie(&mut rest)? {
                     match ie.ty {
                         $( IeType::$ie => grouped!(@store $kind $field, ie, body), )*
                         _ => {}
@@ -56,18 +58,21 @@ macro_rules! grouped {
     (@ty some $t:ty) => { Vec<$t> };
     (@ty opt $t:ty) => { Option<$t> };
     (@ty list $t:ty) => { Vec<$t> };
+    (@ty list1 $t:ty) => { $crate::List<$t> };
     (@ty boxed $t:ty) => { Option<Box<$t>> };
     (@ty ids $t:ty) => { $crate::Small<$t, 4> };
     (@slot req $t:ty) => { Option<$t> };
     (@slot some $t:ty) => { Vec<$t> };
     (@slot opt $t:ty) => { Option<$t> };
     (@slot list $t:ty) => { Vec<$t> };
+    (@slot list1 $t:ty) => { $crate::List<$t> };
     (@slot boxed $t:ty) => { Option<Box<$t>> };
     (@slot ids $t:ty) => { $crate::Small<$t, 4> };
     (@store req $f:ident, $ie:ident, $b:ident) => { $f = Some($crate::tlv::get(&$ie)?) };
     (@store opt $f:ident, $ie:ident, $b:ident) => { $f = Some($crate::tlv::get(&$ie)?) };
     (@store some $f:ident, $ie:ident, $b:ident) => { $crate::tlv::push(&mut $f, &$ie)? };
     (@store list $f:ident, $ie:ident, $b:ident) => { $crate::tlv::push(&mut $f, &$ie)? };
+    (@store list1 $f:ident, $ie:ident, $b:ident) => { $crate::tlv::push_list(&mut $f, &$ie)? };
     (@store ids $f:ident, $ie:ident, $b:ident) => { $crate::tlv::push_small(&mut $f, &$ie)? };
     (@store boxed $f:ident, $ie:ident, $b:ident) => {
         $f = Some(Box::new($crate::tlv::get(&$ie)?))
@@ -87,6 +92,7 @@ macro_rules! grouped {
     (@emit opt $w:ident, $ty:expr, $v:expr) => { $w.opt($ty, $v) };
     (@emit some $w:ident, $ty:expr, $v:expr) => { $w.all($ty, $v) };
     (@emit list $w:ident, $ty:expr, $v:expr) => { $w.all($ty, $v) };
+    (@emit list1 $w:ident, $ty:expr, $v:expr) => { $w.all($ty, $v) };
     (@emit ids $w:ident, $ty:expr, $v:expr) => { $w.all($ty, $v.as_slice()) };
     (@emit boxed $w:ident, $ty:expr, $v:expr) => {
         if let Some(b) = $v {

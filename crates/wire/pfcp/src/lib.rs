@@ -25,4 +25,4 @@ pub use describe::describe;
 pub use error::Error;
 pub use ie_type::IeType;
 pub use message::{Body, Header, Message, decode, encode};
-pub use small::Small;
+pub use small::{List, Small};

@@ -5,7 +5,7 @@
 
 use crate::error::Error;
 use crate::ie_type::IeType;
-use crate::small::Small;
+use crate::small::{List, Small};
 
 /// One IE as found in a buffer: its type and value octets (Enterprise ID stripped).
 #[derive(Clone, Copy, Debug)]
@@ -56,6 +56,44 @@ impl<'a> Iterator for Ies<'a> {
             return Some(vendor(ty, value, rest));
         }
         Some(Ok(RawIe { ty, value, rest }))
+    }
+}
+
+/// Takes the next IE off the front of `rest`: `Ok(None)` at the end of the container.
+/// The same rules as [`Ies`], written as one straight loop step for the grouped-IE
+/// decoders (no iterator state, no `Option<Result<..>>` to unpack per IE).
+#[inline(always)]
+pub(crate) fn next_ie<'a>(rest: &mut &'a [u8]) -> Result<Option<RawIe<'a>>, Error> {
+    let r = *rest;
+    let [t0, t1, l0, l1, body @ ..] = r else {
+        if r.is_empty() {
+            return Ok(None);
+        }
+        return Err(Error::TruncatedIeHeader { available: r.len() });
+    };
+    let ty = IeType(u16::from_be_bytes([*t0, *t1]));
+    let len = usize::from(u16::from_be_bytes([*l0, *l1]));
+    if body.len() < len {
+        return Err(overrun(ty, len, body.len()));
+    }
+    let (value, tail) = body.split_at(len);
+    *rest = tail;
+    if ty.0 & 0x8000 != 0 {
+        return vendor(ty, value, tail).map(Some);
+    }
+    Ok(Some(RawIe {
+        ty,
+        value,
+        rest: tail,
+    }))
+}
+
+#[cold]
+fn overrun(ie: IeType, declared: usize, available: usize) -> Error {
+    Error::IeOverrun {
+        ie,
+        declared,
+        available,
     }
 }
 
@@ -179,6 +217,7 @@ pub(crate) fn get<V: Value>(ie: &RawIe<'_>) -> Result<V, Error> {
 /// IEs costs memory in proportion: the first instance reserves room for the run of
 /// same-type IEs right after it (encoders group them); if the vector fills anyway, the
 /// remaining instances are counted and it grows once, exactly.
+#[inline]
 pub(crate) fn push<V: Value>(list: &mut Vec<V>, ie: &RawIe<'_>) -> Result<(), Error> {
     let value = get(ie)?;
     if list.len() == list.capacity() {
@@ -200,6 +239,15 @@ fn count_run(buf: &[u8], ty: IeType) -> usize {
         .map_while(Result::ok)
         .take_while(|ie| ie.ty == ty)
         .count()
+}
+
+/// Decodes an IE into a [`List`]: the first inline, and when the list spills to the
+/// heap the remaining instances are counted so that it allocates once, exactly.
+#[inline]
+pub(crate) fn push_list<V: Value>(list: &mut List<V>, ie: &RawIe<'_>) -> Result<(), Error> {
+    let value = get(ie)?;
+    list.push_expecting(value, || count(ie.rest, ie.ty));
+    Ok(())
 }
 
 /// Decodes an IE into a [`Small`] list (see [`push`] for the sizing).

@@ -3,6 +3,13 @@
 
 mod common;
 
+/// The SDF filter list of a PDI (`ferrocore_pfcp::List`) from `vec!`-style items.
+macro_rules! list {
+    ($($t:tt)*) => {
+        ferrocore_pfcp::List::from(vec![$($t)*])
+    };
+}
+
 use std::net::Ipv4Addr;
 use std::path::Path;
 
@@ -43,7 +50,7 @@ fn expected_establishment() -> SessionEstablishmentRequest {
                     }),
                     network_instance: Some(internet),
                     ue_ip_address: None,
-                    sdf_filters: vec![],
+                    sdf_filters: list![],
                     qfis: [9].into(),
                 },
                 outer_header_removal: Some(OuterHeaderRemoval {
@@ -66,7 +73,7 @@ fn expected_establishment() -> SessionEstablishmentRequest {
                         destination: true,
                         ..Default::default()
                     }),
-                    sdf_filters: vec![SdfFilter {
+                    sdf_filters: list![SdfFilter {
                         flow_description: Some("permit out ip from any to assigned".into()),
                         ..Default::default()
                     }],

@@ -4,17 +4,80 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::error::Error;
 use crate::ie_type::IeType;
+use crate::small::Small;
 use crate::tlv::{Value, Writer, take};
 
 fn be(b: &[u8]) -> u32 {
     b.iter().fold(0u32, |acc, &x| acc << 8 | u32::from(x))
 }
 
+/// The Flow Description of an SDF Filter: an IPFilterRule (RFC 6733 §4.3), e.g.
+/// `permit out ip from any to assigned`. Always UTF-8; up to 54 octets are kept inline
+/// (so decoding one costs no allocation), longer ones on the heap. Derefs to `str`.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct FlowDescription(Small<u8, 54>);
+
+impl FlowDescription {
+    pub fn new(text: &str) -> Self {
+        FlowDescription(Small::from(text.as_bytes()))
+    }
+
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        // Built only from `&str` (here and in `decode`, after validation), so this
+        // never fails; checked rather than `unsafe`.
+        std::str::from_utf8(self.0.as_slice()).unwrap_or_default()
+    }
+}
+
+impl std::ops::Deref for FlowDescription {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for FlowDescription {
+    fn from(text: &str) -> Self {
+        FlowDescription::new(text)
+    }
+}
+
+impl From<String> for FlowDescription {
+    fn from(text: String) -> Self {
+        FlowDescription::new(&text)
+    }
+}
+
+impl PartialEq<str> for FlowDescription {
+    fn eq(&self, other: &str) -> bool {
+        self.0.as_slice() == other.as_bytes()
+    }
+}
+
+impl PartialEq<&str> for FlowDescription {
+    fn eq(&self, other: &&str) -> bool {
+        self.0.as_slice() == other.as_bytes()
+    }
+}
+
+impl std::fmt::Debug for FlowDescription {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for FlowDescription {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// SDF Filter (TS 29.244 §8.2.5).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SdfFilter {
     /// Flow Description (FD flag): an IPFilterRule (RFC 6733 §4.3).
-    pub flow_description: Option<String>,
+    pub flow_description: Option<FlowDescription>,
     /// ToS / Traffic Class and mask (TTC flag).
     pub tos_traffic_class: Option<u16>,
     /// Security Parameter Index (SPI flag).
@@ -34,11 +97,14 @@ impl Value for SdfFilter {
             let l = take(ie, &mut v, 2, "Length of Flow Description", total)?;
             let l = usize::from(u16::from_be_bytes([l[0], l[1]]));
             let text = take(ie, &mut v, l, "Flow Description", total)?;
-            let text = std::str::from_utf8(text).map_err(|_| Error::InvalidField {
-                ie,
-                field: "Flow Description",
-            })?;
-            Some(text.to_owned())
+            // Flow descriptions are ASCII in practice: check that first, cheaply.
+            if !text.is_ascii() && std::str::from_utf8(text).is_err() {
+                return Err(Error::InvalidField {
+                    ie,
+                    field: "Flow Description",
+                });
+            }
+            Some(FlowDescription(Small::from(text)))
         } else {
             None
         };
@@ -79,9 +145,9 @@ impl Value for SdfFilter {
             | u8::from(self.filter_id.is_some()) << 4;
         w.bytes(&[f, 0]);
         if let Some(d) = &self.flow_description {
-            let len = u16::try_from(d.len()).unwrap_or(u16::MAX);
+            let len = u16::try_from(d.0.len()).unwrap_or(u16::MAX);
             w.bytes(&len.to_be_bytes());
-            w.bytes(&d.as_bytes()[..usize::from(len)]);
+            w.bytes(&d.0.as_slice()[..usize::from(len)]);
         }
         if let Some(t) = self.tos_traffic_class {
             w.bytes(&t.to_be_bytes());

@@ -11,7 +11,9 @@ mod rules;
 pub use address::{
     Fseid, Fteid, Interface, NetworkInstance, NodeId, RemoteGtpuPeer, UeAddr, UeIpAddress,
 };
-pub use forwarding::{ApplyAction, OuterHeaderCreation, OuterHeaderRemoval, SdfFilter};
+pub use forwarding::{
+    ApplyAction, FlowDescription, OuterHeaderCreation, OuterHeaderRemoval, SdfFilter,
+};
 pub use measurement::{
     MeasurementMethod, ReportingTriggers, UsageReportTrigger, Volume, VolumeMeasurement,
 };

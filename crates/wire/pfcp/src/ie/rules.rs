@@ -13,7 +13,7 @@ grouped! {
         local_fteid: opt Fteid = F_TEID,
         network_instance: opt NetworkInstance = NETWORK_INSTANCE,
         ue_ip_address: opt UeIpAddress = UE_IP_ADDRESS,
-        sdf_filters: list SdfFilter = SDF_FILTER,
+        sdf_filters: list1 SdfFilter = SDF_FILTER,
         /// QFI (TS 29.244 §8.2.89), 6 bits.
         qfis: ids u8 = QFI,
     }

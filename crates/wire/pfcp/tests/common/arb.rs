@@ -96,7 +96,7 @@ pub fn sdf_filter() -> impl Strategy<Value = SdfFilter> {
                 flow_label,
                 filter_id,
             )| SdfFilter {
-                flow_description,
+                flow_description: flow_description.map(Into::into),
                 tos_traffic_class,
                 security_parameter_index,
                 flow_label,
@@ -127,7 +127,7 @@ pub fn pdi() -> impl Strategy<Value = Pdi> {
                 local_fteid,
                 network_instance,
                 ue_ip_address,
-                sdf_filters,
+                sdf_filters: sdf_filters.into(),
                 qfis: qfis.into(),
             },
         )

@@ -1,6 +1,13 @@
 //! Realistic sample messages, one per message type, shared by tests and benches.
 #![allow(dead_code)]
 
+/// The SDF filter list of a PDI (`ferrocore_pfcp::List`) from `vec!`-style items.
+macro_rules! list {
+    ($($t:tt)*) => {
+        ferrocore_pfcp::List::from(vec![$($t)*])
+    };
+}
+
 pub mod arb;
 pub mod hostile;
 
@@ -61,7 +68,7 @@ pub fn establishment() -> SessionEstablishmentRequest {
                         ipv4: Some(UeAddr::Address(UE)),
                         ..Default::default()
                     }),
-                    sdf_filters: vec![],
+                    sdf_filters: list![],
                     qfis: [9].into(),
                 },
                 outer_header_removal: Some(OuterHeaderRemoval {
@@ -84,7 +91,7 @@ pub fn establishment() -> SessionEstablishmentRequest {
                         destination: true,
                         ..Default::default()
                     }),
-                    sdf_filters: vec![SdfFilter {
+                    sdf_filters: list![SdfFilter {
                         flow_description: Some("permit out ip from any to assigned".into()),
                         ..Default::default()
                     }],
