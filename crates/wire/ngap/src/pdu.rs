@@ -41,7 +41,7 @@ pub fn encode(pdu: &NgapPdu) -> Result<Vec<u8>, Error> {
     oxirush_ngap::aper::encode_into(pdu, &mut out)
         .map(|()| out)
         .map_err(|e| Error::Encode {
-        message: pdu.procedure_name(),
-        detail: e.to_string(),
-    })
+            message: pdu.procedure_name(),
+            detail: e.to_string(),
+        })
 }

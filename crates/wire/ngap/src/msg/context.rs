@@ -113,7 +113,7 @@ impl InitialContextSetupRequest {
         Ok(ies)
     }
 
-    fn read(m: &asn::InitialContextSetupRequest<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, InitialContextSetupRequest,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
@@ -200,7 +200,7 @@ impl InitialContextSetupResponse {
         Ok(ies)
     }
 
-    fn read(m: &asn::InitialContextSetupResponse<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, InitialContextSetupResponse,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
@@ -253,7 +253,7 @@ impl InitialContextSetupFailure {
         ])
     }
 
-    fn read(m: &asn::InitialContextSetupFailure<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, InitialContextSetupFailure,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
@@ -305,7 +305,7 @@ impl UeContextReleaseRequest {
         Ok(ies)
     }
 
-    fn read(m: &asn::UEContextReleaseRequest<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, UEContextReleaseRequest,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
@@ -353,7 +353,7 @@ impl UeContextReleaseCommand {
         ])
     }
 
-    fn read(m: &asn::UEContextReleaseCommand<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, UEContextReleaseCommand,
             req ids: asn::UENGAPIDs = UE_NGAP_IDs(i) => i,
             req cause: Cause = Cause(c) => c,
@@ -400,7 +400,7 @@ impl UeContextReleaseComplete {
         Ok(ies)
     }
 
-    fn read(m: &asn::UEContextReleaseComplete<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, UEContextReleaseComplete,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
@@ -442,7 +442,7 @@ impl UeRadioCapabilityInfoIndication {
         ])
     }
 
-    fn read(m: &asn::UERadioCapabilityInfoIndication<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, UERadioCapabilityInfoIndication,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),

@@ -43,7 +43,7 @@ impl NgSetupRequest {
         Ok(ies)
     }
 
-    fn read(m: &asn::NGSetupRequest<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, NGSetupRequest,
             req gnb: asn::GlobalRANNodeID = GlobalRANNodeID(g) => g,
             opt ran_node_name: String = RANNodeName(n) => n.0.into_owned(),
@@ -127,7 +127,7 @@ impl NgSetupResponse {
         ])
     }
 
-    fn read(m: &asn::NGSetupResponse<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, NGSetupResponse,
             req amf_name: String = AMFName(n) => n.0.into_owned(),
             req guamis: Vec<Guami> = ServedGUAMIList(l) => guamis_of(&l),
@@ -158,7 +158,7 @@ impl NgSetupFailure {
         )?])
     }
 
-    fn read(m: &asn::NGSetupFailure<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, NGSetupFailure, req cause: Cause = Cause(c) => c,);
         Ok(NgSetupFailure { cause })
     }
@@ -219,7 +219,7 @@ impl NgReset {
         ])
     }
 
-    fn read(m: &asn::NGReset<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, NGReset,
             req cause: Cause = Cause(c) => c,
             req reset: asn::ResetType = ResetType(r) => r,
@@ -253,7 +253,7 @@ impl NgResetAcknowledge {
         Ok(ies)
     }
 
-    fn read(m: &asn::NGResetAcknowledge<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, NGResetAcknowledge,
             opt list: Vec<UeConnection> = UE_associatedLogicalNG_connectionList(l) => connections_of(&l),
         );
@@ -297,7 +297,7 @@ impl ErrorIndication {
         Ok(ies)
     }
 
-    fn read(m: &asn::ErrorIndication<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, ErrorIndication,
             opt amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             opt ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
@@ -341,7 +341,7 @@ impl RanConfigurationUpdate {
         Ok(ies)
     }
 
-    fn read(m: &asn::RANConfigurationUpdate<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, RANConfigurationUpdate,
             opt ran_node_name: String = RANNodeName(n) => n.0.into_owned(),
             opt supported_tas: Vec<SupportedTa> = SupportedTAList(l) => supported_tas_of(&l),
@@ -364,7 +364,9 @@ impl RanConfigurationUpdateAcknowledge {
     fn ies(&self) -> Result<Vec<asn::ProtocolIEField<'static>>, Raw> {
         Ok(Vec::new())
     }
-    fn read(_m: &asn::RANConfigurationUpdateAcknowledge<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
+        // No IEs to read: still check that the PDU holds this message, well formed.
+        m.decode_value::<asn::RANConfigurationUpdateAcknowledge<'_>>()?;
         Ok(RanConfigurationUpdateAcknowledge)
     }
 }
@@ -412,7 +414,7 @@ impl AmfConfigurationUpdate {
         Ok(ies)
     }
 
-    fn read(m: &asn::AMFConfigurationUpdate<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, AMFConfigurationUpdate,
             opt amf_name: String = AMFName(n) => n.0.into_owned(),
             opt guamis: Vec<Guami> = ServedGUAMIList(l) => guamis_of(&l),
@@ -437,7 +439,9 @@ impl AmfConfigurationUpdateAcknowledge {
     fn ies(&self) -> Result<Vec<asn::ProtocolIEField<'static>>, Raw> {
         Ok(Vec::new())
     }
-    fn read(_m: &asn::AMFConfigurationUpdateAcknowledge<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
+        // No IEs to read: still check that the PDU holds this message, well formed.
+        m.decode_value::<asn::AMFConfigurationUpdateAcknowledge<'_>>()?;
         Ok(AmfConfigurationUpdateAcknowledge)
     }
 }
@@ -475,7 +479,7 @@ impl OverloadStart {
         Ok(ies)
     }
 
-    fn read(m: &asn::OverloadStart<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, OverloadStart,
             opt response: asn::OverloadResponse = AMFOverloadResponse(r) => r,
             opt traffic_load_reduction: u8 = AMFTrafficLoadReductionIndication(t) => t.0,
@@ -501,7 +505,9 @@ impl OverloadStop {
     fn ies(&self) -> Result<Vec<asn::ProtocolIEField<'static>>, Raw> {
         Ok(Vec::new())
     }
-    fn read(_m: &asn::OverloadStop<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
+        // No IEs to read: still check that the PDU holds this message, well formed.
+        m.decode_value::<asn::OverloadStop<'_>>()?;
         Ok(OverloadStop)
     }
 }

@@ -79,7 +79,7 @@ impl HandoverRequired {
         ])
     }
 
-    fn read(m: &asn::HandoverRequired<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, HandoverRequired,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
@@ -190,7 +190,7 @@ impl HandoverRequest {
         ])
     }
 
-    fn read(m: &asn::HandoverRequest<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, HandoverRequest,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req handover_type: HandoverType = HandoverType(t) => t,
@@ -275,7 +275,7 @@ impl HandoverRequestAcknowledge {
         ])
     }
 
-    fn read(m: &asn::HandoverRequestAcknowledge<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, HandoverRequestAcknowledge,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
@@ -347,7 +347,7 @@ impl HandoverCommand {
         Ok(ies)
     }
 
-    fn read(m: &asn::HandoverCommand<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, HandoverCommand,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
@@ -401,7 +401,7 @@ impl HandoverNotify {
         ])
     }
 
-    fn read(m: &asn::HandoverNotify<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, HandoverNotify,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
@@ -462,7 +462,7 @@ impl PathSwitchRequest {
         ])
     }
 
-    fn read(m: &asn::PathSwitchRequest<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, PathSwitchRequest,
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
             req source_amf_ue_ngap_id: u64 = SourceAMF_UE_NGAP_ID(id),
@@ -540,7 +540,7 @@ impl PathSwitchRequestAcknowledge {
         ])
     }
 
-    fn read(m: &asn::PathSwitchRequestAcknowledge<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, PathSwitchRequestAcknowledge,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),

@@ -57,7 +57,7 @@ pub trait NgapMessage: Sized {
 
 /// Implements [`NgapMessage`] for `$ty` through the generated message `$asn`: `$ty` has
 /// `fn ies(&self) -> Result<Vec<asn::ProtocolIEField<'static>>, Raw>` and
-/// `fn read(m: &asn::$asn<'_>) -> Result<Self, Raw>`.
+/// `fn read(m: &NgapPduRef<'_>) -> Result<Self, Raw>` (reading the IEs of `$asn` from the PDU).
 macro_rules! ngap_message {
     ($ty:ident, $asn:ident) => {
         impl $crate::msg::NgapMessage for $ty {
@@ -72,18 +72,22 @@ macro_rules! ngap_message {
             }
 
             fn from_pdu(pdu: &$crate::NgapPduRef<'_>) -> Result<Self, $crate::Error> {
-                let m: $crate::asn::$asn<'_> = pdu.decode_value().map_err(|e| {
-                    if e.kind() == oxirush_ngap::ErrorKind::WrongMessage {
+                // The IEs are read where they are in the PDU's octets (one pass over the
+                // container, decoding only the IEs the struct has), not through
+                // `decode_value`, which would first decode the whole container into a
+                // vector of fields.
+                Self::read(pdu).map_err(|e| match e {
+                    $crate::ies::Raw::Lib(e)
+                        if e.kind() == oxirush_ngap::ErrorKind::WrongMessage =>
+                    {
                         $crate::Error::WrongMessage {
                             expected: Self::NAME,
                             found: pdu.procedure_name(),
                             direction: pdu.direction(),
                         }
-                    } else {
-                        $crate::Error::reading(Self::NAME, e)
                     }
-                })?;
-                Self::read(&m).map_err(|e| e.reading(Self::NAME))
+                    e => e.reading(Self::NAME),
+                })
             }
         }
     };

@@ -44,7 +44,7 @@ impl InitialUeMessage {
         Ok(ies)
     }
 
-    fn read(m: &asn::InitialUEMessage<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, InitialUEMessage,
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
             req nas_pdu: Vec<u8> = NAS_PDU(n) => n.0.to_vec(),
@@ -82,7 +82,7 @@ impl DownlinkNasTransport {
         ])
     }
 
-    fn read(m: &asn::DownlinkNASTransport<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, DownlinkNASTransport,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
@@ -119,7 +119,7 @@ impl UplinkNasTransport {
         ])
     }
 
-    fn read(m: &asn::UplinkNASTransport<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, UplinkNASTransport,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),

@@ -42,7 +42,7 @@ impl Paging {
         Ok(ies)
     }
 
-    fn read(m: &asn::Paging<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, Paging,
             req identity: asn::UEPagingIdentity = UEPagingIdentity(i) => i,
             opt paging_drx: PagingDrx = PagingDRX(d) => d,

@@ -75,7 +75,7 @@ impl PduSessionResourceSetupRequest {
         Ok(ies)
     }
 
-    fn read(m: &asn::PDUSessionResourceSetupRequest<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, PDUSessionResourceSetupRequest,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
@@ -152,7 +152,7 @@ impl PduSessionResourceSetupResponse {
         Ok(ies)
     }
 
-    fn read(m: &asn::PDUSessionResourceSetupResponse<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, PDUSessionResourceSetupResponse,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
@@ -231,7 +231,7 @@ impl PduSessionResourceModifyRequest {
         ])
     }
 
-    fn read(m: &asn::PDUSessionResourceModifyRequest<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, PDUSessionResourceModifyRequest,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
@@ -312,7 +312,7 @@ impl PduSessionResourceModifyResponse {
         Ok(ies)
     }
 
-    fn read(m: &asn::PDUSessionResourceModifyResponse<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, PDUSessionResourceModifyResponse,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
@@ -399,7 +399,7 @@ impl PduSessionResourceReleaseCommand {
         Ok(ies)
     }
 
-    fn read(m: &asn::PDUSessionResourceReleaseCommand<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, PDUSessionResourceReleaseCommand,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
@@ -470,7 +470,7 @@ impl PduSessionResourceReleaseResponse {
         ])
     }
 
-    fn read(m: &asn::PDUSessionResourceReleaseResponse<'_>) -> Result<Self, Raw> {
+    fn read(m: &crate::NgapPduRef<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(m, PDUSessionResourceReleaseResponse,
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
