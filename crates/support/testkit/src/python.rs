@@ -20,7 +20,12 @@ pub fn run_json(script: &Path, input: &serde_json::Value) -> serde_json::Value {
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run python3 ({e}); install it with `bash .ci/setup`"));
     let body = serde_json::to_vec(input).expect("serialize input");
-    child.stdin.take().expect("stdin").write_all(&body).expect("write stdin");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(&body)
+        .expect("write stdin");
     let out = child.wait_with_output().expect("wait for python");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

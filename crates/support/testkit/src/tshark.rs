@@ -43,9 +43,9 @@ impl Dissection {
             cmd.arg("-o").arg(p);
         }
         cmd.args(extra);
-        let out = cmd
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run tshark ({e}); install it with `bash .ci/setup`"));
+        let out = cmd.output().unwrap_or_else(|e| {
+            panic!("cannot run tshark ({e}); install it with `bash .ci/setup`")
+        });
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "tshark failed: {stderr}");
         assert!(
@@ -114,13 +114,20 @@ impl Dissection {
                     .collect()
             })
             .collect();
-        assert_eq!(rows.len(), self.count, "tshark saw a different number of frames");
+        assert_eq!(
+            rows.len(),
+            self.count,
+            "tshark saw a different number of frames"
+        );
         rows
     }
 
     /// Every occurrence of one field in one packet.
     pub fn field(&self, packet: usize, name: &str) -> Vec<String> {
-        self.fields(&[name]).swap_remove(packet).remove(name).unwrap_or_default()
+        self.fields(&[name])
+            .swap_remove(packet)
+            .remove(name)
+            .unwrap_or_default()
     }
 
     /// The `-T json` dissection of every packet (duplicate keys keep their last value).
