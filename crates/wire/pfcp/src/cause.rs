@@ -67,3 +67,10 @@ impl fmt::Display for Cause {
         }
     }
 }
+
+impl crate::tlv::Blank for Cause {
+    #[inline(always)]
+    fn blank() -> Self {
+        Cause(0)
+    }
+}

@@ -26,26 +26,59 @@ macro_rules! grouped {
             $( $(#[$fm])* pub $field: grouped!(@ty $kind $ty), )*
         }
 
+        impl $crate::tlv::Blank for $name {
+            #[inline(always)]
+            fn blank() -> Self {
+                $name {
+                    $( $field: grouped!(@blank $kind $ty), )*
+                }
+            }
+        }
+
         impl $crate::tlv::Value for $name {
+            const MIN: usize = 0 $( + grouped!(@min $kind $ty) )*;
+
             #[inline]
             fn decode(
-                _ie: $crate::ie_type::IeType,
+                ie: $crate::ie_type::IeType,
                 body: &[u8],
             ) -> Result<Self, $crate::error::Error> {
+                let mut out = <Self as $crate::tlv::Blank>::blank();
+                <Self as $crate::tlv::Value>::decode_into(&mut out, ie, body)?;
+                Ok(out)
+            }
+
+            /// Decodes in place: every field is written where it lives (no moves of
+            /// the finished struct); `out` must be blank.
+            #[inline]
+            fn decode_into(
+                out: &mut Self,
+                _ie: $crate::ie_type::IeType,
+                body: &[u8],
+            ) -> Result<(), $crate::error::Error> {
                 use $crate::ie_type::IeType;
-                $( let mut $field: grouped!(@slot $kind $ty) = Default::default(); )*
+                // For a `req` field: whether it was seen; otherwise unused.
+                $( #[allow(unused_mut, unused_variables)] let mut $field = false; )*
                 let mut rest = body;
                 while let Some(ie) = $crate::tlv::next_ie(&mut rest)? {
                     match ie.ty {
-                        $( IeType::$ie => grouped!(@store $kind $field, ie, body), )*
+                        $( IeType::$ie => grouped!(@store $kind out.$field, $field, ie), )*
                         _ => {}
                     }
                 }
-                Ok($name {
-                    $( $field: grouped!(@finish $kind $field, $ie, $label), )*
-                })
+                $( grouped!(@finish $kind out.$field, $field, $ie, $label); )*
+                Ok(())
             }
 
+            #[inline]
+            fn decode_opt(
+                out: &mut Option<Self>,
+                ie: $crate::ie_type::IeType,
+                body: &[u8],
+            ) -> Result<(), $crate::error::Error> {
+                let slot = out.insert(<Self as $crate::tlv::Blank>::blank());
+                <Self as $crate::tlv::Value>::decode_into(slot, ie, body)
+            }
 
             #[inline]
             fn encode(&self, w: &mut $crate::tlv::Writer) {
@@ -61,33 +94,34 @@ macro_rules! grouped {
     (@ty list1 $t:ty) => { $crate::List<$t> };
     (@ty boxed $t:ty) => { Option<Box<$t>> };
     (@ty ids $t:ty) => { $crate::Small<$t, 4> };
-    (@slot req $t:ty) => { Option<$t> };
-    (@slot some $t:ty) => { Vec<$t> };
-    (@slot opt $t:ty) => { Option<$t> };
-    (@slot list $t:ty) => { Vec<$t> };
-    (@slot list1 $t:ty) => { $crate::List<$t> };
-    (@slot boxed $t:ty) => { Option<Box<$t>> };
-    (@slot ids $t:ty) => { $crate::Small<$t, 4> };
-    (@store req $f:ident, $ie:ident, $b:ident) => { $f = Some($crate::tlv::get(&$ie)?) };
-    (@store opt $f:ident, $ie:ident, $b:ident) => { $f = Some($crate::tlv::get(&$ie)?) };
-    (@store some $f:ident, $ie:ident, $b:ident) => { $crate::tlv::push(&mut $f, &$ie)? };
-    (@store list $f:ident, $ie:ident, $b:ident) => { $crate::tlv::push(&mut $f, &$ie)? };
-    (@store list1 $f:ident, $ie:ident, $b:ident) => { $crate::tlv::push_list(&mut $f, &$ie)? };
-    (@store ids $f:ident, $ie:ident, $b:ident) => { $crate::tlv::push_small(&mut $f, &$ie)? };
-    (@store boxed $f:ident, $ie:ident, $b:ident) => {
+    (@min req $t:ty) => { 4 + <$t as $crate::tlv::Value>::MIN };
+    (@min some $t:ty) => { 4 + <$t as $crate::tlv::Value>::MIN };
+    (@min $k:ident $t:ty) => { 0 };
+    (@blank req $t:ty) => { <$t as $crate::tlv::Blank>::blank() };
+    (@blank $k:ident $t:ty) => { Default::default() };
+    (@store req $f:expr, $seen:ident, $ie:ident) => {{
+        $crate::tlv::get_into(&mut $f, $seen, &$ie)?;
+        $seen = true;
+    }};
+    (@store opt $f:expr, $seen:ident, $ie:ident) => { $crate::tlv::get_opt(&mut $f, &$ie)? };
+    (@store some $f:expr, $seen:ident, $ie:ident) => { $crate::tlv::push(&mut $f, &$ie)? };
+    (@store list $f:expr, $seen:ident, $ie:ident) => { $crate::tlv::push(&mut $f, &$ie)? };
+    (@store list1 $f:expr, $seen:ident, $ie:ident) => { $crate::tlv::push_list(&mut $f, &$ie)? };
+    (@store ids $f:expr, $seen:ident, $ie:ident) => { $crate::tlv::push_small(&mut $f, &$ie)? };
+    (@store boxed $f:expr, $seen:ident, $ie:ident) => {
         $f = Some(Box::new($crate::tlv::get(&$ie)?))
     };
-    (@finish req $f:ident, $ie:ident, $label:literal) => {
-        $crate::tlv::need($f, IeType::$ie, $label)?
-    };
-    (@finish some $f:ident, $ie:ident, $label:literal) => {
-        if $f.is_empty() {
+    (@finish req $f:expr, $seen:ident, $ie:ident, $label:literal) => {
+        if !$seen {
             return Err($crate::error::Error::MissingIe { ie: IeType::$ie, within: $label });
-        } else {
-            $f
         }
     };
-    (@finish $k:ident $f:ident, $ie:ident, $label:literal) => { $f };
+    (@finish some $f:expr, $seen:ident, $ie:ident, $label:literal) => {
+        if $f.is_empty() {
+            return Err($crate::error::Error::MissingIe { ie: IeType::$ie, within: $label });
+        }
+    };
+    (@finish $k:ident $f:expr, $seen:ident, $ie:ident, $label:literal) => {};
     (@emit req $w:ident, $ty:expr, $v:expr) => { $w.ie($ty, $v) };
     (@emit opt $w:ident, $ty:expr, $v:expr) => { $w.opt($ty, $v) };
     (@emit some $w:ident, $ty:expr, $v:expr) => { $w.all($ty, $v) };

@@ -121,10 +121,39 @@ pub(crate) fn count(buf: &[u8], ty: IeType) -> usize {
 
 /// A Rust type that is the value part of an IE.
 pub(crate) trait Value: Sized {
+    /// The fewest value octets a valid instance can have (sizes list reservations, so
+    /// that a run of IEs too short to decode reserves nothing).
+    const MIN: usize = 0;
     /// Parses the value octets of an IE of type `ie`.
     fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error>;
-    /// Appends the value octets.
+    /// Parses into `out`, which holds a blank value ([`Blank`]); grouped IEs fill
+    /// their fields in place instead of moving a finished struct.
+    #[inline]
+    fn decode_into(out: &mut Self, ie: IeType, v: &[u8]) -> Result<(), Error> {
+        *out = Self::decode(ie, v)?;
+        Ok(())
+    }
+    /// Parses into an optional slot (replacing what it held: the last instance wins).
+    #[inline]
+    fn decode_opt(out: &mut Option<Self>, ie: IeType, v: &[u8]) -> Result<(), Error> {
+        *out = Some(Self::decode(ie, v)?);
+        Ok(())
+    }
+    /// Appends octets.
     fn encode(&self, w: &mut Writer);
+}
+
+/// A placeholder value that a decode overwrites (for `req` fields and list slots of
+/// grouped IEs decoded in place); never handed out by a successful decode.
+pub(crate) trait Blank {
+    fn blank() -> Self;
+}
+
+impl<T: Default> Blank for T {
+    #[inline(always)]
+    fn blank() -> T {
+        T::default()
+    }
 }
 
 /// Appends IEs to a buffer, patching lengths when each IE is complete.
@@ -201,43 +230,74 @@ pub(crate) fn take<'a>(
     Ok(head)
 }
 
-/// A mandatory IE's value, or the error naming it.
-#[inline]
-pub(crate) fn need<T>(v: Option<T>, ie: IeType, within: &'static str) -> Result<T, Error> {
-    v.ok_or(Error::MissingIe { ie, within })
-}
-
 /// Decodes `V` from an IE's value (shorthand inside grouped-IE loops).
 #[inline]
 pub(crate) fn get<V: Value>(ie: &RawIe<'_>) -> Result<V, Error> {
     V::decode(ie.ty, ie.value)
 }
 
-/// Decodes an IE into a vector, sized without doubling slack so that a flood of small
-/// IEs costs memory in proportion: the first instance reserves room for the run of
-/// same-type IEs right after it (encoders group them); if the vector fills anyway, the
-/// remaining instances are counted and it grows once, exactly.
+/// Decodes a mandatory single-instance IE into its field; `seen` says whether an
+/// earlier instance filled it already (then it is blanked first: the last one wins).
 #[inline]
-pub(crate) fn push<V: Value>(list: &mut Vec<V>, ie: &RawIe<'_>) -> Result<(), Error> {
-    let value = get(ie)?;
+pub(crate) fn get_into<V: Value + Blank>(
+    slot: &mut V,
+    seen: bool,
+    ie: &RawIe<'_>,
+) -> Result<(), Error> {
+    if seen {
+        *slot = V::blank();
+    }
+    V::decode_into(slot, ie.ty, ie.value)
+}
+
+/// Decodes an optional single-instance IE into its field.
+#[inline]
+pub(crate) fn get_opt<V: Value>(slot: &mut Option<V>, ie: &RawIe<'_>) -> Result<(), Error> {
+    V::decode_opt(slot, ie.ty, ie.value)
+}
+
+/// Decodes an IE into a vector, in place in a blank slot at its end, sized without
+/// doubling slack so that a flood of small IEs costs memory in proportion: the first
+/// instance reserves room for the run of same-type IEs from it on (encoders group
+/// them); if the vector fills anyway, the remaining instances are counted and it grows
+/// once, exactly. Only IEs long enough to decode ([`Value::MIN`]) are counted.
+#[inline]
+pub(crate) fn push<V: Value + Blank>(list: &mut Vec<V>, ie: &RawIe<'_>) -> Result<(), Error> {
     if list.len() == list.capacity() {
+        if ie.value.len() < V::MIN {
+            // Cannot decode; report the error without reserving anything.
+            return V::decode(ie.ty, ie.value).map(drop);
+        }
         let more = if list.is_empty() {
-            count_run(ie.rest, ie.ty)
+            count_run(ie.rest, ie.ty, V::MIN)
         } else {
-            count(ie.rest, ie.ty)
+            count_min(ie.rest, ie.ty, V::MIN)
         };
         list.reserve_exact(1 + more);
     }
-    list.push(value);
-    Ok(())
+    list.push(V::blank());
+    match list.last_mut() {
+        Some(slot) => V::decode_into(slot, ie.ty, ie.value),
+        None => Ok(()),
+    }
 }
 
-/// How many IEs of type `ty` start `buf` back to back.
+/// How many IEs of type `ty` with at least `min` value octets a well-formed prefix of
+/// `buf` holds.
 #[inline]
-fn count_run(buf: &[u8], ty: IeType) -> usize {
+fn count_min(buf: &[u8], ty: IeType, min: usize) -> usize {
     Ies::new(buf)
         .map_while(Result::ok)
-        .take_while(|ie| ie.ty == ty)
+        .filter(|ie| ie.ty == ty && ie.value.len() >= min)
+        .count()
+}
+
+/// How many IEs of type `ty` (with at least `min` value octets) start `buf` back to back.
+#[inline]
+fn count_run(buf: &[u8], ty: IeType, min: usize) -> usize {
+    Ies::new(buf)
+        .map_while(Result::ok)
+        .take_while(|ie| ie.ty == ty && ie.value.len() >= min)
         .count()
 }
 
@@ -264,6 +324,7 @@ pub(crate) fn push_small<V: Value + Copy + Default, const N: usize>(
 macro_rules! int_value {
     ($t:ty, $n:literal) => {
         impl Value for $t {
+            const MIN: usize = $n;
             #[inline]
             fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error> {
                 let b = v.get(..$n).ok_or(Error::IeTooShort {

@@ -593,3 +593,28 @@ mod tests {
         assert_eq!(NetworkInstance::new("internet").to_text(), "internet");
     }
 }
+
+impl crate::tlv::Blank for NodeId {
+    #[inline(always)]
+    fn blank() -> Self {
+        NodeId::Ipv4(Ipv4Addr::UNSPECIFIED)
+    }
+}
+
+impl crate::tlv::Blank for Fseid {
+    #[inline(always)]
+    fn blank() -> Self {
+        Fseid {
+            seid: 0,
+            ipv4: None,
+            ipv6: None,
+        }
+    }
+}
+
+impl crate::tlv::Blank for Interface {
+    #[inline(always)]
+    fn blank() -> Self {
+        Interface::Access
+    }
+}
