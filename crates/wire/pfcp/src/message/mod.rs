@@ -65,11 +65,21 @@ macro_rules! bodies {
                 }
             }
 
-            fn decode(message_type: u8, body: &[u8]) -> Result<Body, Error> {
-                let ie = IeType(0);
+            /// A blank body of the given type, to decode into ([`Body::decode_into`]).
+            #[inline(always)]
+            fn blank(message_type: u8) -> Option<Body> {
                 match message_type {
-                    $( $num => Ok(Body::$variant(<$variant as Value>::decode(ie, body)?)), )*
-                    other => Err(Error::UnknownMessageType(other)),
+                    $( $num => Some(Body::$variant(<$variant as crate::tlv::Blank>::blank())), )*
+                    _ => None,
+                }
+            }
+
+            /// Decodes the IEs into a blank body, in place.
+            #[inline(always)]
+            fn decode_into(&mut self, body: &[u8]) -> Result<(), Error> {
+                let ie = IeType(0);
+                match self {
+                    $( Body::$variant(b) => <$variant as Value>::decode_into(b, ie, body), )*
                 }
             }
 
@@ -144,14 +154,19 @@ impl Message {
 /// is an [`Error`] naming the IE; [`Error::cause`] gives the Cause to answer with.
 pub fn decode(bytes: &[u8]) -> Result<Message, Error> {
     let p = header::parse(bytes)?;
-    let body = Body::decode(p.message_type, p.body)?;
-    if body.is_session() && p.header.seid.is_none() {
+    // Built where it is returned from and filled in place: no moves of the body.
+    let mut msg = Message {
+        header: p.header,
+        body: match Body::blank(p.message_type) {
+            Some(b) => b,
+            None => return Err(Error::UnknownMessageType(p.message_type)),
+        },
+    };
+    msg.body.decode_into(p.body)?;
+    if msg.body.is_session() && msg.header.seid.is_none() {
         return Err(Error::MissingSeid(p.message_type));
     }
-    Ok(Message {
-        header: p.header,
-        body,
-    })
+    Ok(msg)
 }
 
 /// Encodes a message. Fails only when a grouped IE or the message outgrows its
