@@ -63,7 +63,7 @@ macro_rules! grouped {
                 while let Some(ie) = $crate::tlv::next_ie(&mut rest)? {
                     match ie.ty {
                         $( IeType::$ie => grouped!(@store $kind out.$field, $field, ie), )*
-                        _ => {}
+                        _ => $crate::tlv::unknown(&ie)?,
                     }
                 }
                 $( grouped!(@finish $kind out.$field, $field, $ie, $label); )*

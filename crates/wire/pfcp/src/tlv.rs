@@ -60,7 +60,8 @@ impl<'a> Iterator for Ies<'a> {
 }
 
 /// Takes the next IE off the front of `rest`: `Ok(None)` at the end of the container.
-/// The same rules as [`Ies`], written as one straight loop step for the grouped-IE
+/// The same rules as [`Ies`] (except that a vendor IE keeps its Enterprise ID, see
+/// [`unknown`]), written as one straight loop step for the grouped-IE
 /// decoders (no iterator state, no `Option<Result<..>>` to unpack per IE).
 #[inline(always)]
 pub(crate) fn next_ie<'a>(rest: &mut &'a [u8]) -> Result<Option<RawIe<'a>>, Error> {
@@ -78,14 +79,23 @@ pub(crate) fn next_ie<'a>(rest: &mut &'a [u8]) -> Result<Option<RawIe<'a>>, Erro
     }
     let (value, tail) = body.split_at(len);
     *rest = tail;
-    if ty.0 & 0x8000 != 0 {
-        return vendor(ty, value, tail).map(Some);
-    }
+    // A vendor-specific IE (type >= 32768) never matches a known type: the decoders
+    // hand it to `unknown`, which checks its Enterprise ID, off the hot path.
     Ok(Some(RawIe {
         ty,
         value,
         rest: tail,
     }))
+}
+
+/// An IE the decoder does not use (TS 29.244 §7.6: skipped); a vendor-specific one must
+/// still hold its Enterprise ID.
+#[inline(always)]
+pub(crate) fn unknown(ie: &RawIe<'_>) -> Result<(), Error> {
+    if ie.ty.0 & 0x8000 != 0 {
+        return vendor(ie.ty, ie.value, ie.rest).map(drop);
+    }
+    Ok(())
 }
 
 #[cold]
@@ -268,12 +278,11 @@ pub(crate) fn push<V: Value + Blank>(list: &mut Vec<V>, ie: &RawIe<'_>) -> Resul
             // Cannot decode; report the error without reserving anything.
             return V::decode(ie.ty, ie.value).map(drop);
         }
-        let more = if list.is_empty() {
-            count_run(ie.rest, ie.ty, V::MIN)
+        if list.is_empty() {
+            *list = Vec::with_capacity(1 + count_run(ie.rest, ie.ty, V::MIN));
         } else {
-            count_min(ie.rest, ie.ty, V::MIN)
-        };
-        list.reserve_exact(1 + more);
+            list.reserve_exact(1 + count_min(ie.rest, ie.ty, V::MIN));
+        }
     }
     list.push(V::blank());
     match list.last_mut() {
