@@ -51,12 +51,9 @@ fn kgnb_and_nh_chain() {
 #[test]
 fn serde_round_trip_keeps_counts_and_keys() {
     let (mut amf, mut ue) = pair(1, 3);
-    for i in 0..5 {
+    for plain in &DOWNLINK[..5] {
         let b = amf
-            .protect(
-                DOWNLINK[i],
-                SecurityHeaderType::IntegrityProtectedAndCiphered,
-            )
+            .protect(plain, SecurityHeaderType::IntegrityProtectedAndCiphered)
             .unwrap();
         ue.unprotect(&b).unwrap();
     }
