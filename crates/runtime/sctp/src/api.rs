@@ -72,13 +72,23 @@ pub(crate) struct Shared {
     pub backlog: AtomicUsize,
     /// Send window, in octets.
     pub window: Semaphore,
+    /// Set while the driver holds messages the queue had no room for.
+    pub overflow: AtomicBool,
+    /// Wakes the driver to move held messages into the queue.
+    pub room: Arc<tokio::sync::Notify>,
     /// Outbound stream count (changes on restart).
     pub outbound_streams: std::sync::atomic::AtomicU16,
 }
 
 impl Shared {
-    pub(crate) fn new(window: usize, outbound_streams: u16) -> Self {
+    pub(crate) fn new(
+        window: usize,
+        outbound_streams: u16,
+        room: Arc<tokio::sync::Notify>,
+    ) -> Self {
         Self {
+            overflow: AtomicBool::new(false),
+            room,
             closed: AtomicBool::new(false),
             reason: Mutex::new(None),
             backlog: AtomicUsize::new(0),
@@ -192,8 +202,8 @@ impl SctpAssociation {
     }
 
     /// The next event: a message, a peer restart, a peer error, or the close (after
-    /// which `None`). The application must keep reading: an association whose queue
-    /// overflows (`SctpConfig::recv_queue`, `recv_queue_bytes`) is aborted.
+    /// which `None`). The application must keep reading: an association with more than
+    /// `SctpConfig::recv_queue_bytes` unread is aborted.
     pub async fn next_event(&mut self) -> Option<AssocEvent> {
         match self.events.recv().await {
             Some(ev) => {
@@ -202,6 +212,9 @@ impl SctpAssociation {
                         self.shared
                             .backlog
                             .fetch_sub(m.data.len(), Ordering::Relaxed);
+                        if self.shared.overflow.load(Ordering::Relaxed) {
+                            self.shared.room.notify_one();
+                        }
                     }
                     AssocEvent::Closed(_) => self.close_seen = true,
                     _ => {}

@@ -50,10 +50,11 @@ pub struct SctpConfig {
     pub remote_udp_port: u16,
     /// Protocol parameters of every association.
     pub engine: EngineConfig,
-    /// Messages buffered per association between the driver and [`crate::SctpAssociation::recv`];
-    /// an association whose reader falls further behind is aborted.
+    /// Messages per association in the queue between the driver and
+    /// [`crate::SctpAssociation::recv`]; beyond it the driver holds them itself.
     pub recv_queue: usize,
-    /// Octets buffered per association in the same place (the same rule applies).
+    /// Octets of received messages per association not yet read (queue and held
+    /// together); an association whose reader falls further behind is aborted.
     pub recv_queue_bytes: usize,
     /// Octets per association that `send` may have waiting in the driver (beyond the
     /// engine's own send buffer); `send` waits while they are used up.

@@ -103,6 +103,10 @@ struct Slot {
     tx: mpsc::Sender<AssocEvent>,
     shared: Arc<Shared>,
     pending: VecDeque<Pending>,
+    /// Events the queue had no room for, oldest first.
+    held: VecDeque<AssocEvent>,
+    /// Closed: removed (its queue's sender dropped) once `held` is empty.
+    dead: bool,
 }
 
 /// Handles, queues and bookkeeping every driver shares.
@@ -111,6 +115,8 @@ pub(crate) struct Core {
     accept: Option<mpsc::Sender<SctpAssociation>>,
     slots: HashMap<u64, Slot>,
     blocked: HashSet<u64>,
+    holding: HashSet<u64>,
+    room: Arc<tokio::sync::Notify>,
     connecting: HashMap<u64, oneshot::Sender<Result<SctpAssociation, Error>>>,
     recv_queue: usize,
     recv_queue_bytes: usize,
@@ -136,6 +142,8 @@ impl Core {
             accept,
             slots: HashMap::new(),
             blocked: HashSet::new(),
+            holding: HashSet::new(),
+            room: Arc::new(tokio::sync::Notify::new()),
             connecting: HashMap::new(),
             recv_queue: cfg.recv_queue.max(1),
             recv_queue_bytes: cfg.recv_queue_bytes,
@@ -158,7 +166,7 @@ impl Core {
             return Verdict::Abort;
         };
         let (tx, rx) = mpsc::channel(self.recv_queue);
-        let shared = Arc::new(Shared::new(self.send_window, outbound));
+        let shared = Arc::new(Shared::new(self.send_window, outbound, self.room.clone()));
         let handle = SctpAssociation {
             key,
             peer,
@@ -195,6 +203,8 @@ impl Core {
                 tx,
                 shared,
                 pending: VecDeque::new(),
+                held: VecDeque::new(),
+                dead: false,
             },
         );
         Verdict::Keep
@@ -202,7 +212,7 @@ impl Core {
 
     /// Queues an event for the association's reader.
     pub(crate) fn deliver(&mut self, key: u64, ev: AssocEvent) -> Verdict {
-        let Some(slot) = self.slots.get(&key) else {
+        let Some(slot) = self.slots.get_mut(&key) else {
             return Verdict::Keep;
         };
         let len = match &ev {
@@ -226,13 +236,52 @@ impl Core {
             );
             return Verdict::Abort;
         }
+        if !slot.held.is_empty() {
+            slot.held.push_back(ev);
+            return Verdict::Keep;
+        }
         match slot.tx.try_send(ev) {
             Ok(()) => Verdict::Keep,
-            Err(mpsc::error::TrySendError::Full(_)) => {
-                tracing::warn!(key, "SCTP receive queue full; aborting association");
-                Verdict::Abort
+            Err(mpsc::error::TrySendError::Full(ev)) => {
+                slot.held.push_back(ev);
+                slot.shared.overflow.store(true, Ordering::Relaxed);
+                self.holding.insert(key);
+                Verdict::Keep
             }
             Err(mpsc::error::TrySendError::Closed(_)) => Verdict::Abort,
+        }
+    }
+
+    /// Wakes when a reader made room in a queue whose association has held events.
+    pub(crate) fn room(&self) -> Arc<tokio::sync::Notify> {
+        self.room.clone()
+    }
+
+    /// Moves held events into queues that have room again.
+    pub(crate) fn drain_held(&mut self) {
+        let keys: Vec<u64> = self.holding.iter().copied().collect();
+        for key in keys {
+            let Some(slot) = self.slots.get_mut(&key) else {
+                self.holding.remove(&key);
+                continue;
+            };
+            while let Some(ev) = slot.held.pop_front() {
+                match slot.tx.try_send(ev) {
+                    Ok(()) => {}
+                    Err(mpsc::error::TrySendError::Full(ev)) => {
+                        slot.held.push_front(ev);
+                        break;
+                    }
+                    Err(mpsc::error::TrySendError::Closed(_)) => slot.held.clear(),
+                }
+            }
+            if slot.held.is_empty() {
+                slot.shared.overflow.store(false, Ordering::Relaxed);
+                self.holding.remove(&key);
+                if slot.dead {
+                    self.slots.remove(&key);
+                }
+            }
         }
     }
 
@@ -242,9 +291,17 @@ impl Core {
             let _ = reply.send(Err(Error::ConnectFailed(reason.clone())));
         }
         self.blocked.remove(&key);
-        if let Some(slot) = self.slots.remove(&key) {
+        if let Some(slot) = self.slots.get_mut(&key) {
             slot.shared.close(reason.clone());
-            let _ = slot.tx.try_send(AssocEvent::Closed(reason));
+            slot.pending.clear();
+            if slot.held.is_empty() {
+                let _ = slot.tx.try_send(AssocEvent::Closed(reason));
+                self.slots.remove(&key);
+            } else {
+                // The reader sees the close (from the shared state) after the held
+                // messages, when the queue's sender is dropped.
+                slot.dead = true;
+            }
         }
     }
 
@@ -336,6 +393,7 @@ impl PacketIo {
 }
 
 enum Wake {
+    Room,
     Udp,
     Raw,
     Cmd(Option<Command>),
@@ -427,6 +485,7 @@ impl EngineDriver {
         let far = || tokio::time::Instant::now() + Duration::from_secs(3600);
         let sleep = tokio::time::sleep_until(far());
         tokio::pin!(sleep);
+        let room = self.core.room();
         loop {
             self.flush().await;
             let deadline = self
@@ -455,9 +514,11 @@ impl EngineDriver {
                     _ = raw => Wake::Raw,
                     c = self.cmds.recv() => Wake::Cmd(c),
                     () = &mut sleep => Wake::Timer,
+                    () = room.notified() => Wake::Room,
                 }
             };
             match wake {
+                Wake::Room => self.core.drain_held(),
                 Wake::Udp => self.read_udp(),
                 Wake::Raw => self.read_raw(),
                 Wake::Timer => {

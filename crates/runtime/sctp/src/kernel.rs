@@ -166,9 +166,11 @@ struct KernelDriver {
 
 impl KernelDriver {
     async fn run(mut self) {
+        let room = self.core.room();
         loop {
             let blocked = !self.core.blocked().is_empty();
             tokio::select! {
+                () = room.notified() => self.core.drain_held(),
                 r = self.fd.readable() => {
                     if let Ok(mut g) = r {
                         g.retain_ready();
