@@ -276,3 +276,32 @@ async fn a_thousand_associations_to_one_listener() {
         start.elapsed()
     );
 }
+
+/// Without kernel SCTP (this CI machine): `kernel` is refused, `auto` runs our engine
+/// over UDP encapsulation (and raw IP too when it may open a raw socket).
+#[tokio::test]
+async fn transport_selection_without_kernel_sctp() {
+    if ferrocore_sctp_io::select::kernel_sctp_available() {
+        // A host with kernel SCTP: raw must be refused instead.
+        let r = SctpListener::bind(SctpConfig::listener(Transport::Raw, LO, 38419)).await;
+        assert!(matches!(r, Err(Error::Unavailable(_))), "{r:?}");
+        return;
+    }
+    let r = SctpListener::bind(SctpConfig::listener(Transport::Kernel, LO, 38419)).await;
+    assert!(matches!(r, Err(Error::Unavailable(_))), "{r:?}");
+    let l = SctpListener::bind(listener_config_auto(38419))
+        .await
+        .unwrap();
+    assert!(l.transports().contains(&Transport::Udp));
+    assert_eq!(
+        l.transports().contains(&Transport::Raw),
+        ferrocore_sctp_io::select::raw_socket_allowed()
+    );
+}
+
+fn listener_config_auto(port: u16) -> SctpConfig {
+    SctpConfig {
+        udp_port: 0,
+        ..SctpConfig::listener(Transport::Auto, LO, port)
+    }
+}
