@@ -25,7 +25,7 @@ fn main() {
         use ferrocore_pfcp::ie::*;
         use std::mem::size_of;
         println!(
-            "sizes: CreatePdr {} Pdi {} CreateFar {} CreateUrr {} CreateQer {} Message {} Error {} Fteid {} UeIp {} Ohc {}",
+            "sizes: CreatePdr {} Pdi {} CreateFar {} CreateUrr {} CreateQer {} Message {} Error {} Fteid {} UeIp {} Ohc {} SdfFilter {}",
             size_of::<CreatePdr>(),
             size_of::<Pdi>(),
             size_of::<CreateFar>(),
@@ -36,6 +36,7 @@ fn main() {
             size_of::<Fteid>(),
             size_of::<UeIpAddress>(),
             size_of::<OuterHeaderCreation>(),
+            size_of::<SdfFilter>(),
         );
     }
     println!(

@@ -275,8 +275,10 @@ pub(crate) fn get_opt<V: Value>(slot: &mut Option<V>, ie: &RawIe<'_>) -> Result<
 pub(crate) fn push<V: Value + Blank>(list: &mut Vec<V>, ie: &RawIe<'_>) -> Result<(), Error> {
     if list.len() == list.capacity() {
         if ie.value.len() < V::MIN {
-            // Cannot decode; report the error without reserving anything.
-            return V::decode(ie.ty, ie.value).map(drop);
+            // Too short to decode: the error, without reserving anything (should a
+            // `MIN` ever be too high, the value is still kept).
+            list.push(V::decode(ie.ty, ie.value)?);
+            return Ok(());
         }
         if list.is_empty() {
             *list = Vec::with_capacity(1 + count_run(ie.rest, ie.ty, V::MIN));

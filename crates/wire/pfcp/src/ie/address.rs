@@ -35,6 +35,7 @@ pub enum NodeId {
 }
 
 impl Value for NodeId {
+    const MIN: usize = 1;
     #[inline]
     fn decode(ie: IeType, mut v: &[u8]) -> Result<Self, Error> {
         let total = v.len();
@@ -106,6 +107,8 @@ pub struct Fseid {
 }
 
 impl Value for Fseid {
+    /// Flags and SEID.
+    const MIN: usize = 9;
     #[inline]
     fn decode(ie: IeType, mut v: &[u8]) -> Result<Self, Error> {
         let total = v.len();
@@ -157,6 +160,7 @@ pub enum Fteid {
 }
 
 impl Value for Fteid {
+    const MIN: usize = 1;
     #[inline]
     fn decode(ie: IeType, mut v: &[u8]) -> Result<Self, Error> {
         let total = v.len();
@@ -242,6 +246,7 @@ pub struct UeIpAddress {
 }
 
 impl Value for UeIpAddress {
+    const MIN: usize = 1;
     #[inline]
     fn decode(ie: IeType, mut v: &[u8]) -> Result<Self, Error> {
         let total = v.len();
@@ -367,6 +372,7 @@ impl Interface {
 }
 
 impl Value for Interface {
+    const MIN: usize = 1;
     #[inline]
     fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error> {
         let b = v.first().ok_or(Error::IeTooShort {
@@ -523,6 +529,31 @@ impl Value for RemoteGtpuPeer {
     }
 }
 
+impl crate::tlv::Blank for NodeId {
+    #[inline(always)]
+    fn blank() -> Self {
+        NodeId::Ipv4(Ipv4Addr::UNSPECIFIED)
+    }
+}
+
+impl crate::tlv::Blank for Fseid {
+    #[inline(always)]
+    fn blank() -> Self {
+        Fseid {
+            seid: 0,
+            ipv4: None,
+            ipv6: None,
+        }
+    }
+}
+
+impl crate::tlv::Blank for Interface {
+    #[inline(always)]
+    fn blank() -> Self {
+        Interface::Access
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -591,30 +622,5 @@ mod tests {
         );
         assert_eq!(NetworkInstance::dnn("ims.mnc001").to_text(), "ims.mnc001");
         assert_eq!(NetworkInstance::new("internet").to_text(), "internet");
-    }
-}
-
-impl crate::tlv::Blank for NodeId {
-    #[inline(always)]
-    fn blank() -> Self {
-        NodeId::Ipv4(Ipv4Addr::UNSPECIFIED)
-    }
-}
-
-impl crate::tlv::Blank for Fseid {
-    #[inline(always)]
-    fn blank() -> Self {
-        Fseid {
-            seid: 0,
-            ipv4: None,
-            ipv6: None,
-        }
-    }
-}
-
-impl crate::tlv::Blank for Interface {
-    #[inline(always)]
-    fn blank() -> Self {
-        Interface::Access
     }
 }

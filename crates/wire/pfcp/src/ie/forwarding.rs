@@ -203,6 +203,7 @@ impl std::ops::BitOr for ApplyAction {
 }
 
 impl Value for ApplyAction {
+    const MIN: usize = 1;
     #[inline]
     fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error> {
         match v {

@@ -111,6 +111,7 @@ pub struct MeasurementMethod {
 }
 
 impl Value for MeasurementMethod {
+    const MIN: usize = 1;
     #[inline]
     fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error> {
         let b = *v.first().ok_or(Error::IeTooShort {
@@ -189,6 +190,7 @@ impl ReportingTriggers {
 }
 
 impl Value for ReportingTriggers {
+    const MIN: usize = 1;
     #[inline]
     fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error> {
         decode_flags3(ie, v).map(ReportingTriggers)
@@ -230,6 +232,7 @@ impl UsageReportTrigger {
 }
 
 impl Value for UsageReportTrigger {
+    const MIN: usize = 1;
     #[inline]
     fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error> {
         decode_flags3(ie, v).map(UsageReportTrigger)

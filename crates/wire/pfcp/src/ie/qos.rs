@@ -20,6 +20,7 @@ pub struct GateStatus {
 }
 
 impl Value for GateStatus {
+    const MIN: usize = 1;
     #[inline]
     fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error> {
         let b = *v.first().ok_or(Error::IeTooShort {

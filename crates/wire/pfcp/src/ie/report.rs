@@ -49,6 +49,7 @@ grouped! {
 }
 
 impl Value for Cause {
+    const MIN: usize = 1;
     #[inline]
     fn decode(ie: IeType, v: &[u8]) -> Result<Self, Error> {
         u8::decode(ie, v).map(Cause)
