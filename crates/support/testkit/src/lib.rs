@@ -17,7 +17,7 @@ pub mod tshark;
 /// Decodes a hex string (whitespace ignored), panicking on malformed fixtures.
 pub fn hex(s: &str) -> Vec<u8> {
     let clean: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    assert!(clean.len() % 2 == 0, "odd-length hex fixture");
+    assert!(clean.len().is_multiple_of(2), "odd-length hex fixture");
     (0..clean.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&clean[i..i + 2], 16).expect("hex fixture"))
