@@ -3,9 +3,10 @@
 
 use crate::asn;
 use crate::ies::Raw;
+use crate::msg::lists::{build_items, read_items};
 use crate::msg::ngap_message;
 use crate::msg::session::{SessionSetupItem, SessionSetupResult};
-use crate::transfer::{SetupRequestTransfer, SetupResponseTransfer};
+use crate::transfer::SetupRequestTransfer;
 use crate::values::{
     Cause, Guami, SecurityCapabilities, Snssai, UserLocation, allowed_nssai, allowed_nssai_of,
     key_of, security_key,
@@ -178,20 +179,13 @@ impl InitialContextSetupResponse {
             )?,
         ];
         if !self.setup.is_empty() {
-            let items = self
-                .setup
-                .iter()
-                .map(|s| {
-                    Ok(asn::PDUSessionResourceSetupItemCxtRes {
-                        pdu_session_id: asn::PDUSessionID(s.pdu_session_id),
-                        pdu_session_resource_setup_response_transfer: s
-                            .transfer
-                            .to_octets()?
-                            .into(),
-                        ie_extensions: None,
-                    })
-                })
-                .collect::<Result<_, Raw>>()?;
+            let items = build_items(&self.setup, |pdu_session_id, t| {
+                asn::PDUSessionResourceSetupItemCxtRes {
+                    pdu_session_id,
+                    pdu_session_resource_setup_response_transfer: t.into(),
+                    ie_extensions: None,
+                }
+            })?;
             ies.push(build_ngap_ie!(
                 InitialContextSetupResponse,
                 PDUSessionResourceSetupListCxtRes(asn::PDUSessionResourceSetupListCxtRes(items))
@@ -206,21 +200,12 @@ impl InitialContextSetupResponse {
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
             opt list: asn::PDUSessionResourceSetupListCxtRes<'_> = PDUSessionResourceSetupListCxtRes(l) => l,
         );
-        let setup = match list {
-            None => Vec::new(),
-            Some(l) => {
-                l.0.iter()
-                    .map(|i| {
-                        Ok(SessionSetupResult {
-                            pdu_session_id: i.pdu_session_id.0,
-                            transfer: SetupResponseTransfer::from_octets(
-                                &i.pdu_session_resource_setup_response_transfer,
-                            )?,
-                        })
-                    })
-                    .collect::<Result<_, Raw>>()?
-            }
-        };
+        let setup = read_items(list.as_ref().map(|l| &l.0[..]), |i| {
+            (
+                i.pdu_session_id.0,
+                &i.pdu_session_resource_setup_response_transfer[..],
+            )
+        })?;
         Ok(InitialContextSetupResponse {
             amf_ue_ngap_id,
             ran_ue_ngap_id,

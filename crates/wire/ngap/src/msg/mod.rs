@@ -8,6 +8,7 @@ use crate::{Error, NgapPdu, NgapPduRef};
 
 pub mod context;
 pub mod interface;
+pub(crate) mod lists;
 pub mod mobility;
 pub mod nas_transport;
 pub mod paging;

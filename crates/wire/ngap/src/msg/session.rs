@@ -2,6 +2,7 @@
 
 use crate::asn;
 use crate::ies::Raw;
+use crate::msg::lists::{build_items, read_items, session_entry};
 use crate::msg::ngap_message;
 use crate::transfer::{
     ModifyRequestTransfer, ModifyResponseTransfer, ReleaseCommandTransfer, ReleaseResponseTransfer,
@@ -27,6 +28,7 @@ pub struct SessionSetupResult {
     pub pdu_session_id: u8,
     pub transfer: SetupResponseTransfer,
 }
+session_entry!(SessionSetupResult, SetupResponseTransfer);
 
 /// PDU SESSION RESOURCE SETUP REQUEST (TS 38.413 §9.2.1.1), AMF → NG-RAN node.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -130,20 +132,13 @@ impl PduSessionResourceSetupResponse {
             )?,
         ];
         if !self.setup.is_empty() {
-            let items = self
-                .setup
-                .iter()
-                .map(|s| {
-                    Ok(asn::PDUSessionResourceSetupItemSURes {
-                        pdu_session_id: asn::PDUSessionID(s.pdu_session_id),
-                        pdu_session_resource_setup_response_transfer: s
-                            .transfer
-                            .to_octets()?
-                            .into(),
-                        ie_extensions: None,
-                    })
-                })
-                .collect::<Result<_, Raw>>()?;
+            let items = build_items(&self.setup, |pdu_session_id, t| {
+                asn::PDUSessionResourceSetupItemSURes {
+                    pdu_session_id,
+                    pdu_session_resource_setup_response_transfer: t.into(),
+                    ie_extensions: None,
+                }
+            })?;
             ies.push(build_ngap_ie!(
                 PDUSessionResourceSetupResponse,
                 PDUSessionResourceSetupListSURes(asn::PDUSessionResourceSetupListSURes(items))
@@ -158,21 +153,12 @@ impl PduSessionResourceSetupResponse {
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
             opt list: asn::PDUSessionResourceSetupListSURes<'_> = PDUSessionResourceSetupListSURes(l) => l,
         );
-        let setup = match list {
-            None => Vec::new(),
-            Some(l) => {
-                l.0.iter()
-                    .map(|i| {
-                        Ok(SessionSetupResult {
-                            pdu_session_id: i.pdu_session_id.0,
-                            transfer: SetupResponseTransfer::from_octets(
-                                &i.pdu_session_resource_setup_response_transfer,
-                            )?,
-                        })
-                    })
-                    .collect::<Result<_, Raw>>()?
-            }
-        };
+        let setup = read_items(list.as_ref().map(|l| &l.0[..]), |i| {
+            (
+                i.pdu_session_id.0,
+                &i.pdu_session_resource_setup_response_transfer[..],
+            )
+        })?;
         Ok(PduSessionResourceSetupResponse {
             amf_ue_ngap_id,
             ran_ue_ngap_id,
@@ -268,6 +254,7 @@ pub struct SessionModifyResult {
     pub pdu_session_id: u8,
     pub transfer: ModifyResponseTransfer,
 }
+session_entry!(SessionModifyResult, ModifyResponseTransfer);
 
 /// PDU SESSION RESOURCE MODIFY RESPONSE (TS 38.413 §9.2.1.6), NG-RAN node → AMF.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -290,20 +277,13 @@ impl PduSessionResourceModifyResponse {
             )?,
         ];
         if !self.modified.is_empty() {
-            let items = self
-                .modified
-                .iter()
-                .map(|s| {
-                    Ok(asn::PDUSessionResourceModifyItemModRes {
-                        pdu_session_id: asn::PDUSessionID(s.pdu_session_id),
-                        pdu_session_resource_modify_response_transfer: s
-                            .transfer
-                            .to_octets()?
-                            .into(),
-                        ie_extensions: None,
-                    })
-                })
-                .collect::<Result<_, Raw>>()?;
+            let items = build_items(&self.modified, |pdu_session_id, t| {
+                asn::PDUSessionResourceModifyItemModRes {
+                    pdu_session_id,
+                    pdu_session_resource_modify_response_transfer: t.into(),
+                    ie_extensions: None,
+                }
+            })?;
             ies.push(build_ngap_ie!(
                 PDUSessionResourceModifyResponse,
                 PDUSessionResourceModifyListModRes(asn::PDUSessionResourceModifyListModRes(items))
@@ -318,21 +298,12 @@ impl PduSessionResourceModifyResponse {
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
             opt list: asn::PDUSessionResourceModifyListModRes<'_> = PDUSessionResourceModifyListModRes(l) => l,
         );
-        let modified = match list {
-            None => Vec::new(),
-            Some(l) => {
-                l.0.iter()
-                    .map(|i| {
-                        Ok(SessionModifyResult {
-                            pdu_session_id: i.pdu_session_id.0,
-                            transfer: ModifyResponseTransfer::from_octets(
-                                &i.pdu_session_resource_modify_response_transfer,
-                            )?,
-                        })
-                    })
-                    .collect::<Result<_, Raw>>()?
-            }
-        };
+        let modified = read_items(list.as_ref().map(|l| &l.0[..]), |i| {
+            (
+                i.pdu_session_id.0,
+                &i.pdu_session_resource_modify_response_transfer[..],
+            )
+        })?;
         Ok(PduSessionResourceModifyResponse {
             amf_ue_ngap_id,
             ran_ue_ngap_id,
