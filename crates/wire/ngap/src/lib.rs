@@ -28,6 +28,7 @@ pub mod transfer;
 pub mod values;
 
 mod describe;
+mod fast;
 mod ies;
 
 pub use describe::describe;

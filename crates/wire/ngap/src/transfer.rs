@@ -28,6 +28,11 @@ pub trait Transfer: Sized {
 /// `from_octets` that report [`Raw`] for the message carrying the transfer.
 macro_rules! transfer {
     ($ty:ident, $asn:ident) => {
+        transfer!($ty, $asn, |_| None);
+    };
+    // `$fast(bytes) -> Option<Self>` reads the common shape or declines (`None`); the
+    // generated decoder reads what it declines.
+    ($ty:ident, $asn:ident, $fast:expr) => {
         impl $ty {
             pub(crate) fn to_octets(&self) -> Result<Vec<u8>, Raw> {
                 let v = self.to_asn()?;
@@ -37,6 +42,10 @@ macro_rules! transfer {
                 Ok(out)
             }
             pub(crate) fn from_octets(bytes: &[u8]) -> Result<Self, Raw> {
+                let fast: fn(&[u8]) -> Option<Self> = $fast;
+                if let Some(t) = fast(bytes) {
+                    return Ok(t);
+                }
                 let v: asn::$asn = asn::decode_open_type(bytes).map_err(|e| Raw::Transfer {
                     name: stringify!($asn),
                     detail: e.to_string(),
@@ -157,7 +166,9 @@ pub struct SetupRequestTransfer {
 }
 
 impl SetupRequestTransfer {
-    fn to_asn(&self) -> Result<asn::PDUSessionResourceSetupRequestTransfer<'static>, Raw> {
+    pub(crate) fn to_asn(
+        &self,
+    ) -> Result<asn::PDUSessionResourceSetupRequestTransfer<'static>, Raw> {
         let mut ies = Vec::with_capacity(4);
         if let Some(a) = self.session_ambr {
             ies.push(build_ngap_ie!(
@@ -192,7 +203,7 @@ impl SetupRequestTransfer {
         ))
     }
 
-    fn of(t: &asn::PDUSessionResourceSetupRequestTransfer<'_>) -> Result<Self, Raw> {
+    pub(crate) fn of(t: &asn::PDUSessionResourceSetupRequestTransfer<'_>) -> Result<Self, Raw> {
         extract_ngap_ies!(t, PDUSessionResourceSetupRequestTransfer,
             opt session_ambr: Ambr = PDUSessionAggregateMaximumBitRate(a) => ambr_of(&a),
             req ul: asn::UPTransportLayerInformation<'_> = UL_NGU_UP_TNLInformation(u) => u,
@@ -213,7 +224,11 @@ impl SetupRequestTransfer {
         })
     }
 }
-transfer!(SetupRequestTransfer, PDUSessionResourceSetupRequestTransfer);
+transfer!(
+    SetupRequestTransfer,
+    PDUSessionResourceSetupRequestTransfer,
+    crate::fast::setup_request_transfer
+);
 
 /// PDU Session Resource Setup Response Transfer (TS 38.413 §9.3.4.2), NG-RAN node → SMF:
 /// DL QoS Flow per TNL Information (the gNB's N3 endpoint and the flows on it).

@@ -1,0 +1,457 @@
+//! A hand-written aligned PER (X.691) reader for the common shape of the PDU Session
+//! Resource Setup Request Transfer (TS 38.413 §9.3.4.1), straight into
+//! [`SetupRequestTransfer`].
+//!
+//! The shape read: the IEs PDU Session Aggregate Maximum Bit Rate (optional), UL NG-U UP
+//! TNL Information (a GTP tunnel of a 32-, 128- or 160-bit transport layer address),
+//! PDU Session Type and QoS Flow Setup Request List (non-dynamic 5QI and ARP, no optional
+//! field), in this order, each once, criticality `reject`, in the form X.691 gives them
+//! (minimal lengths and integers, zero padding, no extension, no octet left over).
+//! Anything else (another IE, another order, an extension or optional field, a dynamic
+//! 5QI, a non-canonical form, malformed octets) makes [`setup_request_transfer`] decline
+//! with `None`, and the caller reads the octets with the generated decoder instead.
+//! Where it answers, the answer is the generated decoder's (checked by the proptests
+//! below, on typed transfers and on mutated octets).
+//!
+//! It never panics and allocates one vector of at most 64 flows.
+
+use crate::asn;
+use crate::transfer::{Ambr, QosFlowRequest, SetupRequestTransfer};
+use crate::values::GtpTunnel;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// ProtocolIE-IDs of the transfer (TS 38.413 §9.4.7).
+const ID_SESSION_AMBR: u16 = 130;
+const ID_SESSION_TYPE: u16 = 134;
+const ID_QOS_FLOW_SETUP_REQUEST_LIST: u16 = 136;
+const ID_UL_NGU_UP_TNL_INFORMATION: u16 = 139;
+
+/// The upper bound of BitRate's root range.
+const MAX_BIT_RATE: u64 = 4_000_000_000_000;
+
+/// A bit cursor over octets; every read is `None` past the end.
+struct Bits<'a> {
+    octets: &'a [u8],
+    /// Position in bits.
+    pos: usize,
+}
+
+impl<'a> Bits<'a> {
+    fn new(octets: &'a [u8]) -> Self {
+        Bits { octets, pos: 0 }
+    }
+
+    /// `n` (<= 24) bits as an unsigned number.
+    fn bits(&mut self, n: usize) -> Option<u32> {
+        debug_assert!(n <= 24);
+        let end = self.pos + n;
+        if end > self.octets.len() * 8 {
+            return None;
+        }
+        let i = self.pos / 8;
+        // The four octets from the one holding the first bit (zero past the end): they
+        // hold all `n` bits as pos % 8 + n <= 31.
+        let window = match self.octets.get(i..i + 4) {
+            Some(w) => u32::from_be_bytes([w[0], w[1], w[2], w[3]]),
+            None => (0..4).fold(0u32, |w, k| {
+                w << 8 | u32::from(self.octets.get(i + k).copied().unwrap_or(0))
+            }),
+        };
+        let shift = 32 - self.pos % 8 - n;
+        self.pos = end;
+        Some((window >> shift) & ((1u32 << n) - 1))
+    }
+
+    /// `n` (<= 24) bits that must be zero (extension bits, absent optionals, choice 0).
+    fn zeros(&mut self, n: usize) -> Option<()> {
+        (self.bits(n)? == 0).then_some(())
+    }
+
+    /// Padding to the next octet, which must be zero bits.
+    fn align(&mut self) -> Option<()> {
+        let used = self.pos % 8;
+        if used != 0 {
+            let octet = self.octets.get(self.pos / 8)?;
+            if octet & (0xff >> used) != 0 {
+                return None;
+            }
+            self.pos += 8 - used;
+        }
+        Some(())
+    }
+
+    /// `n` whole octets (after padding).
+    fn octets(&mut self, n: usize) -> Option<&'a [u8]> {
+        self.align()?;
+        let start = self.pos / 8;
+        let o = self.octets.get(start..start.checked_add(n)?)?;
+        self.pos += n * 8;
+        Some(o)
+    }
+
+    fn octet(&mut self) -> Option<u8> {
+        Some(self.octets(1)?[0])
+    }
+
+    fn u16(&mut self) -> Option<u16> {
+        let o = self.octets(2)?;
+        Some(u16::from_be_bytes([o[0], o[1]]))
+    }
+
+    /// An unconstrained length determinant (X.691 §11.9.3.6-8), canonical form, no fragments.
+    fn length(&mut self) -> Option<usize> {
+        let first = self.octet()?;
+        if first & 0x80 == 0 {
+            return Some(usize::from(first));
+        }
+        if first & 0xc0 != 0x80 {
+            return None;
+        }
+        let n = usize::from(first & 0x3f) << 8 | usize::from(self.octet()?);
+        (n >= 128).then_some(n)
+    }
+
+    /// The rest is padding of the last octet only.
+    fn finish(mut self) -> Option<()> {
+        self.align()?;
+        (self.pos == self.octets.len() * 8).then_some(())
+    }
+}
+
+/// The transfer, if its octets have the common shape; `None` otherwise (see the module).
+pub(crate) fn setup_request_transfer(octets: &[u8]) -> Option<SetupRequestTransfer> {
+    let mut r = Bits::new(octets);
+    r.zeros(1)?; // SEQUENCE extension bit
+    let count = r.u16()?;
+    let mut session_ambr = None;
+    let mut ul_tunnel = None;
+    let mut session_type = None;
+    let mut qos_flows = None;
+    // The IEs in the ASN.1 order, each once: `stage` is the last one read.
+    let mut stage = 0;
+    for _ in 0..count {
+        let id = r.u16()?;
+        // Criticality `reject` (the object set's for all four), then padding.
+        if r.octet()? != 0 {
+            return None;
+        }
+        let len = r.length()?;
+        let value = r.octets(len)?;
+        match id {
+            ID_SESSION_AMBR if stage < 1 => {
+                session_ambr = Some(ambr(value)?);
+                stage = 1;
+            }
+            ID_UL_NGU_UP_TNL_INFORMATION if stage < 2 => {
+                ul_tunnel = Some(tunnel(value)?);
+                stage = 2;
+            }
+            ID_SESSION_TYPE if stage < 3 => {
+                session_type = Some(pdu_session_type(value)?);
+                stage = 3;
+            }
+            ID_QOS_FLOW_SETUP_REQUEST_LIST if stage < 4 => {
+                qos_flows = Some(flows(value)?);
+                stage = 4;
+            }
+            _ => return None,
+        }
+    }
+    r.finish()?;
+    Some(SetupRequestTransfer {
+        session_ambr,
+        ul_tunnel: ul_tunnel?,
+        session_type: session_type?,
+        qos_flows: qos_flows?,
+    })
+}
+
+/// PDUSessionAggregateMaximumBitRate without extensions.
+fn ambr(value: &[u8]) -> Option<Ambr> {
+    let mut r = Bits::new(value);
+    r.zeros(2)?; // extension bit, iE-Extensions absent
+    let downlink = bit_rate(&mut r)?;
+    let uplink = bit_rate(&mut r)?;
+    r.finish()?;
+    Some(Ambr { downlink, uplink })
+}
+
+/// BitRate ::= INTEGER (0..4000000000000, ...) in its root: the octet count (1..=6) in 3
+/// bits, then that many octets, minimal.
+fn bit_rate(r: &mut Bits<'_>) -> Option<u64> {
+    r.zeros(1)?; // extension bit
+    let n = r.bits(3)? as usize + 1;
+    if n > 6 {
+        return None;
+    }
+    let o = r.octets(n)?;
+    if n > 1 && o[0] == 0 {
+        return None;
+    }
+    let v = o.iter().fold(0u64, |v, b| v << 8 | u64::from(*b));
+    (v <= MAX_BIT_RATE).then_some(v)
+}
+
+/// UPTransportLayerInformation: a gTPTunnel without extensions.
+fn tunnel(value: &[u8]) -> Option<GtpTunnel> {
+    let mut r = Bits::new(value);
+    // choice gTPTunnel, GTPTunnel extension bit, iE-Extensions absent, BIT STRING
+    // extension bit
+    r.zeros(4)?;
+    let bits = r.bits(8)? as usize + 1;
+    let addr = match bits {
+        32 | 160 => {
+            let o = r.octets(bits / 8)?;
+            IpAddr::V4(Ipv4Addr::new(o[0], o[1], o[2], o[3]))
+        }
+        128 => {
+            let mut v6 = [0u8; 16];
+            v6.copy_from_slice(r.octets(16)?);
+            IpAddr::V6(Ipv6Addr::from(v6))
+        }
+        _ => return None,
+    };
+    let t = r.octets(4)?;
+    r.finish()?;
+    Some(GtpTunnel {
+        addr,
+        teid: u32::from_be_bytes([t[0], t[1], t[2], t[3]]),
+    })
+}
+
+/// PDUSessionType, a root value.
+fn pdu_session_type(value: &[u8]) -> Option<asn::PDUSessionType> {
+    let mut r = Bits::new(value);
+    r.zeros(1)?;
+    let t = match r.bits(3)? {
+        0 => asn::PDUSessionType::ipv4,
+        1 => asn::PDUSessionType::ipv6,
+        2 => asn::PDUSessionType::ipv4v6,
+        3 => asn::PDUSessionType::ethernet,
+        4 => asn::PDUSessionType::unstructured,
+        _ => return None,
+    };
+    r.finish()?;
+    Some(t)
+}
+
+/// QosFlowSetupRequestList (SIZE(1..64)) of items with a non-dynamic 5QI and ARP only.
+fn flows(value: &[u8]) -> Option<Vec<QosFlowRequest>> {
+    let mut r = Bits::new(value);
+    let n = r.bits(6)? as usize + 1;
+    let mut flows = Vec::with_capacity(n);
+    for _ in 0..n {
+        // 23 bits, all zero but the QFI: QosFlowSetupRequestItem extension bit, e-RAB-ID
+        // and iE-Extensions absent (3); QosFlowIdentifier ::= INTEGER (0..63, ...):
+        // extension bit, 6 bits (7); QosFlowLevelQosParameters extension bit and four
+        // optionals absent (5); QosCharacteristics choice nonDynamic5QI (2);
+        // NonDynamic5QIDescriptor extension bit and four optionals absent (5); FiveQI
+        // extension bit (1).
+        let head = r.bits(23)?;
+        if head & !(0x3f << 13) != 0 {
+            return None;
+        }
+        let qfi = (head >> 13) as u8;
+        // FiveQI ::= INTEGER (0..255, ...): one aligned octet.
+        let five_qi = r.octet()?;
+        // AllocationAndRetentionPriority (10 bits): extension bit, iE-Extensions absent,
+        // PriorityLevelARP (1..15) in 4 bits, the two pre-emption ENUMERATEDs (extension
+        // bit + 1 bit each; the values are not kept).
+        let arp = r.bits(10)?;
+        if arp & 0b11_0000_1010 != 0 {
+            return None;
+        }
+        let arp = (arp >> 4) as u8 + 1;
+        if arp > 15 {
+            return None;
+        }
+        flows.push(QosFlowRequest {
+            qfi,
+            five_qi,
+            arp_priority: arp,
+        });
+    }
+    r.finish()?;
+    Some(flows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The generated decoder's answer.
+    fn generic(octets: &[u8]) -> Option<SetupRequestTransfer> {
+        let v: asn::PDUSessionResourceSetupRequestTransfer<'_> =
+            asn::decode_open_type(octets).ok()?;
+        SetupRequestTransfer::of(&v).ok()
+    }
+
+    fn sample() -> SetupRequestTransfer {
+        SetupRequestTransfer {
+            session_ambr: Some(Ambr {
+                downlink: 1_000_000_000,
+                uplink: 500_000_000,
+            }),
+            ul_tunnel: GtpTunnel {
+                addr: IpAddr::V4(Ipv4Addr::new(10, 100, 200, 1)),
+                teid: 0x1001,
+            },
+            session_type: asn::PDUSessionType::ipv4,
+            qos_flows: vec![QosFlowRequest {
+                qfi: 1,
+                five_qi: 9,
+                arp_priority: 8,
+            }],
+        }
+    }
+
+    /// Same answer as the generated decoder, or a decline.
+    fn agrees(octets: &[u8]) -> Result<(), TestCaseError> {
+        if let Some(fast) = setup_request_transfer(octets) {
+            prop_assert_eq!(Some(fast), generic(octets), "{:02x?}", octets);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_sample_takes_the_fast_path() {
+        let t = sample();
+        let octets = t.to_octets().unwrap();
+        assert_eq!(setup_request_transfer(&octets), Some(t.clone()));
+        assert_eq!(SetupRequestTransfer::from_octets(&octets).unwrap(), t);
+    }
+
+    fn encode(v: &asn::PDUSessionResourceSetupRequestTransfer<'_>) -> Vec<u8> {
+        let mut out = Vec::new();
+        oxirush_ngap::aper::encode_into(v, &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_160_bit_address_agrees() {
+        // Dual address: 160 bits (IPv4 then IPv6); the IPv4 part is kept.
+        let mut o = vec![192, 0, 2, 1, 0x20, 1, 0xd, 0xb8];
+        o.extend_from_slice(&[0; 11]);
+        o.push(1);
+        let ul = asn::UPTransportLayerInformation::gTPTunnel(asn::GTPTunnel {
+            transport_layer_address: asn::TransportLayerAddress(
+                oxirush_ngap::BitString::new(o, 160).unwrap(),
+            ),
+            gtp_teid: asn::GTPTEID([0, 0, 0x10, 1]),
+            ie_extensions: None,
+        });
+        let mut v = sample().to_asn().unwrap();
+        v.protocol_ies.0[1] = oxirush_ngap::build_ngap_ie!(
+            PDUSessionResourceSetupRequestTransfer,
+            UL_NGU_UP_TNLInformation(ul)
+        )
+        .unwrap();
+        let dual = encode(&v);
+        let fast = setup_request_transfer(&dual).unwrap();
+        assert_eq!(fast.ul_tunnel.addr, IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)));
+        assert_eq!(Some(fast), generic(&dual));
+    }
+
+    #[test]
+    fn other_shapes_decline() {
+        // IEs out of order, or one the fast path does not read: the generated decoder.
+        let mut v = sample().to_asn().unwrap();
+        v.protocol_ies.0.swap(1, 2);
+        let swapped = encode(&v);
+        assert_eq!(setup_request_transfer(&swapped), None);
+        let mut v = sample().to_asn().unwrap();
+        v.protocol_ies.0.insert(
+            3,
+            oxirush_ngap::build_ngap_ie!(
+                PDUSessionResourceSetupRequestTransfer,
+                NetworkInstance(asn::NetworkInstance(3))
+            )
+            .unwrap(),
+        );
+        let with_instance = encode(&v);
+        assert_eq!(setup_request_transfer(&with_instance), None);
+        assert_eq!(
+            SetupRequestTransfer::from_octets(&with_instance).unwrap(),
+            sample()
+        );
+    }
+
+    fn transfer() -> impl Strategy<Value = SetupRequestTransfer> {
+        let addr = prop_oneof![
+            any::<[u8; 4]>().prop_map(|a| IpAddr::V4(Ipv4Addr::from(a))),
+            any::<[u8; 16]>().prop_map(|a| IpAddr::V6(Ipv6Addr::from(a))),
+        ];
+        let rate = prop_oneof![0..=MAX_BIT_RATE, 0u64..70_000, Just(MAX_BIT_RATE)];
+        let flow = (0u8..=63, any::<u8>(), 1u8..=15).prop_map(|(qfi, five_qi, arp_priority)| {
+            QosFlowRequest {
+                qfi,
+                five_qi,
+                arp_priority,
+            }
+        });
+        (
+            proptest::option::of((rate.clone(), rate)),
+            addr,
+            any::<u32>(),
+            0u8..5,
+            proptest::collection::vec(flow, 1..=64),
+        )
+            .prop_map(|(ambr, addr, teid, ty, qos_flows)| SetupRequestTransfer {
+                session_ambr: ambr.map(|(downlink, uplink)| Ambr { downlink, uplink }),
+                ul_tunnel: GtpTunnel { addr, teid },
+                session_type: [
+                    asn::PDUSessionType::ipv4,
+                    asn::PDUSessionType::ipv6,
+                    asn::PDUSessionType::ipv4v6,
+                    asn::PDUSessionType::ethernet,
+                    asn::PDUSessionType::unstructured,
+                ][usize::from(ty)],
+                qos_flows,
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Every transfer the builders write takes the fast path, with the same value.
+        #[test]
+        fn typed_transfers_agree(t in transfer()) {
+            let octets = t.to_octets().unwrap();
+            prop_assert_eq!(setup_request_transfer(&octets), Some(t.clone()));
+            prop_assert_eq!(generic(&octets), Some(t));
+        }
+
+        /// Flipped bits, changed octets, truncation, extension: a decline or the same value.
+        #[test]
+        fn mutated_octets_agree(
+            t in transfer(),
+            flips in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..8), 1..4),
+            sets in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..3),
+            cut in proptest::option::of(any::<prop::sample::Index>()),
+            tail in proptest::collection::vec(any::<u8>(), 0..3),
+        ) {
+            let mut octets = t.to_octets().unwrap();
+            for (i, bit) in &flips {
+                let i = i.index(octets.len());
+                octets[i] ^= 1 << bit;
+            }
+            agrees(&octets)?;
+            for (i, v) in &sets {
+                let i = i.index(octets.len());
+                octets[i] = *v;
+            }
+            agrees(&octets)?;
+            if let Some(c) = cut {
+                agrees(&octets[..c.index(octets.len())])?;
+            }
+            octets.extend_from_slice(&tail);
+            agrees(&octets)?;
+        }
+
+        #[test]
+        fn random_octets_agree(octets in proptest::collection::vec(any::<u8>(), 0..64)) {
+            agrees(&octets)?;
+        }
+    }
+}
