@@ -275,6 +275,168 @@ fn flows(value: &[u8]) -> Option<Vec<QosFlowRequest>> {
     Some(flows)
 }
 
+/// A bit writer over a vector of octets (the mirror of [`Bits`]).
+struct Out {
+    octets: Vec<u8>,
+    /// Bits used in the last octet, 0 when aligned.
+    used: u32,
+}
+
+impl Out {
+    fn with_capacity(n: usize) -> Self {
+        Out {
+            octets: Vec::with_capacity(n),
+            used: 0,
+        }
+    }
+
+    /// The low `n` (<= 24) bits of `v`.
+    fn bits(&mut self, n: u32, v: u32) {
+        debug_assert!(n <= 24 && u64::from(v) < 1u64 << n);
+        if n == 0 {
+            return;
+        }
+        // The bits placed from bit `used` of the current octet on: `total` <= 31 bits
+        // from the current octet's first, i.e. within four octets.
+        let total = self.used + n;
+        let window = (v << (32 - total)).to_be_bytes();
+        let span = total.div_ceil(8) as usize;
+        if self.used == 0 {
+            self.octets.extend_from_slice(&window[..span]);
+        } else {
+            if let Some(last) = self.octets.last_mut() {
+                *last |= window[0];
+            }
+            self.octets.extend_from_slice(&window[1..span]);
+        }
+        self.used = total % 8;
+    }
+
+    /// Zero padding to the next octet.
+    fn align(&mut self) {
+        self.used = 0;
+    }
+
+    /// Whole octets after padding.
+    fn octets(&mut self, o: &[u8]) {
+        self.align();
+        self.octets.extend_from_slice(o);
+    }
+
+    fn octet(&mut self, o: u8) {
+        self.align();
+        self.octets.push(o);
+    }
+
+    /// A ProtocolIE-Field: id, criticality `reject` (padded), the value as an open type.
+    fn ie(&mut self, id: u16, value: impl FnOnce(&mut Out)) {
+        self.octets(&id.to_be_bytes());
+        self.octet(0);
+        self.open(value);
+    }
+
+    /// An open type: the length determinant and the octets of the value written by
+    /// `value` (aligned, as the value starts a new encoding).
+    fn open(&mut self, value: impl FnOnce(&mut Out)) {
+        self.align();
+        let at = self.octets.len();
+        // One length octet, moved right if the value needs two.
+        self.octets.push(0);
+        let mut inner = Out {
+            octets: std::mem::take(&mut self.octets),
+            used: 0,
+        };
+        value(&mut inner);
+        self.octets = inner.octets;
+        let len = self.octets.len() - at - 1;
+        if len == 0 {
+            // An empty value is one zero octet (X.691 §11.1).
+            self.octets.push(0);
+            self.octets[at] = 1;
+        } else if len < 128 {
+            self.octets[at] = len as u8;
+        } else {
+            // At most a few hundred octets (64 flows): the two-octet form.
+            self.octets[at] = 0x80 | (len >> 8) as u8;
+            self.octets.insert(at + 1, len as u8);
+        }
+        self.used = 0;
+    }
+}
+
+/// The octets of `t` if it has the common shape the reader reads (every value in its
+/// root, 1..=64 flows); `None` otherwise, and the caller encodes with the generated
+/// encoder (which then also reports what is out of range). Where it answers, the octets
+/// are the generated encoder's (the proptests below).
+pub(crate) fn write_setup_request_transfer(t: &SetupRequestTransfer) -> Option<Vec<u8>> {
+    let n = t.qos_flows.len();
+    if !(1..=64).contains(&n) {
+        return None;
+    }
+    if let Some(a) = t.session_ambr
+        && (a.downlink > MAX_BIT_RATE || a.uplink > MAX_BIT_RATE)
+    {
+        return None;
+    }
+    if t.qos_flows
+        .iter()
+        .any(|f| f.qfi > 63 || !(1..=15).contains(&f.arp_priority))
+    {
+        return None;
+    }
+    // Room for the largest value of this shape (IPv6, six-octet rates, five octets a
+    // flow), so the vector never grows.
+    let mut w = Out::with_capacity(60 + 5 * n);
+    w.bits(1, 0); // SEQUENCE extension bit
+    let count = if t.session_ambr.is_some() { 4 } else { 3 };
+    w.octets(&[0, count]);
+    if let Some(a) = t.session_ambr {
+        w.ie(ID_SESSION_AMBR, |w| {
+            w.bits(2, 0); // extension bit, iE-Extensions absent
+            write_bit_rate(w, a.downlink);
+            write_bit_rate(w, a.uplink);
+        });
+    }
+    w.ie(ID_UL_NGU_UP_TNL_INFORMATION, |w| {
+        // choice gTPTunnel, GTPTunnel extension bit, iE-Extensions absent, BIT STRING
+        // extension bit, then the size (1..160) less one in 8 bits.
+        w.bits(4, 0);
+        match t.ul_tunnel.addr {
+            IpAddr::V4(a) => {
+                w.bits(8, 31);
+                w.octets(&a.octets());
+            }
+            IpAddr::V6(a) => {
+                w.bits(8, 127);
+                w.octets(&a.octets());
+            }
+        }
+        w.octets(&t.ul_tunnel.teid.to_be_bytes());
+    });
+    w.ie(ID_SESSION_TYPE, |w| {
+        w.bits(1, 0);
+        w.bits(3, t.session_type as u32);
+    });
+    w.ie(ID_QOS_FLOW_SETUP_REQUEST_LIST, |w| {
+        w.bits(6, n as u32 - 1);
+        for f in &t.qos_flows {
+            // As in `flows`: 23 bits all zero but the QFI, the 5QI octet, the ARP.
+            w.bits(23, u32::from(f.qfi) << 13);
+            w.octet(f.five_qi);
+            w.bits(10, u32::from(f.arp_priority - 1) << 4);
+        }
+    });
+    Some(w.octets)
+}
+
+/// BitRate in its root: extension bit, octet count less one in 3 bits, minimal octets.
+fn write_bit_rate(w: &mut Out, v: u64) {
+    let n = (8 - v.leading_zeros() / 8).clamp(1, 6);
+    w.bits(1, 0);
+    w.bits(3, n - 1);
+    w.octets(&v.to_be_bytes()[8 - n as usize..]);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,6 +488,26 @@ mod tests {
         let mut out = Vec::new();
         oxirush_ngap::aper::encode_into(v, &mut out).unwrap();
         out
+    }
+
+    #[test]
+    fn the_sample_is_written_by_the_fast_writer() {
+        let t = sample();
+        let fast = write_setup_request_transfer(&t).unwrap();
+        assert_eq!(fast, t.to_octets_generic().unwrap());
+        // A list over 127 octets: the two-octet length form.
+        let mut t = sample();
+        t.qos_flows = (0..64)
+            .map(|q| QosFlowRequest {
+                qfi: q,
+                five_qi: q.wrapping_mul(5),
+                arp_priority: q % 15 + 1,
+            })
+            .collect();
+        let fast = write_setup_request_transfer(&t).unwrap();
+        assert!(fast.len() > 300);
+        assert_eq!(fast, t.to_octets_generic().unwrap());
+        assert_eq!(setup_request_transfer(&fast), Some(t));
     }
 
     #[test]
@@ -420,6 +602,55 @@ mod tests {
             let octets = t.to_octets().unwrap();
             prop_assert_eq!(setup_request_transfer(&octets), Some(t.clone()));
             prop_assert_eq!(generic(&octets), Some(t));
+        }
+
+        /// The fast writer takes every typed transfer of the shape and writes the
+        /// generated encoder's octets, which read back (fast and generic) to the value.
+        #[test]
+        fn fast_writer_is_byte_identical(t in transfer()) {
+            let fast = write_setup_request_transfer(&t);
+            prop_assert!(fast.is_some());
+            let fast = fast.unwrap();
+            prop_assert_eq!(&fast, &t.to_octets_generic().unwrap());
+            prop_assert_eq!(&fast, &encode(&t.to_asn().unwrap()));
+            prop_assert_eq!(&t.to_octets().unwrap(), &fast);
+            prop_assert_eq!(setup_request_transfer(&fast), Some(t.clone()));
+            prop_assert_eq!(generic(&fast), Some(t));
+        }
+
+        /// Values outside the shape (a QFI over 63, an ARP priority outside 1..=15, no
+        /// flow or over 64, a bit rate over the root): the fast writer declines and
+        /// `to_octets` gives the generated encoder's answer.
+        #[test]
+        fn fast_writer_declines_outside_the_shape(
+            t in transfer(),
+            qfi in 64u8..,
+            arp in prop_oneof![Just(0u8), 16u8..],
+            rate in MAX_BIT_RATE + 1..,
+            extra in proptest::collection::vec(any::<u8>(), 0..3),
+            which in 0u8..5,
+        ) {
+            let mut t = t;
+            match which {
+                0 => t.qos_flows[0].qfi = qfi,
+                1 => t.qos_flows[0].arp_priority = arp,
+                2 => t.qos_flows.clear(),
+                3 => {
+                    while t.qos_flows.len() <= 64 {
+                        t.qos_flows.push(t.qos_flows[0]);
+                    }
+                    t.qos_flows.extend(extra.iter().map(|q| QosFlowRequest {
+                        qfi: q % 64,
+                        five_qi: *q,
+                        arp_priority: 1,
+                    }));
+                }
+                _ => t.session_ambr = Some(Ambr { downlink: 1, uplink: rate }),
+            }
+            prop_assert_eq!(write_setup_request_transfer(&t), None);
+            let via = t.to_octets().map_err(|e| format!("{e:?}"));
+            let generic = t.to_octets_generic().map_err(|e| format!("{e:?}"));
+            prop_assert_eq!(via, generic);
         }
 
         /// Flipped bits, changed octets, truncation, extension: a decline or the same value.

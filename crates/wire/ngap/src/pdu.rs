@@ -31,13 +31,40 @@ pub fn decode(bytes: &[u8]) -> Result<NgapPdu, Error> {
     })
 }
 
+/// The PDU of a message of type `M` whose octets are `octets`: its direction, procedure
+/// code and criticality are those of `M` (as `NgapPdu::of_message` gives them).
+pub(crate) fn of_octets<'m, M: oxirush_ngap::Message<'m, Protocol = oxirush_ngap::Ngap>>(
+    octets: Vec<u8>,
+) -> NgapPdu {
+    use crate::asn;
+    let procedure_code = asn::ProcedureCode(M::PROCEDURE_CODE);
+    let criticality = M::CRITICALITY;
+    let value = oxirush_ngap::Octets::owned(octets);
+    match M::DIRECTION {
+        "InitiatingMessage" => {
+            asn::InitiatingMessage::new(procedure_code, criticality, value).into()
+        }
+        "SuccessfulOutcome" => {
+            asn::SuccessfulOutcome::new(procedure_code, criticality, value).into()
+        }
+        // The third direction of the three.
+        _ => asn::UnsuccessfulOutcome::new(procedure_code, criticality, value).into(),
+    }
+}
+
 /// Encodes an NGAP-PDU in aligned PER.
 ///
 /// # Errors
 /// [`Error::Encode`] for a value outside its ASN.1 constraint.
 pub fn encode(pdu: &NgapPdu) -> Result<Vec<u8>, Error> {
-    // Sized for a typical PDU, so the writer seldom grows.
-    let mut out = Vec::with_capacity(256);
+    // Sized for the PDU (header, length, message octets), so the writer does not grow.
+    let value = match pdu {
+        NgapPdu::initiatingMessage(m) => m.value.len(),
+        NgapPdu::successfulOutcome(m) => m.value.len(),
+        NgapPdu::unsuccessfulOutcome(m) => m.value.len(),
+        _ => 248,
+    };
+    let mut out = Vec::with_capacity(8 + value);
     oxirush_ngap::aper::encode_into(pdu, &mut out)
         .map(|()| out)
         .map_err(|e| Error::Encode {

@@ -28,13 +28,23 @@ pub trait Transfer: Sized {
 /// `from_octets` that report [`Raw`] for the message carrying the transfer.
 macro_rules! transfer {
     ($ty:ident, $asn:ident) => {
-        transfer!($ty, $asn, |_| None);
+        transfer!($ty, $asn, |_| None, |_| None);
     };
     // `$fast(bytes) -> Option<Self>` reads the common shape or declines (`None`); the
-    // generated decoder reads what it declines.
-    ($ty:ident, $asn:ident, $fast:expr) => {
+    // generated decoder reads what it declines. `$fast_write(&self) -> Option<Vec<u8>>`
+    // writes the common shape or declines; the generated encoder writes what it declines.
+    ($ty:ident, $asn:ident, $fast:expr, $fast_write:expr) => {
         impl $ty {
             pub(crate) fn to_octets(&self) -> Result<Vec<u8>, Raw> {
+                let fast_write: fn(&Self) -> Option<Vec<u8>> = $fast_write;
+                if let Some(o) = fast_write(self) {
+                    return Ok(o);
+                }
+                self.to_octets_generic()
+            }
+            /// The generated encoder's octets (the fast writer's reference in the tests).
+            #[allow(dead_code)]
+            pub(crate) fn to_octets_generic(&self) -> Result<Vec<u8>, Raw> {
                 let v = self.to_asn()?;
                 // One buffer sized for a typical transfer, so the writer seldom grows.
                 let mut out = Vec::with_capacity(64);
@@ -227,7 +237,8 @@ impl SetupRequestTransfer {
 transfer!(
     SetupRequestTransfer,
     PDUSessionResourceSetupRequestTransfer,
-    crate::fast::setup_request_transfer
+    crate::fast::setup_request_transfer,
+    crate::fast::write_setup_request_transfer
 );
 
 /// PDU Session Resource Setup Response Transfer (TS 38.413 §9.3.4.2), NG-RAN node → SMF:

@@ -65,11 +65,16 @@ macro_rules! ngap_message {
             const NAME: &'static str = stringify!($asn);
 
             fn to_pdu(&self) -> Result<$crate::NgapPdu, $crate::Error> {
-                use oxirush_ngap::Message as _;
                 let ies = self.ies().map_err(|e| e.building(Self::NAME))?;
+                // The message's octets in one buffer of their size (what
+                // `NgapPdu::of_message` does with a growing one): the container's count,
+                // then per IE its id, criticality, length and value.
+                let size = 4 + ies.iter().map(|f| 6 + f.value.len()).sum::<usize>();
                 let m = $crate::asn::$asn::new($crate::asn::ProtocolIEContainer(ies));
-                $crate::NgapPdu::of_message(&m, $crate::asn::$asn::CRITICALITY)
-                    .map_err(|e| $crate::Error::building(Self::NAME, e))
+                let mut octets = Vec::with_capacity(size);
+                oxirush_ngap::aper::encode_into(&m, &mut octets)
+                    .map_err(|e| $crate::Error::building(Self::NAME, e))?;
+                Ok($crate::pdu::of_octets::<$crate::asn::$asn<'_>>(octets))
             }
 
             fn from_pdu(pdu: &$crate::NgapPduRef<'_>) -> Result<Self, $crate::Error> {

@@ -63,7 +63,11 @@ impl PduSessionResourceSetupRequest {
             .map(|s| {
                 Ok(asn::PDUSessionResourceSetupItemSUReq {
                     pdu_session_id: asn::PDUSessionID(s.pdu_session_id),
-                    pdu_session_nas_pdu: s.nas_pdu.clone().map(asn::NASPDU::from),
+                    // Borrowed: the item is encoded into the IE's octets right below.
+                    pdu_session_nas_pdu: s
+                        .nas_pdu
+                        .as_deref()
+                        .map(|n| asn::NASPDU(oxirush_ngap::Octets::borrowed(n))),
                     s_nssai: s.snssai.to_asn(),
                     pdu_session_resource_setup_request_transfer: s.transfer.to_octets()?.into(),
                     ie_extensions: None,
