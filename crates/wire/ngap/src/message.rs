@@ -110,5 +110,10 @@ impl Message {
 /// # Errors
 /// [`Error::TransferSyntax`], [`Error::UnsupportedMessage`], or the message's own error.
 pub fn decode_message(bytes: &[u8]) -> Result<Message, Error> {
+    // The common shape of an Initial UE Message is read by hand (`fast::initial_ue`),
+    // giving what the generic path gives; anything else takes the generic path.
+    if let Some(m) = crate::fast::initial_ue_message(bytes) {
+        return Ok(Message::InitialUeMessage(m));
+    }
     Message::from_pdu(&crate::decode_borrowed(bytes)?)
 }

@@ -59,8 +59,23 @@ pub trait NgapMessage: Sized {
 /// Implements [`NgapMessage`] for `$ty` through the generated message `$asn`: `$ty` has
 /// `fn ies(&self) -> Result<Vec<asn::ProtocolIEField<'static>>, Raw>` and
 /// `fn read(m: &NgapPduRef<'_>) -> Result<Self, Raw>` (reading the IEs of `$asn` from the PDU).
+/// With `fast = f`, `decode` first tries `f(&[u8]) -> Option<$ty>`, a hand-written reader
+/// of the whole PDU's common shape (`crate::fast`), and decodes generically when it declines.
 macro_rules! ngap_message {
+    ($ty:ident, $asn:ident, fast = $fast:path) => {
+        $crate::msg::ngap_message!(@impl $ty, $asn,
+            fn decode(bytes: &[u8]) -> Result<Self, $crate::Error> {
+                match $fast(bytes) {
+                    Some(m) => Ok(m),
+                    None => Self::from_pdu(&$crate::decode_borrowed(bytes)?),
+                }
+            }
+        );
+    };
     ($ty:ident, $asn:ident) => {
+        $crate::msg::ngap_message!(@impl $ty, $asn,);
+    };
+    (@impl $ty:ident, $asn:ident, $($decode:item)?) => {
         impl $crate::msg::NgapMessage for $ty {
             const NAME: &'static str = stringify!($asn);
 
@@ -95,6 +110,8 @@ macro_rules! ngap_message {
                     e => e.reading(Self::NAME),
                 })
             }
+
+            $($decode)?
         }
     };
 }

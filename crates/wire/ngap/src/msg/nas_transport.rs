@@ -63,7 +63,11 @@ impl InitialUeMessage {
         })
     }
 }
-ngap_message!(InitialUeMessage, InitialUEMessage);
+ngap_message!(
+    InitialUeMessage,
+    InitialUEMessage,
+    fast = crate::fast::initial_ue_message
+);
 
 /// DOWNLINK NAS TRANSPORT (TS 38.413 §9.2.5.2), AMF → NG-RAN node.
 #[derive(Clone, Debug, PartialEq, Eq)]
