@@ -253,6 +253,7 @@ mod tests {
     use super::*;
     use crate::NgapMessage;
     use crate::asn;
+    use crate::fast::mutations::mutations;
     use oxirush_ngap::build_ngap_ie;
     use proptest::prelude::*;
 
@@ -476,27 +477,11 @@ mod tests {
         #[test]
         fn mutated_octets_agree(
             m in message(),
-            flips in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..8), 1..4),
-            sets in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..3),
-            cut in proptest::option::of(any::<prop::sample::Index>()),
-            tail in proptest::collection::vec(any::<u8>(), 0..3),
+            damage in mutations(),
         ) {
-            let mut octets = m.encode().unwrap();
-            for (i, bit) in &flips {
-                let i = i.index(octets.len());
-                octets[i] ^= 1 << bit;
+            for octets in damage.variants(m.encode().unwrap()) {
+                agrees(&octets)?;
             }
-            agrees(&octets)?;
-            for (i, v) in &sets {
-                let i = i.index(octets.len());
-                octets[i] = *v;
-            }
-            agrees(&octets)?;
-            if let Some(c) = cut {
-                agrees(&octets[..c.index(octets.len())])?;
-            }
-            octets.extend_from_slice(&tail);
-            agrees(&octets)?;
         }
 
         /// Random octets after a plausible header.

@@ -9,6 +9,9 @@
 mod initial_ue;
 mod transfer;
 
+#[cfg(test)]
+mod mutations;
+
 pub(crate) use initial_ue::initial_ue_message;
 pub(crate) use transfer::{setup_request_transfer, write_setup_request_transfer};
 

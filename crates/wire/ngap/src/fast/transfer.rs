@@ -352,6 +352,7 @@ fn write_bit_rate(w: &mut Out, v: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fast::mutations::mutations;
     use proptest::prelude::*;
 
     /// The generated decoder's answer.
@@ -569,27 +570,11 @@ mod tests {
         #[test]
         fn mutated_octets_agree(
             t in transfer(),
-            flips in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..8), 1..4),
-            sets in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..3),
-            cut in proptest::option::of(any::<prop::sample::Index>()),
-            tail in proptest::collection::vec(any::<u8>(), 0..3),
+            damage in mutations(),
         ) {
-            let mut octets = t.to_octets().unwrap();
-            for (i, bit) in &flips {
-                let i = i.index(octets.len());
-                octets[i] ^= 1 << bit;
+            for octets in damage.variants(t.to_octets().unwrap()) {
+                agrees(&octets)?;
             }
-            agrees(&octets)?;
-            for (i, v) in &sets {
-                let i = i.index(octets.len());
-                octets[i] = *v;
-            }
-            agrees(&octets)?;
-            if let Some(c) = cut {
-                agrees(&octets[..c.index(octets.len())])?;
-            }
-            octets.extend_from_slice(&tail);
-            agrees(&octets)?;
         }
 
         #[test]
