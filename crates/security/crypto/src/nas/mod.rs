@@ -7,6 +7,9 @@ pub mod aes;
 pub mod snow3g;
 pub mod zuc;
 
+#[cfg(test)]
+mod known_answers;
+
 use crate::Error;
 use crate::secret::Key128;
 

@@ -3,18 +3,9 @@
 
 use super::*;
 use crate::NasIntegrityAlgorithm;
+use crate::nas::known_answers::{V, assert_bits_eq, bytes, key};
 use crate::secret::Key128;
 
-struct V {
-    set: u32,
-    key: &'static str,
-    count: u32,
-    bearer: u32,
-    direction: u8,
-    bits: usize,
-    data: &'static str,
-    out: &'static str,
-}
 const EEA2: &[V] = &[
     // TS 33.401 Annex C.1, 128-EEA2 test set 1.
     V {
@@ -118,31 +109,6 @@ const EIA2: &[V] = &[
         out: "ebd5ccb0",
     },
 ];
-
-fn bytes(s: &str) -> Vec<u8> {
-    hex::decode(s).unwrap()
-}
-
-fn key(v: &V) -> [u8; 16] {
-    bytes(v.key).try_into().unwrap()
-}
-
-/// Compares the first `bits` bits only: the published outputs leave the bits past the
-/// message length either zeroed or unmasked.
-fn assert_bits_eq(got: &[u8], want: &[u8], bits: usize, what: &str, set: u32) {
-    let n = bits.div_ceil(8);
-    assert_eq!(got[..n - 1], want[..n - 1], "{what} set {set}");
-    let mask = if bits.is_multiple_of(8) {
-        0xFF
-    } else {
-        0xFFu8 << (8 - bits % 8)
-    };
-    assert_eq!(
-        got[n - 1] & mask,
-        want[n - 1] & mask,
-        "{what} set {set} (last octet)"
-    );
-}
 
 #[test]
 fn eea2_ts_33_401_c1_sets_1_to_6() {

@@ -2,17 +2,8 @@
 //! TS 33.501 Annex D.4.6 / D.4.7 reuse for 128-NEA3 / 128-NIA3.
 
 use super::*;
+use crate::nas::known_answers::{V, assert_bits_eq, bytes, key};
 
-struct V {
-    set: u32,
-    key: &'static str,
-    count: u32,
-    bearer: u32,
-    direction: u8,
-    bits: usize,
-    data: &'static str,
-    out: &'static str,
-}
 const EEA3: &[V] = &[
     // TS 35.223 (EEA3 & EIA3 Document 3), 128-EEA3 test set 1.
     V {
@@ -127,31 +118,6 @@ const EIA3: &[V] = &[
         out: "0ca12792",
     },
 ];
-
-fn bytes(s: &str) -> Vec<u8> {
-    hex::decode(s).unwrap()
-}
-
-fn key(v: &V) -> [u8; 16] {
-    bytes(v.key).try_into().unwrap()
-}
-
-/// Compares the first `bits` bits only: the published outputs leave the bits past the
-/// message length either zeroed or unmasked.
-fn assert_bits_eq(got: &[u8], want: &[u8], bits: usize, what: &str, set: u32) {
-    let n = bits.div_ceil(8);
-    assert_eq!(got[..n - 1], want[..n - 1], "{what} set {set}");
-    let mask = if bits.is_multiple_of(8) {
-        0xFF
-    } else {
-        0xFFu8 << (8 - bits % 8)
-    };
-    assert_eq!(
-        got[n - 1] & mask,
-        want[n - 1] & mask,
-        "{what} set {set} (last octet)"
-    );
-}
 
 #[test]
 fn eea3_ts_35_223_sets_1_to_5() {
