@@ -10,7 +10,7 @@
 //! message naming that script rather than silently passing.
 
 pub mod alloc;
-pub mod pcap;
+pub use ferrocore_pcap as pcap;
 pub mod python;
 pub mod tshark;
 

@@ -103,25 +103,66 @@ fn ipv4_checksum(header: &[u8]) -> u16 {
     !(sum as u16)
 }
 
+/// A pcap file being written, one record per [`Writer::record`], flushed as it goes so
+/// that a capture of a run that is interrupted still opens.
+pub struct Writer<W: Write> {
+    out: W,
+    framing: Framing,
+}
+
+impl Writer<std::io::BufWriter<std::fs::File>> {
+    /// Creates (truncates) the file at `path` and writes the pcap header.
+    pub fn create(path: &Path, framing: Framing) -> std::io::Result<Self> {
+        Writer::new(
+            std::io::BufWriter::new(std::fs::File::create(path)?),
+            framing,
+        )
+    }
+}
+
+impl<W: Write> Writer<W> {
+    /// Writes the pcap file header (microsecond timestamps, snap length 256 KiB).
+    pub fn new(mut out: W, framing: Framing) -> std::io::Result<Self> {
+        let mut header = Vec::with_capacity(24);
+        header.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
+        header.extend_from_slice(&2u16.to_le_bytes());
+        header.extend_from_slice(&4u16.to_le_bytes());
+        header.extend_from_slice(&0i32.to_le_bytes()); // thiszone
+        header.extend_from_slice(&0u32.to_le_bytes()); // sigfigs
+        header.extend_from_slice(&262_144u32.to_le_bytes()); // snaplen
+        header.extend_from_slice(&framing.link_type().to_le_bytes());
+        out.write_all(&header)?;
+        Ok(Self { out, framing })
+    }
+
+    /// Appends one record stamped `time` (since the Unix epoch).
+    pub fn record(&mut self, time: std::time::Duration, payload: &[u8]) -> std::io::Result<()> {
+        let frame = self.framing.frame(payload);
+        let mut head = [0u8; 16];
+        head[0..4].copy_from_slice(&(time.as_secs() as u32).to_le_bytes());
+        head[4..8].copy_from_slice(&time.subsec_micros().to_le_bytes());
+        head[8..12].copy_from_slice(&(frame.len() as u32).to_le_bytes());
+        head[12..16].copy_from_slice(&(frame.len() as u32).to_le_bytes());
+        self.out.write_all(&head)?;
+        self.out.write_all(&frame)
+    }
+
+    /// Flushes what is buffered.
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// Writes `payloads` as one pcap file, one record each, one second apart.
 pub fn write(path: &Path, framing: &Framing, payloads: &[Vec<u8>]) -> std::io::Result<()> {
-    let mut out = Vec::new();
-    out.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
-    out.extend_from_slice(&2u16.to_le_bytes());
-    out.extend_from_slice(&4u16.to_le_bytes());
-    out.extend_from_slice(&0i32.to_le_bytes()); // thiszone
-    out.extend_from_slice(&0u32.to_le_bytes()); // sigfigs
-    out.extend_from_slice(&262_144u32.to_le_bytes()); // snaplen
-    out.extend_from_slice(&framing.link_type().to_le_bytes());
+    let mut w = Writer::new(Vec::new(), framing.clone())?;
     for (i, payload) in payloads.iter().enumerate() {
-        let frame = framing.frame(payload);
-        out.extend_from_slice(&(1_700_000_000u32 + i as u32).to_le_bytes());
-        out.extend_from_slice(&0u32.to_le_bytes());
-        out.extend_from_slice(&(frame.len() as u32).to_le_bytes());
-        out.extend_from_slice(&(frame.len() as u32).to_le_bytes());
-        out.extend_from_slice(&frame);
+        w.record(
+            std::time::Duration::from_secs(1_700_000_000 + i as u64),
+            payload,
+        )?;
     }
-    std::fs::File::create(path)?.write_all(&out)
+    std::fs::File::create(path)?.write_all(&w.out)
 }
 
 #[cfg(test)]
@@ -131,7 +172,16 @@ mod tests {
     #[test]
     fn ipv4_checksum_of_a_known_header() {
         // RFC 1071 style example: header from a real capture, checksum field zeroed.
-        let h = crate::hex("4500003c1c4640004006 0000 ac100a63ac100a0c");
+        let h: Vec<u8> = (0..20)
+            .map(|i| {
+                u8::from_str_radix(
+                    &"4500003c1c4640004006 0000 ac100a63ac100a0c".replace(' ', "")
+                        [2 * i..2 * i + 2],
+                    16,
+                )
+                .unwrap()
+            })
+            .collect();
         assert_eq!(ipv4_checksum(&h), 0xb1e6);
     }
 
