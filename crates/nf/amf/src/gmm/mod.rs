@@ -1,0 +1,1 @@
+//! 5GMM procedures (TS 24.501 §5).
