@@ -1,0 +1,166 @@
+//! What a simulation run does.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use ferrocore_sctp_io::{NGAP_PORT, Transport, UDP_ENCAPSULATION_PORT};
+use ferrocore_sim::{GnbConfig, SuciProtection, UeProfile};
+
+/// What each UE does once registered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AfterRegistration {
+    /// Stays registered.
+    #[default]
+    Stay,
+    /// Deregisters (normal, not switch-off) and registers again with its 5G-GUTI.
+    Reregister,
+}
+
+/// One simulation run.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    /// The AMF's N2 address.
+    pub amf: SocketAddr,
+    /// SCTP transport towards it.
+    pub transport: Transport,
+    /// The AMF's UDP port when SCTP runs over UDP encapsulation (RFC 6951: 9899).
+    pub amf_udp_port: u16,
+    /// Local address of the gNBs.
+    pub local_ip: IpAddr,
+    /// gNBs, each with its own association; UEs are spread over them round robin.
+    pub gnbs: usize,
+    /// UEs in all.
+    pub ues: usize,
+    /// Registrations started per second over the whole run; 0 starts them all at once.
+    pub rate: f64,
+    /// Mobile country code.
+    pub mcc: String,
+    /// Mobile network code (2 or 3 digits).
+    pub mnc: String,
+    /// Tracking area code of every cell.
+    pub tac: u32,
+    /// Slices the gNBs support (SST, SD).
+    pub slices: Vec<(u8, Option<u32>)>,
+    /// MSIN of the first UE; the others follow (IMSI = MCC MNC MSIN, 10 digits of MSIN
+    /// after a 2-digit MNC, 9 after a 3-digit one).
+    pub first_msin: u64,
+    /// Subscriber key of every UE.
+    pub k: [u8; 16],
+    /// OPc of every UE.
+    pub opc: [u8; 16],
+    /// SUCI protection scheme.
+    pub suci: SuciProtection,
+    /// The last `wrong_k` UEs hold a K that differs from the provisioned one (their
+    /// authentication must fail with cause #20, MAC failure).
+    pub wrong_k: usize,
+    /// What each UE does once registered.
+    pub after: AfterRegistration,
+    /// The whole run ends by then at the latest; UEs not done count as failed.
+    pub timeout: Duration,
+    /// Write every NGAP message sent and received to this pcap file.
+    pub pcap: Option<PathBuf>,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        Self {
+            amf: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), NGAP_PORT),
+            transport: Transport::Auto,
+            amf_udp_port: UDP_ENCAPSULATION_PORT,
+            local_ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            gnbs: 1,
+            ues: 1,
+            rate: 100.0,
+            mcc: "001".into(),
+            mnc: "01".into(),
+            tac: 1,
+            slices: vec![(1, None)],
+            first_msin: 1,
+            k: TEST_K,
+            opc: TEST_OPC,
+            suci: SuciProtection::Null,
+            wrong_k: 0,
+            after: AfterRegistration::Stay,
+            timeout: Duration::from_secs(120),
+            pcap: None,
+        }
+    }
+}
+
+/// K of the simulator's test subscribers (TS 35.208 test set 1).
+pub const TEST_K: [u8; 16] = [
+    0x46, 0x5b, 0x5c, 0xe8, 0xb1, 0x99, 0xb4, 0x9f, 0xaa, 0x5f, 0x0a, 0x2e, 0xe2, 0x38, 0xa6, 0xbc,
+];
+/// OPc of the simulator's test subscribers (TS 35.208 test set 1).
+pub const TEST_OPC: [u8; 16] = [
+    0xcd, 0x63, 0xcb, 0x71, 0x95, 0x4a, 0x9f, 0x4e, 0x48, 0xa5, 0x99, 0x4e, 0x37, 0xa0, 0x2b, 0xaf,
+];
+
+impl SimOptions {
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        if self.gnbs == 0 {
+            return Err("at least one gNB".into());
+        }
+        if !(self.mnc.len() == 2 || self.mnc.len() == 3) || self.mcc.len() != 3 {
+            return Err(format!("bad PLMN {}/{}", self.mcc, self.mnc));
+        }
+        if self.wrong_k > self.ues {
+            return Err("--wrong-k exceeds --ues".into());
+        }
+        if !(self.rate >= 0.0 && self.rate.is_finite()) {
+            return Err("the rate must be a finite number >= 0".into());
+        }
+        let digits = 15 - 3 - self.mnc.len();
+        if (self.first_msin + self.ues as u64).to_string().len() > digits {
+            return Err(format!("MSINs beyond {digits} digits"));
+        }
+        Ok(())
+    }
+
+    /// The IMSI of UE number `index` (0-based).
+    pub fn imsi(&self, index: usize) -> String {
+        let digits = 15 - 3 - self.mnc.len();
+        format!(
+            "{}{}{:0digits$}",
+            self.mcc,
+            self.mnc,
+            self.first_msin + index as u64
+        )
+    }
+
+    /// The USIM of UE number `index`.
+    pub fn ue_profile(&self, index: usize) -> UeProfile {
+        let mut k = self.k;
+        if index >= self.ues - self.wrong_k {
+            k[15] ^= 0x01;
+        }
+        UeProfile {
+            imsi: self.imsi(index),
+            mnc_digits: self.mnc.len() as u8,
+            k,
+            opc: self.opc,
+            sqn: 0,
+            suci: self.suci.clone(),
+            routing_indicator: "0000".into(),
+            requested_nssai: Vec::new(),
+            integrity: vec![0, 1, 2, 3],
+            ciphering: vec![0, 1, 2, 3],
+            imeisv: format!("35{:014}", index),
+        }
+    }
+
+    /// The configuration of gNB number `index` (0-based).
+    pub fn gnb_config(&self, index: usize) -> GnbConfig {
+        GnbConfig {
+            gnb_id: 1 + index as u32,
+            gnb_id_bits: 22,
+            name: format!("ferrocore-sim-gnb-{}", index + 1),
+            mcc: self.mcc.clone(),
+            mnc: self.mnc.clone(),
+            tac: self.tac,
+            slices: self.slices.clone(),
+            nr_cell_id: ((1 + index as u64) << 14) | 1,
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! What a run reports: counts, failure causes, registration latency, rate.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use ferrocore_sim::FailureReason;
+use serde::Serialize;
+
+/// One outcome, sent by a gNB task to the run.
+#[derive(Debug, Clone)]
+pub(crate) enum Report {
+    /// A UE completed a registration after `latency` (first registration or re-registration).
+    Registered { latency: Duration, again: bool },
+    /// A UE's registration failed.
+    Failed { reason: String },
+    /// A UE completed a deregistration.
+    Deregistered,
+    /// A UE has nothing more to do in this run.
+    Done,
+}
+
+/// The cause label of a failure, as the summary counts it.
+pub(crate) fn failure_label(reason: &FailureReason) -> String {
+    match reason {
+        FailureReason::Rejected { cause } => format!("registration_reject_{cause}"),
+        FailureReason::AuthenticationRejected => "authentication_reject".into(),
+        FailureReason::AuthenticationFailed { cause } => format!("authentication_failure_{cause}"),
+        FailureReason::Timeout => "timeout".into(),
+        FailureReason::Protocol(_) => "protocol_error".into(),
+    }
+}
+
+/// Registration latency percentiles, in milliseconds.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Latency {
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// Slowest.
+    pub max: f64,
+}
+
+impl Latency {
+    fn of(sorted_ms: &[f64]) -> Self {
+        let at = |q: f64| {
+            if sorted_ms.is_empty() {
+                return 0.0;
+            }
+            // Nearest rank.
+            let rank = (q * sorted_ms.len() as f64).ceil() as usize;
+            sorted_ms[rank.clamp(1, sorted_ms.len()) - 1]
+        };
+        Self {
+            p50: at(0.50),
+            p90: at(0.90),
+            p99: at(0.99),
+            max: sorted_ms.last().copied().unwrap_or(0.0),
+        }
+    }
+}
+
+/// The result of a run (`ferrocore sim --json` prints it).
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    /// UEs in the run.
+    pub ues: usize,
+    /// UEs whose (first) registration completed.
+    pub registered: usize,
+    /// UEs whose registration failed or did not finish.
+    pub failed: usize,
+    /// Failures by cause (`authentication_reject`, `registration_reject_<5GMM cause>`, ...).
+    pub failures: BTreeMap<String, usize>,
+    /// Latency of first registrations, Registration Request to Registration Accept.
+    pub registration_ms: Latency,
+    /// Completed registrations per second over the run.
+    pub rate_per_s: f64,
+    /// UEs that deregistered (with `--reregister`).
+    pub deregistered: usize,
+    /// UEs that registered again with their 5G-GUTI (with `--reregister`).
+    pub reregistered: usize,
+    /// Run time in seconds.
+    pub elapsed_s: f64,
+    #[serde(skip)]
+    latencies_ms: Vec<f64>,
+    #[serde(skip)]
+    done: usize,
+}
+
+impl Summary {
+    pub(crate) fn new(ues: usize) -> Self {
+        Self {
+            ues,
+            registered: 0,
+            failed: 0,
+            failures: BTreeMap::new(),
+            registration_ms: Latency::default(),
+            rate_per_s: 0.0,
+            deregistered: 0,
+            reregistered: 0,
+            elapsed_s: 0.0,
+            latencies_ms: Vec::new(),
+            done: 0,
+        }
+    }
+
+    pub(crate) fn record(&mut self, report: Report) {
+        match report {
+            Report::Registered {
+                latency,
+                again: false,
+            } => {
+                self.registered += 1;
+                self.latencies_ms.push(latency.as_secs_f64() * 1e3);
+            }
+            Report::Registered { again: true, .. } => self.reregistered += 1,
+            Report::Failed { reason } => {
+                self.failed += 1;
+                *self.failures.entry(reason).or_default() += 1;
+            }
+            Report::Deregistered => self.deregistered += 1,
+            Report::Done => self.done += 1,
+        }
+    }
+
+    /// Whether every UE is done.
+    pub(crate) fn all_done(&self) -> bool {
+        self.done >= self.ues
+    }
+
+    pub(crate) fn set_elapsed(&mut self, elapsed: Duration) {
+        self.elapsed_s = elapsed.as_secs_f64();
+        self.rate_per_s = if self.elapsed_s > 0.0 {
+            self.registered as f64 / self.elapsed_s
+        } else {
+            0.0
+        };
+    }
+
+    pub(crate) fn finish(&mut self, elapsed: Duration) {
+        let unfinished = self.ues.saturating_sub(self.registered + self.failed);
+        if unfinished > 0 {
+            self.failed += unfinished;
+            *self.failures.entry("no_answer".into()).or_default() += unfinished;
+        }
+        self.set_elapsed(elapsed);
+        self.latencies_ms.sort_by(f64::total_cmp);
+        self.registration_ms = Latency::of(&self.latencies_ms);
+    }
+
+    /// One human line: progress or the final result.
+    pub fn line(&self) -> String {
+        format!(
+            "{}/{} registered, {} failed, {:.0}/s, p50 {:.1} ms, p99 {:.1} ms ({:.1} s)",
+            self.registered,
+            self.ues,
+            self.failed,
+            self.rate_per_s,
+            self.registration_ms.p50,
+            self.registration_ms.p99,
+            self.elapsed_s
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let v: Vec<f64> = (1..=100).map(f64::from).collect();
+        let l = Latency::of(&v);
+        assert_eq!((l.p50, l.p90, l.p99, l.max), (50.0, 90.0, 99.0, 100.0));
+        assert_eq!(Latency::of(&[]), Latency::default());
+        assert_eq!(Latency::of(&[7.0]).p99, 7.0);
+    }
+
+    #[test]
+    fn unfinished_ues_count_as_failed_without_answer() {
+        let mut s = Summary::new(3);
+        s.record(Report::Registered {
+            latency: Duration::from_millis(4),
+            again: false,
+        });
+        s.record(Report::Failed {
+            reason: "authentication_reject".into(),
+        });
+        s.record(Report::Done);
+        s.record(Report::Done);
+        assert!(!s.all_done());
+        s.finish(Duration::from_secs(1));
+        assert_eq!((s.registered, s.failed), (1, 2));
+        assert_eq!(s.failures["no_answer"], 1);
+        assert_eq!(s.registration_ms.max, 4.0);
+    }
+
+    #[test]
+    fn reregistrations_are_counted_apart_from_first_registrations() {
+        let mut s = Summary::new(1);
+        s.record(Report::Registered {
+            latency: Duration::from_millis(1),
+            again: false,
+        });
+        s.record(Report::Deregistered);
+        s.record(Report::Registered {
+            latency: Duration::from_millis(9),
+            again: true,
+        });
+        s.record(Report::Done);
+        assert!(s.all_done());
+        s.finish(Duration::from_secs(1));
+        assert_eq!((s.registered, s.reregistered, s.deregistered), (1, 1, 1));
+        assert_eq!(
+            s.registration_ms.max, 1.0,
+            "only first registrations are timed"
+        );
+    }
+}
