@@ -1,0 +1,14 @@
+//! ferrocore-amf-io: runs the sans-IO AMF engine ([`ferrocore_amf::Amf`]) on tokio.
+//!
+//! One task owns the engine. Every association accepted on the N2 listener gets a task
+//! that forwards its NGAP messages to the engine and writes the engine's messages back;
+//! every SBI request the engine asks for runs as its own task on the service it names
+//! (in-process or an HTTP/2 client: the same traits), and its reply returns as an event.
+//! Timers are the engine's single earliest deadline.
+
+mod association;
+mod engine_task;
+mod services;
+
+pub use engine_task::{AmfHandle, spawn};
+pub use services::AmfServices;
