@@ -1,4 +1,34 @@
-//! ferrocore-sim: a gNB with its UEs as one sans-IO engine.
+//! ferrocore-sim: a gNB with its UEs as one sans-IO engine, speaking standard NGAP
+//! (TS 38.413) towards any AMF and NAS-5GS (TS 24.501) as a phone would.
+//!
+//! The engine never touches a socket or a clock: a driver feeds it NGAP octets with
+//! [`Gnb::handle_ngap`] and the time with [`Gnb::handle_timeout`], and drains
+//! [`Gnb::poll_transmit`] (SCTP stream and octets), [`Gnb::poll_event`] and
+//! [`Gnb::poll_timeout`].
+//!
+//! - [`usim`]: Milenage, the AUTN check and AUTS, RES* and KAMF, SUCI concealment.
+//! - [`ue`]: the UE's 5GMM procedures (registration, 5G AKA, security mode control,
+//!   identity, configuration update, de-registration) and timers.
+//! - [`gnb`]: NG Setup and the UE-associated NGAP procedures.
+//! - [`config`], [`event`], [`error`]: plain data in and out.
+//!
+//! ```
+//! use std::time::Instant;
+//! use ferrocore_sim::{Gnb, GnbConfig, UeProfile};
+//!
+//! let now = Instant::now();
+//! let mut gnb = Gnb::new(GnbConfig {
+//!     gnb_id: 1, gnb_id_bits: 22, name: "sim".into(), mcc: "001".into(), mnc: "01".into(),
+//!     tac: 1, slices: vec![(1, None)], nr_cell_id: 0x10,
+//! });
+//! let ue = gnb.add_ue(UeProfile::new("001010000000001", [0x46; 16], [0xcd; 16]));
+//! gnb.start(now);
+//! gnb.register(now, ue); // held until NG Setup completes
+//! let (stream, _ng_setup_request) = gnb.poll_transmit().unwrap();
+//! assert_eq!(stream, 0);
+//! assert!(gnb.poll_transmit().is_none());
+//! ```
+
 pub mod config;
 pub mod error;
 pub mod event;
@@ -10,4 +40,4 @@ pub use config::{GnbConfig, SuciProtection, UeProfile};
 pub use error::SimError;
 pub use event::{FailureReason, SimEvent, UeId};
 pub use gnb::Gnb;
-pub use ue::{Ue, UeState};
+pub use ue::{TrackingArea, Ue, UeState};

@@ -183,3 +183,65 @@ fn split_ecies(out: Vec<u8>, key_len: usize) -> SchemeOutput {
         mac_tag,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usim(sqn: u64) -> (Usim, Milenage) {
+        let mut p = UeProfile::new("001010000000001", [0x46; 16], [0xcd; 16]);
+        p.sqn = sqn;
+        (Usim::new(&p), Milenage::new(&K::new(p.k), &Opc::new(p.opc)))
+    }
+
+    fn autn(m: &Milenage, rand: &[u8; 16], sqn: u64, amf: [u8; 2]) -> [u8; 16] {
+        let snn = kdf::serving_network_name("001", "01").unwrap();
+        auth::generate_he_av(m, rand, &bytes_of(sqn), &amf, &snn).autn
+    }
+
+    #[test]
+    fn sqn_must_grow_within_delta() {
+        let snn = kdf::serving_network_name("001", "01").unwrap();
+        let (mut u, m) = usim(100);
+        let rand = [3; 16];
+        let same = autn(&m, &rand, 100, [0x80, 0]);
+        assert!(matches!(
+            u.authenticate(&rand, &same, &snn, &[0, 0]),
+            Err(Refusal::SynchFailure { .. })
+        ));
+        let far = autn(&m, &rand, 100 + SQN_DELTA + 1, [0x80, 0]);
+        assert!(matches!(
+            u.authenticate(&rand, &far, &snn, &[0, 0]),
+            Err(Refusal::SynchFailure { .. })
+        ));
+        let next = autn(&m, &rand, 101, [0x80, 0]);
+        assert!(u.authenticate(&rand, &next, &snn, &[0, 0]).is_ok());
+        assert_eq!(u.sqn(), 101);
+    }
+
+    #[test]
+    fn separation_bit_is_required() {
+        let snn = kdf::serving_network_name("001", "01").unwrap();
+        let (mut u, m) = usim(0);
+        let rand = [9; 16];
+        let a = autn(&m, &rand, 1, [0, 0]);
+        assert_eq!(
+            u.authenticate(&rand, &a, &snn, &[0, 0]).err(),
+            Some(Refusal::Non5g)
+        );
+        assert_eq!(u.sqn(), 0, "SQN kept on refusal");
+    }
+
+    #[test]
+    fn tampered_autn_is_a_mac_failure() {
+        let snn = kdf::serving_network_name("001", "01").unwrap();
+        let (mut u, m) = usim(0);
+        let rand = [9; 16];
+        let mut a = autn(&m, &rand, 1, [0x80, 0]);
+        a[15] ^= 1;
+        assert_eq!(
+            u.authenticate(&rand, &a, &snn, &[0, 0]).err(),
+            Some(Refusal::MacFailure)
+        );
+    }
+}
