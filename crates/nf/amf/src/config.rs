@@ -197,7 +197,8 @@ impl AmfConfig {
             .iter()
             .map(|n| {
                 algorithm(n, "NIA").and_then(|v| {
-                    NasIntegrityAlgorithm::try_from(v).map_err(|_| ConfigError::Algorithm(n.clone()))
+                    NasIntegrityAlgorithm::try_from(v)
+                        .map_err(|_| ConfigError::Algorithm(n.clone()))
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -206,7 +207,8 @@ impl AmfConfig {
             .iter()
             .map(|n| {
                 algorithm(n, "NEA").and_then(|v| {
-                    NasCipheringAlgorithm::try_from(v).map_err(|_| ConfigError::Algorithm(n.clone()))
+                    NasCipheringAlgorithm::try_from(v)
+                        .map_err(|_| ConfigError::Algorithm(n.clone()))
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;

@@ -24,8 +24,8 @@ mod engine;
 pub mod gmm;
 pub mod ids;
 pub mod metrics;
-pub mod ngap_interface;
 mod nas;
+pub mod ngap_interface;
 mod outbox;
 pub mod timers;
 
@@ -44,7 +44,9 @@ pub use metrics::Metrics;
 pub type AssocId = u64;
 
 /// One SBI transaction: the id of an [`Action::Sbi`] that its [`Event::SbiReply`] echoes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct TxnId(pub u64);
 
 /// What the runtime tells the engine.

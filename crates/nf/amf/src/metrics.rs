@@ -34,9 +34,21 @@ pub struct Procedure {
 
 impl Procedure {
     fn register(&self, r: &mut Registry, name: &str, what: &str) {
-        r.register(format!("{name}_req"), format!("{what}: attempts"), self.req.clone());
-        r.register(format!("{name}_succ"), format!("{what}: successes"), self.succ.clone());
-        r.register(format!("{name}_fail"), format!("{what}: failures by cause"), self.fail.clone());
+        r.register(
+            format!("{name}_req"),
+            format!("{what}: attempts"),
+            self.req.clone(),
+        );
+        r.register(
+            format!("{name}_succ"),
+            format!("{what}: successes"),
+            self.succ.clone(),
+        );
+        r.register(
+            format!("{name}_fail"),
+            format!("{what}: failures by cause"),
+            self.fail.clone(),
+        );
     }
 
     /// One failure with `cause`.
@@ -142,34 +154,127 @@ impl Metrics {
             cm_connected_ues: Gauge::default(),
             radio_capabilities_stored: Gauge::default(),
         };
-        m.reg_init.register(&mut r, "amf_rm_reg_init", "initial registrations");
-        m.reg_mob.register(&mut r, "amf_rm_reg_mob", "mobility registration updates");
-        m.reg_period.register(&mut r, "amf_rm_reg_period", "periodic registration updates");
-        m.reg_emerg.register(&mut r, "amf_rm_reg_emerg", "emergency registrations");
-        r.register("amf_amf_auth_req", "authentication requests sent", m.auth_req.clone());
-        r.register("amf_amf_auth_reject", "authentication rejects sent", m.auth_reject.clone());
-        r.register("amf_amf_auth_fail", "authentication failures by cause", m.auth_fail.clone());
+        m.reg_init
+            .register(&mut r, "amf_rm_reg_init", "initial registrations");
+        m.reg_mob
+            .register(&mut r, "amf_rm_reg_mob", "mobility registration updates");
+        m.reg_period
+            .register(&mut r, "amf_rm_reg_period", "periodic registration updates");
+        m.reg_emerg
+            .register(&mut r, "amf_rm_reg_emerg", "emergency registrations");
+        r.register(
+            "amf_amf_auth_req",
+            "authentication requests sent",
+            m.auth_req.clone(),
+        );
+        r.register(
+            "amf_amf_auth_reject",
+            "authentication rejects sent",
+            m.auth_reject.clone(),
+        );
+        r.register(
+            "amf_amf_auth_fail",
+            "authentication failures by cause",
+            m.auth_fail.clone(),
+        );
         m.smc.register(&mut r, "amf_smc", "security mode control");
-        r.register("amf_identity_req", "identity requests sent", m.identity_req.clone());
-        r.register("amf_nas_integrity_fail", "uplink NAS messages failing the integrity check", m.nas_integrity_fail.clone());
-        r.register("amf_nas_replay", "replayed uplink NAS messages dropped", m.nas_replay.clone());
-        r.register("amf_nas_dropped", "uplink NAS messages dropped, by reason", m.nas_dropped.clone());
-        r.register("amf_5gmm_status_sent", "5GMM STATUS messages sent, by cause", m.gmm_status_sent.clone());
-        r.register("amf_5gmm_status_received", "5GMM STATUS messages received", m.gmm_status_received.clone());
-        r.register("amf_ngap_error_indication_sent", "NGAP ERROR INDICATIONs sent, by cause", m.ngap_error_indication_sent.clone());
-        r.register("amf_ngap_error_indication_received", "NGAP ERROR INDICATIONs received", m.ngap_error_indication_received.clone());
-        m.ng_setup.register(&mut r, "amf_ngap_ng_setup", "NG setups");
-        r.register("amf_ngap_ng_reset", "NG RESETs received", m.ng_reset.clone());
-        r.register("amf_dereg_ue_init", "UE-initiated de-registrations", m.dereg_ue_init.clone());
-        r.register("amf_dereg_nw_init", "network-initiated de-registrations", m.dereg_nw_init.clone());
-        r.register("amf_dereg_implicit", "implicit de-registrations", m.dereg_implicit.clone());
-        m.guti_realloc.register(&mut r, "amf_mm_conf_update", "configuration updates (5G-GUTI reallocation)");
-        r.register("amf_ue_context_release", "UE context releases completed", m.ue_context_release.clone());
-        r.register("amf_sbi_errors", "SBI requests answered with an error, by cause", m.sbi_errors.clone());
-        r.register("amf_connected_gnbs", "gNBs with a completed NG Setup", m.connected_gnbs.clone());
-        r.register("amf_rm_registered_subscribers", "UEs in RM-REGISTERED", m.registered_subscribers.clone());
-        r.register("amf_cm_connected_ues", "UEs in CM-CONNECTED", m.cm_connected_ues.clone());
-        r.register("amf_radio_capabilities_stored", "distinct UE radio capabilities stored", m.radio_capabilities_stored.clone());
+        r.register(
+            "amf_identity_req",
+            "identity requests sent",
+            m.identity_req.clone(),
+        );
+        r.register(
+            "amf_nas_integrity_fail",
+            "uplink NAS messages failing the integrity check",
+            m.nas_integrity_fail.clone(),
+        );
+        r.register(
+            "amf_nas_replay",
+            "replayed uplink NAS messages dropped",
+            m.nas_replay.clone(),
+        );
+        r.register(
+            "amf_nas_dropped",
+            "uplink NAS messages dropped, by reason",
+            m.nas_dropped.clone(),
+        );
+        r.register(
+            "amf_5gmm_status_sent",
+            "5GMM STATUS messages sent, by cause",
+            m.gmm_status_sent.clone(),
+        );
+        r.register(
+            "amf_5gmm_status_received",
+            "5GMM STATUS messages received",
+            m.gmm_status_received.clone(),
+        );
+        r.register(
+            "amf_ngap_error_indication_sent",
+            "NGAP ERROR INDICATIONs sent, by cause",
+            m.ngap_error_indication_sent.clone(),
+        );
+        r.register(
+            "amf_ngap_error_indication_received",
+            "NGAP ERROR INDICATIONs received",
+            m.ngap_error_indication_received.clone(),
+        );
+        m.ng_setup
+            .register(&mut r, "amf_ngap_ng_setup", "NG setups");
+        r.register(
+            "amf_ngap_ng_reset",
+            "NG RESETs received",
+            m.ng_reset.clone(),
+        );
+        r.register(
+            "amf_dereg_ue_init",
+            "UE-initiated de-registrations",
+            m.dereg_ue_init.clone(),
+        );
+        r.register(
+            "amf_dereg_nw_init",
+            "network-initiated de-registrations",
+            m.dereg_nw_init.clone(),
+        );
+        r.register(
+            "amf_dereg_implicit",
+            "implicit de-registrations",
+            m.dereg_implicit.clone(),
+        );
+        m.guti_realloc.register(
+            &mut r,
+            "amf_mm_conf_update",
+            "configuration updates (5G-GUTI reallocation)",
+        );
+        r.register(
+            "amf_ue_context_release",
+            "UE context releases completed",
+            m.ue_context_release.clone(),
+        );
+        r.register(
+            "amf_sbi_errors",
+            "SBI requests answered with an error, by cause",
+            m.sbi_errors.clone(),
+        );
+        r.register(
+            "amf_connected_gnbs",
+            "gNBs with a completed NG Setup",
+            m.connected_gnbs.clone(),
+        );
+        r.register(
+            "amf_rm_registered_subscribers",
+            "UEs in RM-REGISTERED",
+            m.registered_subscribers.clone(),
+        );
+        r.register(
+            "amf_cm_connected_ues",
+            "UEs in CM-CONNECTED",
+            m.cm_connected_ues.clone(),
+        );
+        r.register(
+            "amf_radio_capabilities_stored",
+            "distinct UE radio capabilities stored",
+            m.radio_capabilities_stored.clone(),
+        );
         let m = Inner { registry: r, ..m };
         Metrics { inner: Arc::new(m) }
     }
@@ -248,7 +353,10 @@ mod tests {
         m.connected_gnbs.set(2);
         let text = m.render();
         assert!(text.contains("amf_rm_reg_init_req_total 1"), "{text}");
-        assert_eq!(m.value("amf_rm_reg_init_fail_total{cause=\"illegal_ue\"}"), 1);
+        assert_eq!(
+            m.value("amf_rm_reg_init_fail_total{cause=\"illegal_ue\"}"),
+            1
+        );
         assert_eq!(m.value("amf_connected_gnbs"), 2);
         let shared = m.clone();
         m.reg_init.req.inc();

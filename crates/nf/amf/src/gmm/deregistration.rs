@@ -1,0 +1,160 @@
+//! De-registration (TS 24.501 §5.5.2): UE-originated (switch off or normal),
+//! network-initiated ([`Amf::deregister`]), and implicit (§5.3.7).
+
+use std::time::Instant;
+
+use ferrocore_nas::types::{
+    NasDeRegistrationType, NasDeregistrationAcceptUeOriginating,
+    NasDeregistrationRequestUeOriginating, NasDeregistrationRequestUeTerminated,
+};
+
+use super::cause;
+use crate::AmfError;
+use crate::context::{Procedure, Retransmit, RmState, UeKey};
+use crate::engine::Amf;
+use crate::timers::TimerKind;
+
+/// De-registration type for a network-initiated de-registration: 3GPP access,
+/// re-registration not required (TS 24.501 §9.11.3.20).
+const NW_DEREG_3GPP: u8 = 0x01;
+
+impl Amf {
+    /// DEREGISTRATION REQUEST, UE originating (TS 24.501 §5.5.2.2): de-registered at once;
+    /// DEREGISTRATION ACCEPT unless switched off; the NG connection is released.
+    pub(crate) fn ue_deregistration(
+        &mut self,
+        _now: Instant,
+        key: UeKey,
+        d: NasDeregistrationRequestUeOriginating,
+    ) {
+        self.metrics.dereg_ue_init.inc();
+        let switch_off = d.de_registration_type.switch_off();
+        tracing::info!(switch_off, "UE-initiated de-registration");
+        for t in [
+            TimerKind::T3550,
+            TimerKind::T3560,
+            TimerKind::T3570,
+            TimerKind::T3522,
+            TimerKind::T3555,
+        ] {
+            self.timers.stop(key, t);
+        }
+        if let Some(p) = self.ues.get_mut(&key).and_then(|u| u.procedure.take())
+            && let Procedure::Registration(r) = *p
+        {
+            self.metrics.registration(r.kind).fail("deregistered");
+        }
+        self.set_rm(key, RmState::Deregistered);
+        if !switch_off {
+            self.send_mm(key, NasDeregistrationAcceptUeOriginating::new());
+        }
+        self.release_nas(key, ferrocore_ngap::CauseNas::deregister);
+    }
+
+    /// Network-initiated de-registration of `supi` (TS 24.501 §5.5.2.3): DEREGISTRATION
+    /// REQUEST with T3522 when the UE is CM-CONNECTED; locally when it is CM-IDLE (no
+    /// paging in this AMF yet).
+    pub fn deregister(&mut self, now: Instant, supi: &str) -> Result<(), AmfError> {
+        let key = *self
+            .ids
+            .by_supi
+            .get(supi)
+            .ok_or_else(|| AmfError::UnknownUe(supi.to_owned()))?;
+        let ue = self
+            .ues
+            .get(&key)
+            .ok_or_else(|| AmfError::UnknownUe(supi.to_owned()))?;
+        if !ue.registered() {
+            return Err(AmfError::NotRegistered(supi.to_owned()));
+        }
+        self.metrics.dereg_nw_init.inc();
+        if ue.ran.is_none() {
+            tracing::info!(
+                supi,
+                "network-initiated de-registration of an idle UE: local"
+            );
+            self.set_rm(key, RmState::Deregistered);
+            self.timers.stop(key, TimerKind::MobileReachable);
+            self.timers.stop(key, TimerKind::ImplicitDeregistration);
+            let secs = self.cfg.config.deregistered_context_secs;
+            self.timers
+                .start(now, Amf::secs(secs), key, TimerKind::Purge);
+            return Ok(());
+        }
+        if let Some(p) = self.ues.get_mut(&key).and_then(|u| u.procedure.take()) {
+            self.procedure_aborted_by_release(now, key, *p);
+        }
+        let m =
+            NasDeregistrationRequestUeTerminated::new(NasDeRegistrationType::new(NW_DEREG_3GPP));
+        let Some(nas) = self.send_mm(key, m) else {
+            return Ok(());
+        };
+        if let Some(ue) = self.ues.get_mut(&key) {
+            ue.procedure = Some(Box::new(Procedure::NetworkDeregistration(Retransmit {
+                nas,
+                count: 0,
+            })));
+        }
+        let t = self.cfg.config.t3522_secs;
+        self.timers.start(now, Amf::secs(t), key, TimerKind::T3522);
+        Ok(())
+    }
+
+    /// DEREGISTRATION ACCEPT, UE terminated (TS 24.501 §5.5.2.3.2).
+    pub(crate) fn network_deregistration_accept(&mut self, _now: Instant, key: UeKey) {
+        let waiting = self.ues.get(&key).is_some_and(|u| {
+            matches!(
+                u.procedure.as_deref(),
+                Some(Procedure::NetworkDeregistration(_))
+            )
+        });
+        if !waiting {
+            self.send_gmm_status(key, cause::MESSAGE_NOT_COMPATIBLE_WITH_STATE);
+            return;
+        }
+        self.timers.stop(key, TimerKind::T3522);
+        if let Some(ue) = self.ues.get_mut(&key) {
+            ue.procedure = None;
+        }
+        self.set_rm(key, RmState::Deregistered);
+        self.release_nas(key, ferrocore_ngap::CauseNas::deregister);
+    }
+
+    /// T3522 expiry (TS 24.501 §5.5.2.3.5): retransmission, then local de-registration.
+    pub(crate) fn deregistration_timer(&mut self, now: Instant, key: UeKey) {
+        let max = self.cfg.config.max_retransmissions;
+        let Some(ue) = self.ues.get_mut(&key) else {
+            return;
+        };
+        let Some(Procedure::NetworkDeregistration(r)) = ue.procedure.as_deref_mut() else {
+            return;
+        };
+        if r.count < max {
+            r.count += 1;
+            let nas = r.nas.clone();
+            self.send_dl_nas(key, nas);
+            let t = self.cfg.config.t3522_secs;
+            self.timers.start(now, Amf::secs(t), key, TimerKind::T3522);
+            return;
+        }
+        ue.procedure = None;
+        self.set_rm(key, RmState::Deregistered);
+        self.release_nas(key, ferrocore_ngap::CauseNas::deregister);
+    }
+
+    /// Implicit de-registration timer expiry (TS 24.501 §5.3.7).
+    pub(crate) fn implicit_deregistration(&mut self, now: Instant, key: UeKey) {
+        let Some(ue) = self.ues.get(&key) else {
+            return;
+        };
+        if !ue.registered() || ue.ran.is_some() {
+            return;
+        }
+        self.metrics.dereg_implicit.inc();
+        tracing::info!(ue = %ue.label(), "implicitly de-registered");
+        self.set_rm(key, RmState::Deregistered);
+        let secs = self.cfg.config.deregistered_context_secs;
+        self.timers
+            .start(now, Amf::secs(secs), key, TimerKind::Purge);
+    }
+}

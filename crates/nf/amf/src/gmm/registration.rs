@@ -1,0 +1,669 @@
+//! Registration (TS 24.501 §5.5.1; TS 23.502 §4.2.2.2.2): initial, mobility and periodic
+//! registration updating, from the REGISTRATION REQUEST to the REGISTRATION COMPLETE.
+
+use std::time::Instant;
+
+use ferrocore_nas::NasMessage;
+use ferrocore_nas::identity::MobileIdentity;
+use ferrocore_nas::ies::{
+    NetworkFeatures, Snssai as NasSnssai, UeSecurityCapability, nssai, nssai_ie,
+};
+use ferrocore_nas::types::{
+    Nas5gmmMessage, NasFGmmCause, NasFGsRegistrationResult, NasFGsTrackingAreaIdentityList,
+    NasPduSessionStatus, NasRegistrationAccept, NasRegistrationReject, NasRegistrationRequest,
+    NasT3512Value, RegistrationResult, RegistrationType,
+};
+use ferrocore_nas_security::NasCount;
+use ferrocore_ngap::msg::InitialContextSetupRequest;
+use ferrocore_sbi::SbiError;
+use ferrocore_sbi::common::{Guami, PlmnIdNid, RatType};
+use ferrocore_sbi::nudm_sdm::AccessAndMobilitySubscriptionData;
+use ferrocore_sbi::nudm_uecm::Amf3GppAccessRegistration;
+
+use super::{cause, ngap_security_capabilities, suci_string};
+use crate::SbiRequest;
+use crate::config::Slice;
+use crate::context::{Procedure, RegStep, Registration, Retransmit, RmState, UeKey};
+use crate::engine::Amf;
+use crate::metrics::{RegKind, gmm_cause_label};
+use crate::nas::Uplink;
+use crate::ngap_interface::ngap_snssai;
+use crate::timers::TimerKind;
+
+/// GPRS timer 3 (TS 24.008 §10.5.7.4a): the unit and value closest to `secs` from
+/// above, exact when one is.
+pub(crate) fn gprs_timer3(secs: u32) -> u8 {
+    // (unit bits, seconds per unit)
+    const UNITS: [(u8, u32); 7] = [
+        (0b011, 2),
+        (0b100, 30),
+        (0b101, 60),
+        (0b000, 600),
+        (0b001, 3600),
+        (0b010, 36_000),
+        (0b110, 1_152_000),
+    ];
+    if let Some((u, s)) = UNITS.iter().find(|(_, s)| secs % s == 0 && secs / s <= 31) {
+        return (u << 5) | (secs / s) as u8;
+    }
+    UNITS
+        .iter()
+        .find(|(_, s)| secs.div_ceil(*s) <= 31)
+        .map_or(0b110_11111, |(u, s)| (u << 5) | secs.div_ceil(*s) as u8)
+}
+
+/// A bit rate of the SBI (`"100 Mbps"`, TS 29.571 `BitRate`) in bit/s.
+pub(crate) fn bit_rate(s: &str) -> Option<u64> {
+    let (n, unit) = s.trim().split_once(' ')?;
+    let n: f64 = n.parse().ok()?;
+    let m = match unit {
+        "bps" => 1.0,
+        "Kbps" => 1e3,
+        "Mbps" => 1e6,
+        "Gbps" => 1e9,
+        "Tbps" => 1e12,
+        _ => return None,
+    };
+    let v = n * m;
+    (v.is_finite() && v >= 0.0).then_some(v as u64)
+}
+
+fn slice_of(s: &NasSnssai) -> Slice {
+    Slice {
+        sst: s.sst,
+        sd: s.sd.value(),
+    }
+}
+
+fn sbi_slice(s: &ferrocore_sbi::common::Snssai) -> Slice {
+    Slice {
+        sst: s.sst,
+        sd: s
+            .sd
+            .as_ref()
+            .map(|h| u32::from_be_bytes([0, h.0[0], h.0[1], h.0[2]])),
+    }
+    .normalised()
+}
+
+fn nas_slice(s: Slice) -> NasSnssai {
+    NasSnssai::new(s.sst, s.sd)
+}
+
+impl Amf {
+    /// The cause of a registration reject for an SBI failure of the AUSF (`ausf`) or UDM.
+    fn sbi_reject_cause(&self, e: &SbiError, ausf: bool) -> u8 {
+        self.metrics
+            .sbi_errors
+            .get_or_create(&crate::metrics::CauseLabel {
+                cause: match e.status {
+                    403 => "forbidden",
+                    404 => "not_found",
+                    400..=499 => "client_error",
+                    _ => "server_error",
+                },
+            })
+            .inc();
+        match (e.status, ausf) {
+            (403 | 404, true) => cause::ILLEGAL_UE,
+            (403 | 404, false) => cause::SERVICES_NOT_ALLOWED,
+            _ => cause::PROTOCOL_ERROR,
+        }
+    }
+
+    /// REGISTRATION REQUEST (TS 24.501 §5.5.1.2.2, §5.5.1.3.2).
+    pub(crate) fn registration_request(
+        &mut self,
+        now: Instant,
+        key: UeKey,
+        up: &Uplink,
+        req: NasRegistrationRequest,
+        _initial: bool,
+    ) {
+        let kind = match req.fgs_registration_type.registration_type() {
+            Some(RegistrationType::MobilityRegistrationUpdating) => RegKind::Mobility,
+            Some(RegistrationType::PeriodicRegistrationUpdating) => RegKind::Periodic,
+            Some(RegistrationType::EmergencyRegistration) => RegKind::Emergency,
+            _ => RegKind::Initial,
+        };
+        self.metrics.registration(kind).req.inc();
+        tracing::info!(?kind, verified = up.verified, "REGISTRATION REQUEST");
+        // A new request replaces a registration under way (§5.5.1.2.8 c, d).
+        for t in [TimerKind::T3550, TimerKind::T3560, TimerKind::T3570] {
+            self.timers.stop(key, t);
+        }
+        let Some(ue) = self.ues.get_mut(&key) else {
+            return;
+        };
+        ue.procedure = None;
+        // Without a verified message the current context is not trusted on this
+        // connection: downlink goes plain until a new security mode control.
+        ue.secured = up.verified;
+        let mut plain = up.plain.clone();
+        let mut req = req;
+        // Initial NAS message protection (§4.4.6): the full message is in the
+        // ciphered NAS message container.
+        if up.verified
+            && let Some(c) = &req.nas_message_container
+            && let (Some(ctx), Some(count)) = (ue.security.as_ref(), up.count)
+        {
+            let mut inner = c.value.to_vec();
+            ctx.nea().apply(
+                ctx.knas_enc(),
+                count,
+                ferrocore_nas_security::BEARER_3GPP,
+                0,
+                &mut inner,
+            );
+            if let Ok(NasMessage::Mm(Nas5gmmMessage::RegistrationRequest(full))) =
+                ferrocore_nas::decode(&inner)
+            {
+                req = *full;
+                plain = inner;
+            }
+        }
+        if let Some(c) = &req.ue_security_capability {
+            ue.ue_caps = Some(UeSecurityCapability::parse(c).into());
+        }
+        let requested_nssai = req
+            .requested_nssai
+            .as_ref()
+            .and_then(|n| nssai(n).ok())
+            .map(|v| v.iter().map(slice_of).collect())
+            .unwrap_or_default();
+        let mut reg = Registration {
+            kind,
+            step: RegStep::Identity,
+            request: plain,
+            suci: None,
+            awaiting: None,
+            aka: None,
+            kgnb_count: up.count,
+            rinmr: !up.verified,
+            requested_nssai,
+            follow_on: req.fgs_registration_type.follow_on_request(),
+            pdu_session_status: req.pdu_session_status.is_some(),
+            new_tmsi: None,
+            retransmit: Retransmit::default(),
+        };
+        if kind == RegKind::Emergency {
+            // No emergency services in this AMF (§5.5.1.2.5).
+            ue.procedure = Some(Box::new(Procedure::Registration(reg)));
+            self.registration_reject(key, cause::SERVICES_NOT_ALLOWED);
+            return;
+        }
+        let identity = match MobileIdentity::parse(&req.fgs_mobile_identity) {
+            Ok(i) => i,
+            Err(e) => {
+                ue.procedure = Some(Box::new(Procedure::Registration(reg)));
+                let c = e
+                    .gmm_cause()
+                    .unwrap_or(cause::INVALID_MANDATORY_INFORMATION);
+                self.registration_reject(key, c);
+                return;
+            }
+        };
+        let known = ue.supi.is_some() && ue.security.is_some();
+        match identity {
+            MobileIdentity::Suci(s) => {
+                let suci = suci_string(&s);
+                reg.suci = Some(suci.clone());
+                ue.procedure = Some(Box::new(Procedure::Registration(reg)));
+                self.start_authentication(now, key, suci, Some(s.routing_indicator));
+            }
+            MobileIdentity::Guti(_) | MobileIdentity::STmsi(_) if known => {
+                let supi = ue.supi.as_deref().map(str::to_owned).unwrap_or_default();
+                let verified = up.verified;
+                ue.procedure = Some(Box::new(Procedure::Registration(reg)));
+                if verified {
+                    // The UE's context is valid: no new authentication (§5.5.1.2.2).
+                    self.after_security(now, key);
+                } else {
+                    // Integrity failed or missing: authenticate again (§4.4.4.3).
+                    self.start_authentication(now, key, supi, None);
+                }
+            }
+            _ => {
+                // Unknown 5G-GUTI or another identity: ask for the SUCI (§5.4.3).
+                ue.procedure = Some(Box::new(Procedure::Registration(reg)));
+                self.send_identity_request(now, key);
+            }
+        }
+    }
+
+    /// Security is in place: register with the UDM and fetch the subscription when the
+    /// UE is new here (TS 23.502 §4.2.2.2.2 steps 14, 14b), else accept.
+    pub(crate) fn after_security(&mut self, now: Instant, key: UeKey) {
+        let Some(ue) = self.ues.get_mut(&key) else {
+            return;
+        };
+        let registered = ue.registered();
+        let supi = ue.supi.as_deref().map(str::to_owned);
+        let imeisv = ue.imeisv.as_deref().map(|i| format!("imeisv-{i}"));
+        let Some(reg) = ue.registration() else {
+            return;
+        };
+        let Some(supi) = supi else {
+            self.registration_reject(key, cause::UE_IDENTITY_CANNOT_BE_DERIVED);
+            return;
+        };
+        if registered && reg.kind != RegKind::Initial {
+            self.registration_accept(now, key);
+            return;
+        }
+        let c = &self.cfg.config;
+        let registration = Amf3GppAccessRegistration {
+            amf_instance_id: c.instance_id.clone(),
+            supported_features: None,
+            purge_flag: None,
+            pei: imeisv,
+            dereg_callback_uri: c.dereg_callback_uri.clone(),
+            pcscf_restoration_callback_uri: None,
+            initial_registration_ind: Some(reg.kind == RegKind::Initial),
+            emergency_registration_ind: None,
+            guami: Guami {
+                plmn_id: PlmnIdNid {
+                    mcc: c.mcc.clone(),
+                    mnc: c.mnc.clone(),
+                    nid: None,
+                },
+                amf_id: format!(
+                    "{:02x}{:04x}",
+                    c.amf_region_id,
+                    (u16::from(c.amf_set_id) << 6) | u16::from(c.amf_pointer)
+                ),
+            },
+            dr_flag: None,
+            rat_type: RatType::Nr,
+            urrp_indicator: None,
+            registration_time: None,
+            no_ee_subscription_ind: None,
+            supi: Some(supi.clone()),
+            re_registration_required: None,
+        };
+        reg.step = RegStep::UdmRegister;
+        let txn = self.sbi(key, SbiRequest::RegisterAmf { supi, registration });
+        if let Some(reg) = self.ues.get_mut(&key).and_then(|u| u.registration()) {
+            reg.awaiting = Some(txn);
+        }
+    }
+
+    /// Nudm_UECM_Registration answered (TS 29.503 §5.3.2.2.2).
+    pub(crate) fn register_amf_reply(
+        &mut self,
+        _now: Instant,
+        key: UeKey,
+        r: Result<(), SbiError>,
+    ) {
+        if let Err(e) = r {
+            tracing::warn!(status = e.status, "Nudm_UECM registration failed");
+            let c = self.sbi_reject_cause(&e, false);
+            self.registration_reject(key, c);
+            return;
+        }
+        let Some(ue) = self.ues.get_mut(&key) else {
+            return;
+        };
+        let Some(supi) = ue.supi.as_deref().map(str::to_owned) else {
+            return;
+        };
+        if let Some(reg) = ue.registration() {
+            reg.step = RegStep::UdmAmData;
+        }
+        let txn = self.sbi(key, SbiRequest::GetAmData { supi });
+        if let Some(reg) = self.ues.get_mut(&key).and_then(|u| u.registration()) {
+            reg.awaiting = Some(txn);
+        }
+    }
+
+    /// Nudm_SDM am-data answered (TS 29.503 §5.2.2.2.2): UE-AMBR and the allowed NSSAI.
+    pub(crate) fn am_data_reply(
+        &mut self,
+        now: Instant,
+        key: UeKey,
+        r: Result<AccessAndMobilitySubscriptionData, SbiError>,
+    ) {
+        let am = match r {
+            Ok(am) => am,
+            Err(e) => {
+                tracing::warn!(status = e.status, "Nudm_SDM am-data failed");
+                let c = self.sbi_reject_cause(&e, false);
+                self.registration_reject(key, c);
+                return;
+            }
+        };
+        let configured = self.cfg.slices.clone();
+        let Some(ue) = self.ues.get_mut(&key) else {
+            return;
+        };
+        ue.ue_ambr = am
+            .subscribed_ue_ambr
+            .as_ref()
+            .and_then(|a| Some((bit_rate(&a.downlink)?, bit_rate(&a.uplink)?)));
+        let (subscribed, defaults): (Option<Vec<Slice>>, Vec<Slice>) = match &am.nssai {
+            Some(n) => {
+                let defaults: Vec<Slice> = n.default_single_nssais.iter().map(sbi_slice).collect();
+                let mut all = defaults.clone();
+                all.extend(n.single_nssais.iter().flatten().map(sbi_slice));
+                (Some(all), defaults)
+            }
+            None => (None, Vec::new()),
+        };
+        let allowed_by_sub = |s: &Slice| subscribed.as_ref().is_none_or(|all| all.contains(s));
+        let Some(reg) = ue.registration() else {
+            return;
+        };
+        let mut allowed: Vec<Slice> = reg
+            .requested_nssai
+            .iter()
+            .map(|s| s.normalised())
+            .filter(|s| configured.contains(s) && allowed_by_sub(s))
+            .collect();
+        if allowed.is_empty() {
+            // None requested (or none allowed): the default S-NSSAIs (TS 23.501 §5.15.5.2.1).
+            allowed = if allowed_by_sub(&configured[0]) {
+                vec![configured[0]]
+            } else {
+                defaults
+                    .into_iter()
+                    .filter(|s| configured.contains(s))
+                    .collect()
+            };
+        }
+        allowed.dedup();
+        if allowed.is_empty() {
+            self.registration_reject(key, cause::NO_NETWORK_SLICES_AVAILABLE);
+            return;
+        }
+        ue.allowed_nssai = allowed;
+        self.registration_accept(now, key);
+    }
+
+    /// REGISTRATION ACCEPT (TS 24.501 §5.5.1.2.4, §8.2.7): in the INITIAL CONTEXT SETUP
+    /// REQUEST when the connection has no AS context yet (TS 23.502 §4.2.2.2.2 step 21),
+    /// else in DOWNLINK NAS TRANSPORT. T3550 runs when a new 5G-GUTI is in it.
+    pub(crate) fn registration_accept(&mut self, now: Instant, key: UeKey) {
+        let new_tmsi = {
+            let Some(ue) = self.ues.get(&key) else {
+                return;
+            };
+            let Some(Procedure::Registration(reg)) = ue.procedure.as_deref() else {
+                return;
+            };
+            (reg.kind != RegKind::Periodic || ue.tmsi.is_none()).then_some(())
+        }
+        .map(|()| self.ids.new_tmsi());
+        if let Some(t) = new_tmsi {
+            self.ids.by_tmsi.insert(t, key);
+        }
+        let c = &self.cfg;
+        let mut tai_list = vec![(c.config.tacs.len().min(16) - 1) as u8];
+        tai_list.extend_from_slice(&c.plmn.0);
+        for tac in c.config.tacs.iter().take(16) {
+            tai_list.extend_from_slice(&tac.to_be_bytes()[1..]);
+        }
+        let configured: Vec<NasSnssai> = c.slices.iter().map(|s| nas_slice(*s)).collect();
+        let features = NetworkFeatures {
+            ims_vops_3gpp: c.config.ims_voice_over_ps,
+            ..NetworkFeatures::default()
+        };
+        let t3512 = gprs_timer3(c.config.t3512_secs);
+        let guami = c.guami;
+        let guti_ie = new_tmsi.and_then(|t| self.guti_ie(t));
+        let Some(ue) = self.ues.get_mut(&key) else {
+            return;
+        };
+        let allowed: Vec<NasSnssai> = ue.allowed_nssai.iter().map(|s| nas_slice(*s)).collect();
+        let Some(reg) = ue.registration() else {
+            return;
+        };
+        reg.new_tmsi = new_tmsi;
+        let mut accept = NasRegistrationAccept::new(NasFGsRegistrationResult::from_result(
+            RegistrationResult::ThreeGppAccess,
+        ))
+        .with_tai_list(NasFGsTrackingAreaIdentityList::new(tai_list))
+        .with_t3512_value(NasT3512Value::new(vec![t3512]));
+        if let Some(g) = guti_ie {
+            accept = accept.with_fg_guti(g);
+        }
+        if let Ok(ie) = nssai_ie(&allowed) {
+            accept = accept.with_allowed_nssai(ie);
+        }
+        if let Ok(ie) = nssai_ie(&configured) {
+            accept = accept.with_configured_nssai(ie);
+        }
+        if let Ok(ie) = features.to_ie() {
+            accept = accept.with_fgs_network_feature_support(ie);
+        }
+        if reg.pdu_session_status {
+            // No PDU session is active in this AMF yet.
+            accept = accept.with_pdu_session_status(NasPduSessionStatus::new(vec![0, 0]));
+        }
+        let kgnb_count = reg.kgnb_count;
+        let plain = match ferrocore_nas::encode(&NasMessage::mm(accept)) {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = %e, "REGISTRATION ACCEPT does not encode");
+                self.registration_reject(key, cause::PROTOCOL_ERROR);
+                return;
+            }
+        };
+        let Some(nas) = self.downlink_nas(key, &plain) else {
+            self.registration_reject(key, cause::PROTOCOL_ERROR);
+            return;
+        };
+        let Some(ue) = self.ues.get_mut(&key) else {
+            return;
+        };
+        let binding = ue.ran;
+        let with_ics = binding.is_some_and(|b| !b.context_setup);
+        if with_ics && let Some(b) = binding {
+            let (Some(ctx), Some(caps), Some(count)) = (
+                ue.security.as_ref(),
+                ue.ue_caps,
+                kgnb_count.and_then(NasCount::new),
+            ) else {
+                self.registration_reject(key, cause::PROTOCOL_ERROR);
+                return;
+            };
+            let kgnb = ctx.kgnb(count);
+            let ics = InitialContextSetupRequest {
+                amf_ue_ngap_id: b.amf_ue_id,
+                ran_ue_ngap_id: b.ran_ue_id,
+                ue_ambr: ue
+                    .ue_ambr
+                    .map(|(downlink, uplink)| ferrocore_ngap::msg::UeAmbr { downlink, uplink }),
+                guami,
+                sessions: Vec::new(),
+                allowed_nssai: ue.allowed_nssai.iter().map(|s| ngap_snssai(*s)).collect(),
+                security_capabilities: ngap_security_capabilities(caps),
+                security_key: *kgnb.as_bytes(),
+                nas_pdu: Some(nas.clone()),
+            };
+            self.send_ngap(b.assoc, b.stream, &ics);
+        } else {
+            self.send_dl_nas(key, nas.clone());
+        }
+        let Some(reg) = self.ues.get_mut(&key).and_then(|u| u.registration()) else {
+            return;
+        };
+        if new_tmsi.is_some() {
+            reg.step = RegStep::Accepted;
+            reg.retransmit = Retransmit { nas, count: 0 };
+            let t = self.cfg.config.t3550_secs;
+            self.timers.start(now, Amf::secs(t), key, TimerKind::T3550);
+        } else {
+            self.registration_done(key, true);
+        }
+    }
+
+    /// REGISTRATION COMPLETE (TS 24.501 §5.5.1.2.4): the new 5G-GUTI is in use.
+    pub(crate) fn registration_complete(&mut self, _now: Instant, key: UeKey) {
+        let accepted = self
+            .ues
+            .get_mut(&key)
+            .and_then(|u| u.registration())
+            .is_some_and(|r| r.step == RegStep::Accepted);
+        if !accepted {
+            self.send_gmm_status(key, cause::MESSAGE_NOT_COMPATIBLE_WITH_STATE);
+            return;
+        }
+        self.timers.stop(key, TimerKind::T3550);
+        self.registration_done(key, true);
+    }
+
+    /// The registration succeeded (or ended with the accept sent): RM-REGISTERED with the
+    /// new 5G-GUTI, counted as success if `success`.
+    pub(crate) fn registration_done(&mut self, key: UeKey, success: bool) {
+        let Some(ue) = self.ues.get_mut(&key) else {
+            return;
+        };
+        let Some(p) = ue.procedure.take() else {
+            return;
+        };
+        let Procedure::Registration(reg) = *p else {
+            ue.procedure = Some(p);
+            return;
+        };
+        if let Some(t) = reg.new_tmsi {
+            if let Some(old) = ue.tmsi.replace(t)
+                && old != t
+                && self.ids.by_tmsi.get(&old) == Some(&key)
+            {
+                self.ids.by_tmsi.remove(&old);
+            }
+        }
+        let supi = ue.supi.clone();
+        self.set_rm(key, RmState::Registered);
+        if success {
+            self.metrics.registration(reg.kind).succ.inc();
+        }
+        tracing::info!(supi = ?supi, kind = ?reg.kind, "registered");
+    }
+
+    /// The registration fails with 5GMM `cause`: counted, procedure dropped.
+    pub(crate) fn registration_failed(&mut self, key: UeKey, label: &'static str) {
+        for t in [TimerKind::T3550, TimerKind::T3560, TimerKind::T3570] {
+            self.timers.stop(key, t);
+        }
+        let Some(ue) = self.ues.get_mut(&key) else {
+            return;
+        };
+        if let Some(p) = ue.procedure.take() {
+            if let Procedure::Registration(reg) = *p {
+                if let Some(t) = reg.new_tmsi
+                    && ue.tmsi != Some(t)
+                {
+                    self.ids.by_tmsi.remove(&t);
+                }
+                self.metrics.registration(reg.kind).fail(label);
+                tracing::warn!(cause = label, kind = ?reg.kind, "registration failed");
+            } else {
+                ue.procedure = Some(p);
+            }
+        }
+    }
+
+    /// REGISTRATION REJECT (TS 24.501 §5.5.1.2.5) with `c`, then the NG connection is
+    /// released.
+    pub(crate) fn registration_reject(&mut self, key: UeKey, c: u8) {
+        self.registration_failed(key, gmm_cause_label(c));
+        self.send_mm(key, NasRegistrationReject::new(NasFGmmCause::new(c)));
+        if matches!(c, cause::ILLEGAL_UE | cause::SERVICES_NOT_ALLOWED)
+            && let Some(ue) = self.ues.get_mut(&key)
+        {
+            // The UE considers its 5G-GUTI and security context invalid (§5.5.1.2.5).
+            ue.security = None;
+            ue.secured = false;
+            self.set_rm(key, RmState::Deregistered);
+        }
+        self.release_nas(key, ferrocore_ngap::CauseNas::normal_release);
+    }
+
+    /// T3550, T3560, T3570 expiry (TS 24.501 §5.5.1.2.8, §5.4.1.3.7, §5.4.2.7,
+    /// §5.4.3.7): the message again, until `max_retransmissions`, then the procedure is
+    /// aborted.
+    pub(crate) fn registration_timer(&mut self, now: Instant, key: UeKey, kind: TimerKind) {
+        let max = self.cfg.config.max_retransmissions;
+        let secs = match kind {
+            TimerKind::T3550 => self.cfg.config.t3550_secs,
+            TimerKind::T3560 => self.cfg.config.t3560_secs,
+            _ => self.cfg.config.t3570_secs,
+        };
+        let Some(ue) = self.ues.get_mut(&key) else {
+            return;
+        };
+        let Some(reg) = ue.registration() else {
+            return;
+        };
+        if reg.retransmit.count < max {
+            reg.retransmit.count += 1;
+            let nas = reg.retransmit.nas.clone();
+            tracing::info!(timer = ?kind, n = reg.retransmit.count, "retransmission");
+            self.send_dl_nas(key, nas);
+            self.timers.start(now, Amf::secs(secs), key, kind);
+            return;
+        }
+        let step = reg.step;
+        tracing::warn!(timer = ?kind, ?step, "procedure aborted after the last retransmission");
+        match kind {
+            TimerKind::T3550 => {
+                // §5.5.1.2.8: the UE may have the new 5G-GUTI; both stay valid.
+                let new = reg.new_tmsi.take();
+                let kind = reg.kind;
+                if let Some(t) = new {
+                    ue.tmsi.get_or_insert(t);
+                }
+                ue.procedure = None;
+                self.set_rm(key, RmState::Registered);
+                self.metrics.registration(kind).fail("t3550_expiry");
+            }
+            TimerKind::T3560 => {
+                if step == RegStep::SecurityMode {
+                    self.metrics.smc.fail("t3560_expiry");
+                    if let Some(ue) = self.ues.get_mut(&key)
+                        && !ue.registered()
+                    {
+                        ue.security = None;
+                    }
+                }
+                self.registration_failed(key, "t3560_expiry");
+                self.release_nas(key, ferrocore_ngap::CauseNas::unspecified);
+            }
+            _ => {
+                self.registration_failed(key, "t3570_expiry");
+                self.release_nas(key, ferrocore_ngap::CauseNas::unspecified);
+            }
+        }
+    }
+
+    /// A procedure cut short by the loss of the NG connection.
+    pub(crate) fn procedure_aborted_by_release(&mut self, _now: Instant, key: UeKey, p: Procedure) {
+        match p {
+            Procedure::Registration(reg) => {
+                if reg.step == RegStep::Accepted {
+                    // The accept was sent: the UE may use the new 5G-GUTI.
+                    if let Some(ue) = self.ues.get_mut(&key) {
+                        if let Some(t) = reg.new_tmsi {
+                            ue.tmsi.get_or_insert(t);
+                        }
+                    }
+                    self.set_rm(key, RmState::Registered);
+                }
+                if let Some(t) = reg.new_tmsi
+                    && self.ues.get(&key).is_some_and(|u| u.tmsi != Some(t))
+                {
+                    self.ids.by_tmsi.remove(&t);
+                }
+                self.metrics.registration(reg.kind).fail("an_release");
+            }
+            Procedure::NetworkDeregistration(_) => self.set_rm(key, RmState::Deregistered),
+            Procedure::ConfigurationUpdate { new_tmsi, .. } => {
+                if self.ues.get(&key).is_some_and(|u| u.tmsi != Some(new_tmsi)) {
+                    self.ids.by_tmsi.remove(&new_tmsi);
+                }
+                self.metrics.guti_realloc.fail("an_release");
+            }
+        }
+    }
+}
