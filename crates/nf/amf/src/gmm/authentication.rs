@@ -252,7 +252,9 @@ impl Amf {
             self.remove_ue(other);
         }
         self.ids.by_supi.insert(supi.clone().into_boxed_str(), key);
-        let kamf = kdf::kamf(&Kseaf::new(kseaf.0), &supi, &ABBA);
+        // TS 33.501 A.7: P0 is the IMSI digits for an IMSI-based SUPI, the NAI otherwise.
+        let kdf_supi = supi.strip_prefix("imsi-").unwrap_or(&supi);
+        let kamf = kdf::kamf(&Kseaf::new(kseaf.0), kdf_supi, &ABBA);
         let Some(ue) = self.ues.get_mut(&key) else {
             return;
         };
