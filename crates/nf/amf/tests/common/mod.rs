@@ -434,7 +434,8 @@ impl Ue {
             .unwrap();
         let res = self.usim.authenticate(&rand, &autn, &snn())?;
         let kseaf = kdf::kseaf(&res.kausf, &snn());
-        let kamf = kdf::kamf(&kseaf, &self.supi(), &[0, 0]);
+        // TS 33.501 A.7: P0 is the IMSI digits of an IMSI-based SUPI.
+        let kamf = kdf::kamf(&kseaf, &self.imsi, &[0, 0]);
         self.pending_kamf = Some((req.ngksi.value & 0x0f, *kamf.as_bytes()));
         let resp = NasAuthenticationResponse::new().with_authentication_response_parameter(
             NasAuthenticationResponseParameter::new(res.res_star.to_vec()),
