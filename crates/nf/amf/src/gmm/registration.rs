@@ -43,7 +43,10 @@ pub(crate) fn gprs_timer3(secs: u32) -> u8 {
         (0b010, 36_000),
         (0b110, 1_152_000),
     ];
-    if let Some((u, s)) = UNITS.iter().find(|(_, s)| secs % s == 0 && secs / s <= 31) {
+    if let Some((u, s)) = UNITS
+        .iter()
+        .find(|(_, s)| secs.is_multiple_of(*s) && secs / s <= 31)
+    {
         return (u << 5) | (secs / s) as u8;
     }
     UNITS
@@ -270,7 +273,7 @@ impl Amf {
                 amf_id: format!(
                     "{:02x}{:04x}",
                     c.amf_region_id,
-                    (u16::from(c.amf_set_id) << 6) | u16::from(c.amf_pointer)
+                    (c.amf_set_id << 6) | u16::from(c.amf_pointer)
                 ),
             },
             dr_flag: None,
@@ -525,13 +528,12 @@ impl Amf {
             ue.procedure = Some(p);
             return;
         };
-        if let Some(t) = reg.new_tmsi {
-            if let Some(old) = ue.tmsi.replace(t)
-                && old != t
-                && self.ids.by_tmsi.get(&old) == Some(&key)
-            {
-                self.ids.by_tmsi.remove(&old);
-            }
+        if let Some(t) = reg.new_tmsi
+            && let Some(old) = ue.tmsi.replace(t)
+            && old != t
+            && self.ids.by_tmsi.get(&old) == Some(&key)
+        {
+            self.ids.by_tmsi.remove(&old);
         }
         let supi = ue.supi.clone();
         self.set_rm(key, RmState::Registered);
@@ -643,10 +645,10 @@ impl Amf {
             Procedure::Registration(reg) => {
                 if reg.step == RegStep::Accepted {
                     // The accept was sent: the UE may use the new 5G-GUTI.
-                    if let Some(ue) = self.ues.get_mut(&key) {
-                        if let Some(t) = reg.new_tmsi {
-                            ue.tmsi.get_or_insert(t);
-                        }
+                    if let Some(ue) = self.ues.get_mut(&key)
+                        && let Some(t) = reg.new_tmsi
+                    {
+                        ue.tmsi.get_or_insert(t);
                     }
                     self.set_rm(key, RmState::Registered);
                 }
