@@ -4,7 +4,11 @@
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
+mod bench;
+mod config;
 mod nf;
+mod sim;
+mod up;
 
 #[derive(Parser)]
 #[command(
@@ -20,15 +24,15 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run every network function in one process (all-in-one core).
-    Up,
+    Up(up::UpArgs),
     /// Run one network function, e.g. `ferrocore nf udm --udr http://127.0.0.1:7001`.
     Nf(Box<nf::NfArgs>),
     /// Run the gNB + UE simulator against a core.
-    Sim,
+    Sim(Box<sim::SimArgs>),
     /// Provision subscribers (add, list, show, update, delete, import).
     Subscriber(Box<ferrocore_udr::cli::SubscriberArgs>),
     /// Run the built-in benchmarks and load generator.
-    Bench,
+    Bench(bench::BenchArgs),
     /// Decode one message given in hex and print it, e.g. `ferrocore decode ngap 00150035...`.
     Decode {
         /// The protocol of the message.
@@ -52,6 +56,14 @@ enum Protocol {
 }
 
 fn main() -> std::process::ExitCode {
+    // Logs go to stderr; RUST_LOG filters them (default: warnings and errors).
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
     match run(Cli::parse()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
@@ -63,11 +75,11 @@ fn main() -> std::process::ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Up => not_yet("up", "the AMF and simulator (issue #5)"),
+        Command::Up(args) => up::run(args),
         Command::Nf(args) => nf::run(*args),
-        Command::Sim => not_yet("sim", "the AMF and simulator (issue #5)"),
+        Command::Sim(args) => sim::run(*args),
         Command::Subscriber(args) => Ok(ferrocore_udr::cli::run(*args)?),
-        Command::Bench => not_yet("bench", "the simulator's load generator (issue #5)"),
+        Command::Bench(args) => bench::run(args),
         Command::Decode { protocol, hex } => {
             println!("{}", decode(protocol, &hex)?);
             Ok(())

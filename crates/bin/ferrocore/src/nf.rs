@@ -133,7 +133,7 @@ fn ausf(args: &NfArgs, api_root: String) -> Result<axum::Router> {
     ))))
 }
 
-fn plmns(list: &[String]) -> Result<Vec<PlmnId>> {
+pub(crate) fn plmns(list: &[String]) -> Result<Vec<PlmnId>> {
     let out = list
         .iter()
         .map(|p| {
@@ -148,7 +148,7 @@ fn plmns(list: &[String]) -> Result<Vec<PlmnId>> {
 }
 
 /// Reads `<key id> <A|B> <64 hex>` lines. Errors name the line, never the key.
-fn read_hn_keys(path: &PathBuf) -> Result<HomeNetworkKeys> {
+pub(crate) fn read_hn_keys(path: &PathBuf) -> Result<HomeNetworkKeys> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut keys = HomeNetworkKeys::new();

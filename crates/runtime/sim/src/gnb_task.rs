@@ -71,6 +71,7 @@ pub(crate) async fn run(
     let mut ready = false;
     let mut runs: HashMap<UeId, UeRun> = HashMap::new();
     let mut remaining = arrivals.len();
+    let mut reregister: Vec<UeId> = Vec::new();
     loop {
         flush(&mut gnb, &assoc, capture.as_deref()).await;
         while let Some(event) = gnb.poll_event() {
@@ -105,9 +106,8 @@ pub(crate) async fn run(
                 SimEvent::Deregistered { ue } => {
                     let _ = reports.send(Report::Deregistered);
                     if after == AfterRegistration::Reregister {
-                        let now = Instant::now();
-                        runs.entry(ue).or_default().started = Some(now);
-                        gnb.register(now, ue);
+                        // Registers again once the AMF has released the signalling connection.
+                        reregister.push(ue);
                     }
                 }
                 SimEvent::RegistrationFailed { ue, reason } => {
@@ -127,6 +127,15 @@ pub(crate) async fn run(
                 }
             }
         }
+        let now = Instant::now();
+        reregister.retain(|&ue| {
+            if gnb.ue(ue).is_connected() {
+                return true;
+            }
+            runs.entry(ue).or_default().started = Some(now);
+            gnb.register(now, ue);
+            false
+        });
         flush(&mut gnb, &assoc, capture.as_deref()).await;
         if remaining == 0 {
             break;
@@ -170,7 +179,11 @@ pub(crate) async fn run(
             }
         }
     }
+    // A graceful SHUTDOWN, so that the AMF sees the gNB leave before this process ends.
     assoc.close().await;
+    let closed =
+        async { while !matches!(assoc.next_event().await, Some(AssocEvent::Closed(_)) | None) {} };
+    let _ = tokio::time::timeout(Duration::from_secs(2), closed).await;
 }
 
 /// Sends everything the gNB has queued.

@@ -103,6 +103,9 @@ pub async fn run(
             break;
         }
     }
+    // gNB tasks end by shutting their associations down; give them a moment.
+    let ended = async { while tasks.join_next().await.is_some() {} };
+    let _ = tokio::time::timeout(Duration::from_secs(3), ended).await;
     tasks.abort_all();
     summary.finish(started.elapsed());
     if let Some(c) = capture {

@@ -1,0 +1,247 @@
+//! `ferrocore sim`: gNBs and UEs against an AMF (ferrocore's, or any core's N2 address),
+//! optionally provisioning its own test subscribers first.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use ferrocore_sim::SuciProtection;
+use ferrocore_sim_io::{AfterRegistration, SimOptions, Summary};
+use ferrocore_udr::model::{Key128, OperatorKey};
+use ferrocore_udr::{Subscriber, Supi};
+
+#[derive(clap::Args)]
+pub struct SimArgs {
+    /// The AMF's N2 address (NGAP over SCTP).
+    #[arg(long, default_value = "127.0.0.1:38412")]
+    pub amf: SocketAddr,
+    /// SCTP transport: auto | kernel | raw | udp (UDP encapsulation, RFC 6951, port 9899).
+    #[arg(long, default_value = "auto")]
+    pub transport: String,
+    /// The AMF's UDP port for SCTP over UDP encapsulation.
+    #[arg(long, default_value_t = 9899)]
+    pub amf_udp_port: u16,
+    /// Local address of the simulated gNBs.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub local: IpAddr,
+    /// Number of gNBs (one SCTP association each).
+    #[arg(long, default_value_t = 1)]
+    pub gnbs: usize,
+    /// Number of UEs.
+    #[arg(long, default_value_t = 10)]
+    pub ues: usize,
+    /// Registrations started per second (0: all at once).
+    #[arg(long, default_value_t = 100.0)]
+    pub rate: f64,
+    /// Mobile country code.
+    #[arg(long, default_value = "001")]
+    pub mcc: String,
+    /// Mobile network code.
+    #[arg(long, default_value = "01")]
+    pub mnc: String,
+    /// Tracking area code.
+    #[arg(long, default_value_t = 1)]
+    pub tac: u32,
+    /// MSIN of the first UE; the others follow.
+    #[arg(long, default_value_t = 1)]
+    pub msin: u64,
+    /// K of every UE (32 hex digits) [default: TS 35.208 test set 1].
+    #[arg(long)]
+    pub k: Option<String>,
+    /// OPc of every UE (32 hex digits) [default: TS 35.208 test set 1].
+    #[arg(long)]
+    pub opc: Option<String>,
+    /// SUCI protection scheme: null, a (Profile A) or b (Profile B).
+    #[arg(long, default_value = "null")]
+    pub suci: String,
+    /// Home network public key for Profiles A/B (hex: 32 octets for A, 33 compressed for B).
+    #[arg(long)]
+    pub hn_public_key: Option<String>,
+    /// Home network public key identifier for Profiles A/B.
+    #[arg(long, default_value_t = 1)]
+    pub hn_key_id: u8,
+    /// The last N UEs hold a wrong K (their authentication fails: cause #20).
+    #[arg(long, default_value_t = 0)]
+    pub wrong_k: usize,
+    /// After registering, deregister and register again with the 5G-GUTI.
+    #[arg(long)]
+    pub reregister: bool,
+    /// Give up on UEs not done after this many seconds.
+    #[arg(long, default_value_t = 120)]
+    pub timeout: u64,
+    /// Write every NGAP message sent and received to this pcap file.
+    #[arg(long)]
+    pub pcap: Option<PathBuf>,
+    /// Provision the UEs as subscribers first, through the UDR's REST API at this address.
+    #[arg(long, num_args = 0..=1, default_missing_value = "http://127.0.0.1:7001")]
+    pub provision: Option<String>,
+    /// Print one JSON object (the summary) instead of human output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs the simulation and prints its summary. Fails (exit 1) when any UE failed.
+pub fn run(args: SimArgs) -> Result<()> {
+    let options = options(&args)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let json = args.json;
+    let summary = rt.block_on(async {
+        if let Some(url) = &args.provision {
+            let n = provision(url, &options).await?;
+            if !json {
+                eprintln!("provisioned {n} subscribers at {url}");
+            }
+        }
+        ferrocore_sim_io::run(options, |s: &Summary| {
+            if !json {
+                eprintln!("{}", s.line());
+            }
+        })
+        .await
+        .map_err(anyhow::Error::from)
+    })?;
+    if json {
+        println!("{}", serde_json::to_string(&summary)?);
+    } else {
+        println!("{}", summary.line());
+        for (cause, n) in &summary.failures {
+            println!("  failed: {n} x {cause}");
+        }
+    }
+    if summary.failed > args.wrong_k {
+        bail!("{} UEs failed", summary.failed);
+    }
+    Ok(())
+}
+
+fn options(args: &SimArgs) -> Result<SimOptions> {
+    let key = |name: &str, v: &Option<String>, default: [u8; 16]| -> Result<[u8; 16]> {
+        match v {
+            None => Ok(default),
+            Some(h) => hex::decode(h.trim())
+                .ok()
+                .and_then(|b| b.try_into().ok())
+                .with_context(|| format!("--{name}: expected 32 hex digits")),
+        }
+    };
+    let defaults = SimOptions::default();
+    let hn_key = || -> Result<Vec<u8>> {
+        let h = args
+            .hn_public_key
+            .as_deref()
+            .context("--suci a|b needs --hn-public-key")?;
+        hex::decode(h.trim()).context("--hn-public-key: not hex")
+    };
+    let suci = match args.suci.as_str() {
+        "null" => SuciProtection::Null,
+        "a" | "A" => SuciProtection::ProfileA {
+            hn_key_id: args.hn_key_id,
+            hn_public_key: hn_key()?
+                .try_into()
+                .map_err(|_| anyhow::anyhow!("Profile A keys are 32 octets"))?,
+        },
+        "b" | "B" => SuciProtection::ProfileB {
+            hn_key_id: args.hn_key_id,
+            hn_public_key: hn_key()?,
+        },
+        other => bail!("--suci {other}: expected null, a or b"),
+    };
+    Ok(SimOptions {
+        amf: args.amf,
+        transport: args.transport.parse().map_err(anyhow::Error::msg)?,
+        amf_udp_port: args.amf_udp_port,
+        local_ip: args.local,
+        gnbs: args.gnbs,
+        ues: args.ues,
+        rate: args.rate,
+        mcc: args.mcc.clone(),
+        mnc: args.mnc.clone(),
+        tac: args.tac,
+        first_msin: args.msin,
+        k: key("k", &args.k, defaults.k)?,
+        opc: key("opc", &args.opc, defaults.opc)?,
+        suci,
+        wrong_k: args.wrong_k,
+        after: if args.reregister {
+            AfterRegistration::Reregister
+        } else {
+            AfterRegistration::Stay
+        },
+        timeout: Duration::from_secs(args.timeout),
+        pcap: args.pcap.clone(),
+        ..defaults
+    })
+}
+
+/// Provisions every UE of the run (with the K it should have, wrong-K UEs included): one
+/// `POST /api/v1/subscribers/import`; when some already exist (the import is all or
+/// nothing, 409), each is replaced with `PUT /api/v1/subscribers/{supi}` instead.
+pub(crate) async fn provision(base: &str, options: &SimOptions) -> Result<usize> {
+    let subscribers = (0..options.ues)
+        .map(|i| {
+            let supi = Supi::parse(&options.imsi(i))?;
+            let k = Key128::new(options.k);
+            let opc = OperatorKey::Opc(Key128::new(options.opc));
+            Ok(Subscriber::new(supi, k, opc))
+        })
+        .collect::<Result<Vec<_>, ferrocore_udr::ValidationError>>()?;
+    let base = base.trim_end_matches('/');
+    let client = reqwest::Client::new();
+    let url = format!("{base}/api/v1/subscribers/import");
+    let response = client
+        .post(&url)
+        .json(&subscribers)
+        .send()
+        .await
+        .with_context(|| format!("provisioning at {url}"))?;
+    let status = response.status();
+    if status == reqwest::StatusCode::CONFLICT {
+        return replace_each(&client, base, subscribers).await;
+    }
+    let body: serde_json::Value = response.json().await.unwrap_or_default();
+    if !status.is_success() {
+        bail!("provisioning at {url}: {status} {body}");
+    }
+    Ok(body["imported"].as_u64().unwrap_or(0) as usize)
+}
+
+/// Upserts subscribers one by one (PUT, then POST where the PUT finds none), 32 in flight.
+async fn replace_each(
+    client: &reqwest::Client,
+    base: &str,
+    subscribers: Vec<Subscriber>,
+) -> Result<usize> {
+    let mut done = 0;
+    for chunk in subscribers.chunks(32) {
+        let mut tasks = tokio::task::JoinSet::new();
+        for s in chunk {
+            let update = client
+                .put(format!("{base}/api/v1/subscribers/{}", s.supi))
+                .json(s);
+            let create = client.post(format!("{base}/api/v1/subscribers")).json(s);
+            tasks.spawn(async move {
+                let response = update.send().await?;
+                if response.status() == reqwest::StatusCode::NOT_FOUND {
+                    return create.send().await;
+                }
+                Ok(response)
+            });
+        }
+        while let Some(r) = tasks.join_next().await {
+            let response = r?.context("provisioning")?;
+            let status = response.status();
+            if !status.is_success() {
+                bail!(
+                    "provisioning: {status} {}",
+                    response.text().await.unwrap_or_default()
+                );
+            }
+            done += 1;
+        }
+    }
+    Ok(done)
+}

@@ -1,0 +1,163 @@
+//! `ferrocore up`: every network function built so far in one process: UDR on the
+//! embedded store, UDM, AUSF and the AMF (N2 over SCTP), each NF's SBI served over HTTP/2
+//! for other consumers, the AMF calling the AUSF and UDM in process, and `/metrics`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use ferrocore_amf::{Amf, Metrics};
+use ferrocore_amf_io::{AmfHandle, AmfServices};
+use ferrocore_ausf::{Ausf, AusfConfig};
+use ferrocore_crypto::suci::HomeNetworkKeys;
+use ferrocore_sbi_http::{RunningServer, nausf_ueau, nudm_sdm, nudm_ueau, nudm_uecm, nudr_dr};
+use ferrocore_sctp_io::{SctpConfig, SctpListener, Transport};
+use ferrocore_udm::{Udm, UdmConfig};
+use ferrocore_udr::nudr::Nudr;
+
+use crate::config::Config;
+
+#[derive(clap::Args)]
+pub struct UpArgs {
+    /// The configuration file (TOML; see config/ferrocore.toml). Without it, the built-in
+    /// defaults: PLMN 001/01, everything on loopback, store in ./ferrocore.db.
+    #[arg(long, short)]
+    pub config: Option<PathBuf>,
+}
+
+/// Runs the core until interrupted.
+pub fn run(args: UpArgs) -> Result<()> {
+    let config = Config::load(args.config.as_deref())?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(async move {
+        let core = start(&config).await?;
+        eprintln!(
+            "ferrocore up: PLMN {}/{}, N2 (NGAP over SCTP, {}) on {}:{}, UDR {} (provisioning: /api/v1/subscribers), UDM {}, AUSF {}, metrics http://{}/metrics",
+            config.amf.mcc,
+            config.amf.mnc,
+            core.transports,
+            config.n2.address,
+            config.n2.port,
+            config.sbi.udr,
+            config.sbi.udm,
+            config.sbi.ausf,
+            config.metrics.listen,
+        );
+        tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+        eprintln!("ferrocore up: stopping");
+        core.amf.stop().await;
+        Ok(())
+    })
+}
+
+/// The running core.
+pub struct Core {
+    /// The AMF's task.
+    pub amf: AmfHandle,
+    /// How N2 runs, for the start-up line.
+    pub transports: String,
+    /// The SBI and metrics servers (stopped when dropped).
+    pub servers: Vec<RunningServer>,
+}
+
+/// Starts every NF of `config` on the current tokio runtime.
+pub async fn start(config: &Config) -> Result<Core> {
+    let plmn = crate::nf::plmns(&[config.plmn()])?.remove(0);
+    let store = ferrocore_udr::open(&config.store.db)
+        .await
+        .with_context(|| format!("opening the store {}", config.store.db))?;
+    let nudr = Arc::new(Nudr::new(store.clone()));
+    let home_network_keys = match &config.udm.hn_keys {
+        Some(path) => crate::nf::read_hn_keys(path)?,
+        None => HomeNetworkKeys::new(),
+    };
+    let udm = Arc::new(Udm::new(
+        UdmConfig {
+            api_root: format!("http://{}", config.sbi.udm),
+            home_network_keys,
+            home_plmn: plmn.clone(),
+            ..UdmConfig::default()
+        },
+        nudr.clone(),
+    ));
+    let ausf = Arc::new(Ausf::new(
+        AusfConfig {
+            api_root: format!("http://{}", config.sbi.ausf),
+            serving_plmns: vec![plmn],
+            ..AusfConfig::default()
+        },
+        udm.clone(),
+    ));
+
+    let amf = Amf::new(config.amf.clone()).context("the [amf] section")?;
+    let servers = vec![
+        serve(
+            config.sbi.udr,
+            nudr_dr::router(nudr).merge(ferrocore_udr::api::router(store)),
+        )
+        .await?,
+        serve(
+            config.sbi.udm,
+            nudm_ueau::router(udm.clone())
+                .merge(nudm_sdm::router(udm.clone()))
+                .merge(nudm_uecm::router(udm.clone())),
+        )
+        .await?,
+        serve(config.sbi.ausf, nausf_ueau::router(ausf.clone())).await?,
+        serve(config.metrics.listen, metrics_router(amf.metrics().clone())).await?,
+    ];
+    let transport: Transport = config
+        .n2
+        .transport
+        .parse()
+        .map_err(anyhow::Error::msg)
+        .context("[n2] transport")?;
+    let listener = SctpListener::bind(SctpConfig {
+        udp_port: config.n2.udp_port,
+        ..SctpConfig::listener(transport, config.n2.address, config.n2.port)
+    })
+    .await
+    .with_context(|| format!("N2 listener on {}:{}", config.n2.address, config.n2.port))?;
+    let transports = format!("{:?}", listener.transports()).to_lowercase();
+    let services = AmfServices {
+        ausf,
+        uecm: udm.clone(),
+        sdm: udm,
+    };
+    Ok(Core {
+        amf: ferrocore_amf_io::spawn(amf, listener, services),
+        transports,
+        servers,
+    })
+}
+
+/// Binds `addr` now (so that a port in use fails start-up) and serves `router` on it
+/// (with problem+json fallbacks for unknown paths and methods).
+async fn serve(addr: std::net::SocketAddr, router: axum::Router) -> Result<RunningServer> {
+    ferrocore_sbi_http::spawn(addr, router)
+        .await
+        .with_context(|| format!("binding {addr}"))
+}
+
+/// `GET /metrics`: the Prometheus text exposition of the AMF's counters and gauges.
+fn metrics_router(metrics: Metrics) -> axum::Router {
+    use axum::http::header;
+    axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || {
+            let body = metrics.render();
+            async move {
+                (
+                    [(
+                        header::CONTENT_TYPE,
+                        "text/plain; version=0.0.4; charset=utf-8",
+                    )],
+                    body,
+                )
+            }
+        }),
+    )
+}
