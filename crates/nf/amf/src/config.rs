@@ -43,7 +43,7 @@ pub struct AmfConfig {
     pub slices: Vec<Slice>,
     /// NIA preference, e.g. `["NIA2", "NIA1", "NIA3", "NIA0"]`.
     pub integrity_order: Vec<String>,
-    /// NEA preference, e.g. `["NEA0", "NEA2", "NEA1", "NEA3"]`.
+    /// NEA preference, e.g. `["NEA2", "NEA1", "NEA3", "NEA0"]`.
     pub ciphering_order: Vec<String>,
     /// Periodic registration update timer T3512 (TS 24.501 §10.2).
     pub t3512_secs: u32,
@@ -95,7 +95,7 @@ impl Default for AmfConfig {
             tacs: vec![1],
             slices: vec![Slice { sst: 1, sd: None }],
             integrity_order: ["NIA2", "NIA1", "NIA3", "NIA0"].map(String::from).into(),
-            ciphering_order: ["NEA0", "NEA2", "NEA1", "NEA3"].map(String::from).into(),
+            ciphering_order: ["NEA2", "NEA1", "NEA3", "NEA0"].map(String::from).into(),
             t3512_secs: 3240,
             t3550_secs: 6,
             t3560_secs: 6,
