@@ -76,6 +76,13 @@ pub struct SimArgs {
     /// Provision the UEs as subscribers first, through the UDR's REST API at this address.
     #[arg(long, num_args = 0..=1, default_missing_value = "http://127.0.0.1:7001")]
     pub provision: Option<String>,
+    /// Start the all-in-one core (as `ferrocore up`, with --config or the defaults) in
+    /// this process first, and provision the UEs into it: the one-command demo.
+    #[arg(long)]
+    pub with_core: bool,
+    /// The core's configuration file, with --with-core.
+    #[arg(long, requires = "with_core")]
+    pub config: Option<PathBuf>,
     /// Print one JSON object (the summary) instead of human output.
     #[arg(long)]
     pub json: bool,
@@ -83,14 +90,31 @@ pub struct SimArgs {
 
 /// Runs the simulation and prints its summary. Fails (exit 1) when any UE failed.
 pub fn run(args: SimArgs) -> Result<()> {
-    let options = options(&args)?;
+    let mut options = options(&args)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     let json = args.json;
     let summary = rt.block_on(async {
-        if let Some(url) = &args.provision {
+        let mut provision_at = args.provision.clone();
+        let _core = if args.with_core {
+            let config = crate::config::Config::load(args.config.as_deref())?;
+            let core = crate::up::start(&config).await?;
+            if !json {
+                eprintln!(
+                    "core up: N2 on {}:{} ({}), metrics http://{}/metrics",
+                    config.n2.address, config.n2.port, core.transports, config.metrics.listen
+                );
+            }
+            provision_at.get_or_insert_with(|| format!("http://{}", config.sbi.udr));
+            options.amf = SocketAddr::new(config.n2.address, config.n2.port);
+            options.amf_udp_port = config.n2.udp_port;
+            Some(core)
+        } else {
+            None
+        };
+        if let Some(url) = &provision_at {
             let n = provision(url, &options).await?;
             if !json {
                 eprintln!("provisioned {n} subscribers at {url}");
