@@ -86,7 +86,8 @@ impl From<StoreError> for Problem {
             StoreError::SqnExhausted(_) => (StatusCode::CONFLICT, "Conflict"),
             StoreError::Corrupt { .. }
             | StoreError::UnsupportedUrl(_)
-            | StoreError::Database(_) => {
+            | StoreError::Database(_)
+            | StoreError::Backend(_) => {
                 tracing::error!(error = %e, "subscriber store");
                 return Self {
                     status: StatusCode::INTERNAL_SERVER_ERROR,

@@ -71,4 +71,7 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// A database failure reported through the SQN group-commit writer.
+    #[error("database: {0}")]
+    Backend(String),
 }

@@ -272,6 +272,62 @@ async fn two_stores_on_one_database_never_overlap(b: Backend) {
     assert_disjoint(&ranges, 4);
 }
 
+/// The Nudr compare-and-set: only from the stored value; nothing written otherwise; and
+/// many racing on one subscriber never share a block (group commit on SQLite included).
+async fn compare_and_set_reservations(b: Backend) {
+    let Some(db) = Db::fresh(b, "reserve_at").await else {
+        return;
+    };
+    let store = db.open().await;
+    let mut s = subscriber(1);
+    s.sqn = 64;
+    store.create(&s).await.unwrap();
+    assert_eq!(
+        store.reserve_sqn_block_at(&s.supi, 64, 32).await.unwrap(),
+        Some(64..96)
+    );
+    assert_eq!(
+        store.reserve_sqn_block_at(&s.supi, 64, 32).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.get(&s.supi).await.unwrap().sqn,
+        96,
+        "a failed test writes nothing"
+    );
+    assert!(matches!(
+        store.reserve_sqn_block_at(&supi(2), 0, 1).await,
+        Err(StoreError::NotFound(_))
+    ));
+    // 16 tasks each take 8 blocks by compare-and-set, retrying on a stale read.
+    let tasks: Vec<_> = (0..16)
+        .map(|_| {
+            let store = store.clone();
+            let id = s.supi.clone();
+            tokio::spawn(async move {
+                let mut got = Vec::new();
+                while got.len() < 8 {
+                    let at = store.get(&id).await.unwrap().sqn;
+                    if let Some(r) = store.reserve_sqn_block_at(&id, at, 4).await.unwrap() {
+                        got.push(r);
+                    }
+                }
+                got
+            })
+        })
+        .collect();
+    let mut ranges = Vec::new();
+    for t in tasks {
+        ranges.extend(t.await.unwrap());
+    }
+    assert_disjoint(&ranges, 4);
+    assert_eq!(
+        store.get(&s.supi).await.unwrap().sqn,
+        96 + 16 * 8 * 4,
+        "no SQN skipped"
+    );
+}
+
 macro_rules! suite {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -304,6 +360,7 @@ suite!(
     parallel_reservations_never_overlap,
     a_crash_never_leads_to_reuse,
     two_stores_on_one_database_never_overlap,
+    compare_and_set_reservations,
 );
 
 #[tokio::test]

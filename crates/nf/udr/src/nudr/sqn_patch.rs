@@ -5,13 +5,11 @@
 //!
 //! - **Block reservation** (compare-and-set):
 //!   `[{test /sequenceNumber/sqn = c}, {replace /sequenceNumber/sqn = c + n}]`.
-//!   The UDR checks the stored next SQN is `c`, then advances it by `n` with
-//!   [`SubscriberStore::reserve_sqn_block`], which is atomic and durable, and succeeds
-//!   only if the reserved block starts at `c`. Otherwise it answers **409 Conflict**
-//!   (problem+json, cause `MODIFICATION_NOT_ALLOWED`, detail naming the failed test) and
-//!   the UDM re-reads and retries. In the narrow race where another writer moved the SQN
-//!   between the check and the reservation, the block just taken is skipped, never
-//!   reused: SQNs stay unique, a few are lost, and the UE's window Δ absorbs that.
+//!   The UDR advances the stored next SQN from `c` to `c + n` with
+//!   [`SubscriberStore::reserve_sqn_block_at`], one atomic, durable compare-and-set. If
+//!   the stored value is no longer `c` nothing is written and it answers **409 Conflict**
+//!   (problem+json, cause `MODIFICATION_NOT_ALLOWED`, detail naming the failed test); the
+//!   UDM re-reads and retries. SQNs stay unique and none is skipped.
 //! - **Re-synchronisation floor**: `[{replace /sequenceNumber/sqn = v}]` without `test`
 //!   raises the stored value to at least `v` ([`SubscriberStore::resync_sqn`] with
 //!   `v - 1`); the SQN never moves backwards, so a lower `v` changes nothing.
@@ -79,29 +77,26 @@ impl SqnChange {
                 Ok(())
             }
             Self::Reserve { expected, to } => {
-                check(store, supi, expected).await?;
                 let n = to - expected;
                 if n == 0 {
-                    return Ok(());
+                    return check(store, supi, expected).await.map(|_| ());
                 }
                 if n > MAX_SQN_BLOCK {
                     return Err(not_allowed(format!(
                         "an SQN step of {n} is larger than {MAX_SQN_BLOCK}"
                     )));
                 }
-                let got = store
-                    .reserve_sqn_block(supi, n)
+                match store
+                    .reserve_sqn_block_at(supi, expected, n)
                     .await
-                    .map_err(store_error)?;
-                if got.start == expected {
-                    Ok(())
-                } else {
-                    tracing::debug!(
-                        expected,
-                        got = got.start,
-                        "SQN moved during the reservation; block skipped"
-                    );
-                    Err(conflict(expected, got.start))
+                    .map_err(store_error)?
+                {
+                    Some(_) => Ok(()),
+                    // The `test` failed and nothing was written: report what is stored.
+                    None => match check(store, supi, expected).await {
+                        Err(e) => Err(e),
+                        Ok(stored) => Err(conflict(expected, stored)),
+                    },
                 }
             }
         }

@@ -5,6 +5,7 @@ mod migrate;
 mod postgres;
 mod record;
 mod sqlite;
+mod sqlite_sqn;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -73,6 +74,16 @@ pub trait SubscriberStore: Send + Sync {
     /// pass 2^48; [`StoreError::BadBlockSize`] unless `1 <= n <= MAX_SQN_BLOCK`.
     async fn reserve_sqn_block(&self, supi: &Supi, n: u64) -> Result<Range<u64>, StoreError>;
 
+    /// Compare-and-set form of [`SubscriberStore::reserve_sqn_block`] (the Nudr JSON Patch
+    /// `test` + `replace`): reserves `expected..expected + n` only if the stored next-SQN is
+    /// still `expected`, atomically; `Ok(None)` when it has moved (nothing written).
+    async fn reserve_sqn_block_at(
+        &self,
+        supi: &Supi,
+        expected: u64,
+        n: u64,
+    ) -> Result<Option<Range<u64>>, StoreError>;
+
     /// Re-synchronisation after an AUTS (TS 33.102 §6.3.5): records the UE's `sqn_ms` so
     /// that the next block starts strictly above it. Never moves the stored SQN backwards.
     async fn resync_sqn(&self, supi: &Supi, sqn_ms: u64) -> Result<(), StoreError>;
@@ -107,4 +118,19 @@ pub(crate) fn first_repeat(subscribers: &[Subscriber]) -> Option<&Supi> {
         .iter()
         .map(|s| &s.supi)
         .find(|supi| !seen.insert(*supi))
+}
+
+/// Why a compare-and-set reservation changed nothing: the subscriber is unknown, the block
+/// would pass 2^48, or the stored SQN has moved (`Ok(None)`).
+async fn sqn_not_reserved<S: SubscriberStore + ?Sized>(
+    store: &S,
+    supi: &Supi,
+    expected: u64,
+    n: u64,
+) -> Result<Option<Range<u64>>, StoreError> {
+    let stored = store.get(supi).await?.sqn;
+    if stored == expected && expected + n > crate::model::SQN_LIMIT {
+        return Err(StoreError::SqnExhausted(supi.clone()));
+    }
+    Ok(None)
 }

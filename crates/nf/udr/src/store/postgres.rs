@@ -291,6 +291,28 @@ impl SubscriberStore for PgStore {
         }
     }
 
+    async fn reserve_sqn_block_at(
+        &self,
+        supi: &Supi,
+        expected: u64,
+        n: u64,
+    ) -> Result<Option<Range<u64>>, StoreError> {
+        check_block(n)?;
+        let new: Option<i64> = sqlx::query_scalar(
+            "UPDATE subscribers SET sqn = sqn + $1 WHERE supi = $2 AND sqn = $4 AND sqn + $1 <= $3 RETURNING sqn",
+        )
+        .bind(n as i64)
+        .bind(supi.imsi())
+        .bind(SQN_LIMIT as i64)
+        .bind(expected as i64)
+        .fetch_optional(&self.pool)
+        .await?;
+        match new {
+            Some(end) => Ok(Some(end as u64 - n..end as u64)),
+            None => super::sqn_not_reserved(self, supi, expected, n).await,
+        }
+    }
+
     async fn resync_sqn(&self, supi: &Supi, sqn_ms: u64) -> Result<(), StoreError> {
         check_sqn(sqn_ms)?;
         let done = sqlx::query("UPDATE subscribers SET sqn = GREATEST(sqn, $1) WHERE supi = $2")

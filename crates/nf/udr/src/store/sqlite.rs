@@ -4,6 +4,8 @@
 //! Writers are serialised by SQLite itself: every write transaction starts with
 //! `BEGIN IMMEDIATE`, taking the database's write lock before it reads, so two SQN
 //! reservations can never read the same value. Waiting writers retry for up to 30 s.
+//! SQN reservations, the write of every first authentication, are group-committed
+//! ([`super::sqlite_sqn`]).
 
 use std::ops::Range;
 use std::str::FromStr;
@@ -18,9 +20,10 @@ use sqlx::{QueryBuilder, Row as _, Sqlite};
 
 use super::migrate::{CREATE_SCHEMA_TABLE, SQLITE};
 use super::record::Row;
+use super::sqlite_sqn::{self, SqnWriter};
 use super::{IMPORT_BATCH_ROWS, Page, SubscriberStore, check_block, first_repeat};
 use crate::error::StoreError;
-use crate::model::{SQN_LIMIT, Subscriber, Supi, check_sqn};
+use crate::model::{Subscriber, Supi, check_sqn};
 
 const COLUMNS: &str = "supi, k, opc, op, amf, sqn, auth_method, msisdn, profile";
 
@@ -28,6 +31,7 @@ const COLUMNS: &str = "supi, k, opc, op, amf, sqn, auth_method, msisdn, profile"
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    sqn: SqnWriter,
 }
 
 impl SqliteStore {
@@ -67,7 +71,8 @@ impl SqliteStore {
             })
             .connect_with(opts)
             .await?;
-        let store = Self { pool };
+        let sqn = SqnWriter::spawn(pool.clone());
+        let store = Self { pool, sqn };
         store.migrate().await?;
         Ok(store)
     }
@@ -273,20 +278,23 @@ impl SubscriberStore for SqliteStore {
 
     async fn reserve_sqn_block(&self, supi: &Supi, n: u64) -> Result<Range<u64>, StoreError> {
         check_block(n)?;
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let new: Option<i64> = sqlx::query_scalar(
-            "UPDATE subscribers SET sqn = sqn + ?1 WHERE supi = ?2 AND sqn + ?1 <= ?3 RETURNING sqn",
-        )
-        .bind(n as i64)
-        .bind(supi.imsi())
-        .bind(SQN_LIMIT as i64)
-        .fetch_optional(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        match new {
-            Some(end) => Ok(end as u64 - n..end as u64),
+        match self.sqn.reserve(supi, None, n).await? {
+            Some(end) => Ok(sqlite_sqn::block(end, n)),
             None if self.exists(supi).await? => Err(StoreError::SqnExhausted(supi.clone())),
             None => Err(StoreError::NotFound(supi.clone())),
+        }
+    }
+
+    async fn reserve_sqn_block_at(
+        &self,
+        supi: &Supi,
+        expected: u64,
+        n: u64,
+    ) -> Result<Option<Range<u64>>, StoreError> {
+        check_block(n)?;
+        match self.sqn.reserve(supi, Some(expected), n).await? {
+            Some(end) => Ok(Some(sqlite_sqn::block(end, n))),
+            None => super::sqn_not_reserved(self, supi, expected, n).await,
         }
     }
 
