@@ -202,8 +202,8 @@ fn options(args: &SimArgs) -> Result<SimOptions> {
 }
 
 /// Provisions every UE of the run (with the K it should have, wrong-K UEs included): one
-/// `POST /api/v1/subscribers/import`; when some already exist (the import is all or
-/// nothing, 409), each is replaced with `PUT /api/v1/subscribers/{supi}` instead.
+/// `POST /api/v1/subscribers/import` per batch; where some of a batch already exist (an
+/// import is all or nothing, 409), each of it is replaced with a PUT instead.
 pub(crate) async fn provision(base: &str, options: &SimOptions) -> Result<usize> {
     let subscribers = (0..options.ues)
         .map(|i| {
@@ -216,28 +216,34 @@ pub(crate) async fn provision(base: &str, options: &SimOptions) -> Result<usize>
     let base = base.trim_end_matches('/');
     let client = reqwest::Client::new();
     let url = format!("{base}/api/v1/subscribers/import");
-    let response = client
-        .post(&url)
-        .json(&subscribers)
-        .send()
-        .await
-        .with_context(|| format!("provisioning at {url}"))?;
-    let status = response.status();
-    if status == reqwest::StatusCode::CONFLICT {
-        return replace_each(&client, base, subscribers).await;
+    let mut done = 0;
+    // Batches keep each request body well under the server's 2 MiB limit.
+    for batch in subscribers.chunks(2_000) {
+        let response = client
+            .post(&url)
+            .json(batch)
+            .send()
+            .await
+            .with_context(|| format!("provisioning at {url}"))?;
+        let status = response.status();
+        if status == reqwest::StatusCode::CONFLICT {
+            done += replace_each(&client, base, batch).await?;
+            continue;
+        }
+        let body: serde_json::Value = response.json().await.unwrap_or_default();
+        if !status.is_success() {
+            bail!("provisioning at {url}: {status} {body}");
+        }
+        done += body["imported"].as_u64().unwrap_or(0) as usize;
     }
-    let body: serde_json::Value = response.json().await.unwrap_or_default();
-    if !status.is_success() {
-        bail!("provisioning at {url}: {status} {body}");
-    }
-    Ok(body["imported"].as_u64().unwrap_or(0) as usize)
+    Ok(done)
 }
 
 /// Upserts subscribers one by one (PUT, then POST where the PUT finds none), 32 in flight.
 async fn replace_each(
     client: &reqwest::Client,
     base: &str,
-    subscribers: Vec<Subscriber>,
+    subscribers: &[Subscriber],
 ) -> Result<usize> {
     let mut done = 0;
     for chunk in subscribers.chunks(32) {

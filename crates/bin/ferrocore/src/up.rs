@@ -48,7 +48,7 @@ pub fn run(args: UpArgs) -> Result<()> {
         );
         tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
         eprintln!("ferrocore up: stopping");
-        core.amf.stop().await;
+        core.stop().await;
         Ok(())
     })
 }
@@ -61,6 +61,16 @@ pub struct Core {
     pub transports: String,
     /// The SBI and metrics servers (stopped when dropped).
     pub servers: Vec<RunningServer>,
+}
+
+impl Core {
+    /// Stops the AMF (its associations close), then the servers.
+    pub async fn stop(self) {
+        self.amf.stop().await;
+        for server in self.servers {
+            let _ = server.shutdown().await;
+        }
+    }
 }
 
 /// Starts every NF of `config` on the current tokio runtime.
