@@ -1,7 +1,7 @@
 //! `ferrocore`: one binary, many roles. This file only wires the command line to the
 //! library crates; all protocol logic lives below it.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
 mod bench;
@@ -100,9 +100,4 @@ fn decode(protocol: Protocol, hex: &str) -> Result<String> {
         Protocol::Pfcp => ferrocore_pfcp::describe(&bytes).context("not a valid PFCP message")?,
         Protocol::Gtpu => ferrocore_gtpu::describe(&bytes).context("not a valid GTP-U packet")?,
     })
-}
-
-/// Roles that later work fills in answer with a clear error rather than pretending.
-fn not_yet(role: &str, arrives_with: &str) -> Result<()> {
-    bail!("`ferrocore {role}` is not in this build yet; it arrives with {arrives_with}")
 }

@@ -22,8 +22,14 @@ pub const AUSF_ADDR: &str = "127.0.0.1:7003";
 
 #[derive(clap::Args)]
 pub struct NfArgs {
-    /// The network function: udr, udm or ausf (amf, smf, upf, nrf, pcf, nssf come later).
+    /// The network function: udr, udm, ausf or amf (smf, upf, nrf, pcf, nssf come later).
     pub name: String,
+    /// AMF: the configuration file of `ferrocore up` ([amf], [n2] and [metrics] are used).
+    #[arg(long, short)]
+    pub config: Option<PathBuf>,
+    /// AMF: the AUSF's apiRoot.
+    #[arg(long, default_value = "http://127.0.0.1:7003")]
+    pub ausf: String,
     /// Address to serve on [default: udr 127.0.0.1:7001, udm 127.0.0.1:7002, ausf 127.0.0.1:7003].
     #[arg(long)]
     pub listen: Option<SocketAddr>,
@@ -36,7 +42,7 @@ pub struct NfArgs {
     /// UDM: the UDR's apiRoot.
     #[arg(long, default_value = "http://127.0.0.1:7001")]
     pub udr: String,
-    /// AUSF: the UDM's apiRoot.
+    /// AUSF and AMF: the UDM's apiRoot.
     #[arg(long, default_value = "http://127.0.0.1:7002")]
     pub udm: String,
     /// AUSF: a serving PLMN allowed to authenticate (MCC+MNC, e.g. 00101); repeatable.
@@ -55,6 +61,9 @@ pub struct NfArgs {
 
 /// Runs the NF until interrupted.
 pub fn run(args: NfArgs) -> Result<()> {
+    if args.name == "amf" {
+        return amf(&args);
+    }
     let default_addr = match args.name.as_str() {
         "udr" => UDR_ADDR,
         "udm" => UDM_ADDR,
@@ -131,6 +140,32 @@ fn ausf(args: &NfArgs, api_root: String) -> Result<axum::Router> {
         config,
         Arc::new(udm),
     ))))
+}
+
+/// `ferrocore nf amf`: the AMF alone, N2 over SCTP, calling the AUSF and UDM over HTTP/2.
+fn amf(args: &NfArgs) -> Result<()> {
+    let config = crate::config::Config::load(args.config.as_deref())?;
+    let services = ferrocore_amf_io::AmfServices {
+        ausf: Arc::new(nausf_ueau::UeAuthenticationClient(HttpClient::new(
+            &args.ausf,
+        )?)),
+        uecm: Arc::new(nudm_uecm::UecmClient(HttpClient::new(&args.udm)?)),
+        sdm: Arc::new(nudm_sdm::SdmClient(HttpClient::new(&args.udm)?)),
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(async move {
+        let node = crate::up::start_amf(&config, services).await?;
+        eprintln!(
+            "ferrocore nf amf: N2 (NGAP over SCTP, {}) on {}:{}, AUSF {}, UDM {}, metrics http://{}/metrics",
+            node.transports, config.n2.address, config.n2.port, args.ausf, args.udm, config.metrics.listen
+        );
+        tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+        node.handle.stop().await;
+        Ok(())
+    })
 }
 
 pub(crate) fn plmns(list: &[String]) -> Result<Vec<PlmnId>> {

@@ -102,8 +102,7 @@ pub async fn start(config: &Config) -> Result<Core> {
         udm.clone(),
     ));
 
-    let amf = Amf::new(config.amf.clone()).context("the [amf] section")?;
-    let servers = vec![
+    let mut servers = vec![
         serve(
             config.sbi.udr,
             nudr_dr::router(nudr).merge(ferrocore_udr::api::router(store)),
@@ -117,8 +116,37 @@ pub async fn start(config: &Config) -> Result<Core> {
         )
         .await?,
         serve(config.sbi.ausf, nausf_ueau::router(ausf.clone())).await?,
-        serve(config.metrics.listen, metrics_router(amf.metrics().clone())).await?,
     ];
+    let services = AmfServices {
+        ausf,
+        uecm: udm.clone(),
+        sdm: udm,
+    };
+    let amf = start_amf(config, services).await?;
+    servers.push(amf.metrics_server);
+    Ok(Core {
+        amf: amf.handle,
+        transports: amf.transports,
+        servers,
+    })
+}
+
+/// A running AMF with its metrics server.
+pub struct AmfNode {
+    /// The AMF's task.
+    pub handle: AmfHandle,
+    /// How N2 runs, for the start-up line.
+    pub transports: String,
+    /// `/metrics`.
+    pub metrics_server: RunningServer,
+}
+
+/// Starts the AMF of `config` (`[amf]`, `[n2]`, `[metrics]`) calling `services`: the NFs
+/// themselves in `ferrocore up`, HTTP/2 clients in `ferrocore nf amf`.
+pub async fn start_amf(config: &Config, services: AmfServices) -> Result<AmfNode> {
+    let amf = Amf::new(config.amf.clone()).context("the [amf] section")?;
+    let metrics_server =
+        serve(config.metrics.listen, metrics_router(amf.metrics().clone())).await?;
     let transport: Transport = config
         .n2
         .transport
@@ -132,15 +160,10 @@ pub async fn start(config: &Config) -> Result<Core> {
     .await
     .with_context(|| format!("N2 listener on {}:{}", config.n2.address, config.n2.port))?;
     let transports = format!("{:?}", listener.transports()).to_lowercase();
-    let services = AmfServices {
-        ausf,
-        uecm: udm.clone(),
-        sdm: udm,
-    };
-    Ok(Core {
-        amf: ferrocore_amf_io::spawn(amf, listener, services),
+    Ok(AmfNode {
+        handle: ferrocore_amf_io::spawn(amf, listener, services),
         transports,
-        servers,
+        metrics_server,
     })
 }
 

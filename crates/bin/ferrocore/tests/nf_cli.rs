@@ -221,3 +221,79 @@ fn a_bad_plmn_or_key_file_is_refused() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("line 1"), "{err}");
 }
+
+/// The NFs deployed apart: UDR, UDM, AUSF and AMF as four processes, the AMF calling the
+/// AUSF and UDM over HTTP/2; the simulator provisions its UEs at the UDR and registers
+/// them through the AMF.
+#[test]
+fn four_nf_processes_register_simulated_ues() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("nf.db").display());
+    let (udr, udm, ausf, metrics) = (free_addr(), free_addr(), free_addr(), free_addr());
+    let n2_udp = std::net::UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config = dir.path().join("amf.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[n2]\ntransport = \"udp\"\nport = 38412\nudp_port = {n2_udp}\n[metrics]\nlisten = \"{metrics}\"\n"
+        ),
+    )
+    .unwrap();
+    let (udr_url, udm_url, ausf_url) = (
+        format!("http://{udr}"),
+        format!("http://{udm}"),
+        format!("http://{ausf}"),
+    );
+    let config = config.to_str().unwrap();
+    let _nfs = Nfs(vec![
+        spawn(&["nf", "udr", "--db", &db, "--listen", &udr.to_string()]),
+        spawn(&["nf", "udm", "--listen", &udm.to_string(), "--udr", &udr_url]),
+        spawn(&[
+            "nf",
+            "ausf",
+            "--listen",
+            &ausf.to_string(),
+            "--udm",
+            &udm_url,
+        ]),
+        spawn(&[
+            "nf", "amf", "--config", config, "--ausf", &ausf_url, "--udm", &udm_url,
+        ]),
+    ]);
+    for a in [udr, udm, ausf, metrics] {
+        wait_listening(a);
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_ferrocore"))
+        .args([
+            "sim",
+            "--transport",
+            "udp",
+            "--json",
+            "--ues",
+            "20",
+            "--rate",
+            "0",
+        ])
+        .args([
+            "--amf",
+            "127.0.0.1:38412",
+            "--amf-udp-port",
+            &n2_udp.to_string(),
+        ])
+        .args(["--provision", &udr_url, "--reregister", "--timeout", "60"])
+        .output()
+        .unwrap();
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "no JSON summary ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_eq!(summary["registered"], 20, "{summary}");
+    assert_eq!(summary["reregistered"], 20, "{summary}");
+    assert_eq!(summary["failed"], 0, "{summary}");
+}
