@@ -1,4 +1,15 @@
-//! Typed views of the IEs the AMF, SMF and UE read most, over the wrapped codec's IEs.
+//! Typed views of the IEs the AMF, SMF and UE read most, over the wrapped codec's IEs:
+//! slices, security capabilities, containers and PCO here; GPRS timer 3 ([`GprsTimer3`]),
+//! the 5GS tracking area identity list ([`TaiList`]), network name and time zones for
+//! NITZ ([`NetworkName`], [`TimeZone`], [`TimeZoneAndTime`]) in submodules by topic.
+
+mod nitz;
+mod tai;
+mod timer;
+
+pub use nitz::{NetworkName, TimeZone, TimeZoneAndTime};
+pub use tai::{TaiList, TrackingArea};
+pub use timer::{GprsTimer3, GprsTimer3Unit};
 
 use crate::NasMessage;
 use crate::error::Error;
