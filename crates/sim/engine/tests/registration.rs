@@ -82,9 +82,8 @@ fn full_registration_with_a_scripted_amf() {
     assert_eq!((cap.ea, cap.ia), (0xf0, 0xf0));
 
     // 5G AKA: the UE's RES* equals XRES*.
-    let challenge = amf.authentication_request(amf.sqn);
-    amf.downlink(&mut gnb, now, challenge);
-    let Nas5gmmMessage::AuthenticationResponse(rsp) = mm(&amf.uplink(&mut gnb)) else {
+    let Nas5gmmMessage::AuthenticationResponse(rsp) = mm(&amf.run_authentication(&mut gnb, now))
+    else {
         panic!("AUTHENTICATION RESPONSE")
     };
     let res_star = rsp.authentication_response_parameter.unwrap().value;
@@ -92,9 +91,8 @@ fn full_registration_with_a_scripted_amf() {
     assert_eq!(gnb.ue(ue).sqn(), amf.sqn);
 
     // Security mode: the MAC of the complete verifies with the network's context.
-    let smc = amf.security_mode_command((0xf0, 0xf0));
-    amf.downlink(&mut gnb, now, smc);
-    let (header, complete) = amf.open_uplink(&mut gnb);
+    let reply = amf.run_security_mode(&mut gnb, now, (0xf0, 0xf0));
+    let (header, complete) = amf.open(&reply);
     assert_eq!(
         header,
         SecurityHeaderType::IntegrityProtectedAndCipheredNewContext
@@ -163,18 +161,11 @@ fn full_registration_with_a_scripted_amf() {
 #[test]
 fn deregistration_then_registration_with_the_guti() {
     let now = Instant::now();
-    let mut gnb = ready_gnb(now);
-    let ue = gnb.add_ue(profile());
-    let mut amf = register(&mut gnb, now, ue);
-    events(&mut gnb);
+    let (mut gnb, ue, mut amf) = registered_ue(now);
 
     // Normal de-registration on the existing connection, ciphered.
-    gnb.deregister(now, ue, false);
-    let (header, req) = amf.open_uplink(&mut gnb);
+    let (header, req) = amf.ue_deregisters(&mut gnb, now, ue, false);
     assert_eq!(header, SecurityHeaderType::IntegrityProtectedAndCiphered);
-    let NasMessage::Mm(Nas5gmmMessage::DeregistrationRequestUeOriginating(req)) = req else {
-        panic!("DEREGISTRATION REQUEST")
-    };
     assert!(!req.de_registration_type.switch_off());
     assert_eq!(
         MobileIdentity::parse(&req.fgs_mobile_identity).unwrap(),
@@ -246,22 +237,16 @@ fn deregistration_then_registration_with_the_guti() {
             true, false,
         ))
         .with_fg_guti(NasFGsMobileIdentity::from_guti(guti(0x9abc)));
-    let cuc = amf.protect(cuc);
-    amf.downlink(&mut gnb, later, cuc);
-    let (_, complete) = amf.open_uplink(&mut gnb);
     assert!(matches!(
-        complete,
+        amf.exchange_protected(&mut gnb, later, cuc),
         NasMessage::Mm(Nas5gmmMessage::ConfigurationUpdateComplete(_))
     ));
     assert_eq!(gnb.ue(ue).guti(), Some(guti(0x9abc)));
 
     // Network-initiated de-registration.
     let dereg = NasDeregistrationRequestUeTerminated::new(NasDeRegistrationType::new(0x01));
-    let dereg = amf.protect(dereg);
-    amf.downlink(&mut gnb, later, dereg);
-    let (_, accept) = amf.open_uplink(&mut gnb);
     assert!(matches!(
-        accept,
+        amf.exchange_protected(&mut gnb, later, dereg),
         NasMessage::Mm(Nas5gmmMessage::DeregistrationAcceptUeTerminated(_))
     ));
     assert_eq!(events(&mut gnb), vec![SimEvent::Deregistered { ue }]);
@@ -271,15 +256,8 @@ fn deregistration_then_registration_with_the_guti() {
 #[test]
 fn switch_off_needs_no_accept() {
     let now = Instant::now();
-    let mut gnb = ready_gnb(now);
-    let ue = gnb.add_ue(profile());
-    let mut amf = register(&mut gnb, now, ue);
-    events(&mut gnb);
-    gnb.deregister(now, ue, true);
-    let (_, req) = amf.open_uplink(&mut gnb);
-    let NasMessage::Mm(Nas5gmmMessage::DeregistrationRequestUeOriginating(req)) = req else {
-        panic!()
-    };
+    let (mut gnb, ue, mut amf) = registered_ue(now);
+    let (_, req) = amf.ue_deregisters(&mut gnb, now, ue, true);
     assert!(req.de_registration_type.switch_off());
     assert_eq!(events(&mut gnb), vec![SimEvent::Deregistered { ue }]);
     assert_eq!(gnb.poll_timeout(), None);
@@ -288,16 +266,11 @@ fn switch_off_needs_no_accept() {
 #[test]
 fn wrong_k_gives_mac_failure_20() {
     let now = Instant::now();
-    let mut gnb = ready_gnb(now);
     let mut p = profile();
     p.k[0] ^= 0xff;
-    let ue = gnb.add_ue(p);
-    let mut amf = TestAmf::new();
-    gnb.register(now, ue);
-    amf.initial(&mut gnb);
-    let challenge = amf.authentication_request(amf.sqn);
-    amf.downlink(&mut gnb, now, challenge);
-    let Nas5gmmMessage::AuthenticationFailure(f) = mm(&amf.uplink(&mut gnb)) else {
+    let (mut gnb, ue, mut amf) = registering_ue(now, p);
+    let Nas5gmmMessage::AuthenticationFailure(f) = mm(&amf.run_authentication(&mut gnb, now))
+    else {
         panic!("AUTHENTICATION FAILURE")
     };
     assert_eq!(f.fgmm_cause.value, 20);
@@ -323,14 +296,7 @@ fn wrong_k_gives_mac_failure_20() {
 #[test]
 fn authentication_reject_fails_the_registration() {
     let now = Instant::now();
-    let mut gnb = ready_gnb(now);
-    let ue = gnb.add_ue(profile());
-    let amf = {
-        let mut amf = TestAmf::new();
-        gnb.register(now, ue);
-        amf.initial(&mut gnb);
-        amf
-    };
+    let (mut gnb, ue, amf) = registering_ue(now, profile());
     amf.downlink(
         &mut gnb,
         now,
@@ -348,13 +314,9 @@ fn authentication_reject_fails_the_registration() {
 #[test]
 fn stale_sqn_gives_synch_failure_21_with_auts_the_network_accepts() {
     let now = Instant::now();
-    let mut gnb = ready_gnb(now);
     let mut p = profile();
     p.sqn = 0x1000;
-    let ue = gnb.add_ue(p);
-    let mut amf = TestAmf::new();
-    gnb.register(now, ue);
-    amf.initial(&mut gnb);
+    let (mut gnb, ue, mut amf) = registering_ue(now, p);
     let challenge = amf.authentication_request(0x800);
     let rand = amf.av.as_ref().unwrap().rand;
     amf.downlink(&mut gnb, now, challenge);
@@ -384,17 +346,11 @@ fn stale_sqn_gives_synch_failure_21_with_auts_the_network_accepts() {
 #[test]
 fn mismatching_replayed_capabilities_give_security_mode_reject_23() {
     let now = Instant::now();
-    let mut gnb = ready_gnb(now);
-    let ue = gnb.add_ue(profile());
-    let mut amf = TestAmf::new();
-    gnb.register(now, ue);
-    amf.initial(&mut gnb);
-    let challenge = amf.authentication_request(amf.sqn);
-    amf.downlink(&mut gnb, now, challenge);
-    amf.uplink(&mut gnb);
-    let smc = amf.security_mode_command((0xe0, 0x70));
-    amf.downlink(&mut gnb, now, smc);
-    let Nas5gmmMessage::SecurityModeReject(r) = mm(&amf.uplink(&mut gnb)) else {
+    let (mut gnb, ue, mut amf) = registering_ue(now, profile());
+    amf.run_authentication(&mut gnb, now);
+    let Nas5gmmMessage::SecurityModeReject(r) =
+        mm(&amf.run_security_mode(&mut gnb, now, (0xe0, 0x70)))
+    else {
         panic!("SECURITY MODE REJECT in clear")
     };
     assert_eq!(r.fgmm_cause.value, 23);
@@ -404,14 +360,8 @@ fn mismatching_replayed_capabilities_give_security_mode_reject_23() {
 #[test]
 fn smc_with_a_bad_mac_gives_security_mode_reject_24() {
     let now = Instant::now();
-    let mut gnb = ready_gnb(now);
-    let ue = gnb.add_ue(profile());
-    let mut amf = TestAmf::new();
-    gnb.register(now, ue);
-    amf.initial(&mut gnb);
-    let challenge = amf.authentication_request(amf.sqn);
-    amf.downlink(&mut gnb, now, challenge);
-    amf.uplink(&mut gnb);
+    let (mut gnb, _, mut amf) = registering_ue(now, profile());
+    amf.run_authentication(&mut gnb, now);
     let mut smc = amf.security_mode_command((0xf0, 0xf0));
     smc[3] ^= 0x01;
     amf.downlink(&mut gnb, now, smc);
@@ -419,17 +369,12 @@ fn smc_with_a_bad_mac_gives_security_mode_reject_24() {
         panic!("SECURITY MODE REJECT")
     };
     assert_eq!(r.fgmm_cause.value, 24);
-    let _ = ue;
 }
 
 #[test]
 fn registration_reject_is_reported() {
     let now = Instant::now();
-    let mut gnb = ready_gnb(now);
-    let ue = gnb.add_ue(profile());
-    let mut amf = TestAmf::new();
-    gnb.register(now, ue);
-    amf.initial(&mut gnb);
+    let (mut gnb, ue, amf) = registering_ue(now, profile());
     let reject = NasRegistrationReject::new(NasFGmmCause::new(7));
     amf.downlink(&mut gnb, now, TestAmf::plain(reject));
     assert_eq!(
@@ -444,11 +389,7 @@ fn registration_reject_is_reported() {
 #[test]
 fn unprotected_registration_accept_is_discarded() {
     let now = Instant::now();
-    let mut gnb = ready_gnb(now);
-    let ue = gnb.add_ue(profile());
-    let mut amf = TestAmf::new();
-    gnb.register(now, ue);
-    amf.initial(&mut gnb);
+    let (mut gnb, ue, amf) = registering_ue(now, profile());
     let accept = NasRegistrationAccept::new(NasFGsRegistrationResult::from_result(
         RegistrationResult::ThreeGppAccess,
     ));
@@ -495,13 +436,7 @@ fn initial_messages_wait_for_ng_setup() {
     gnb.start(now);
     gnb.register(now, ue);
     assert_eq!(transmits(&mut gnb).len(), 1, "NG SETUP REQUEST only");
-    let rsp = NgSetupResponse {
-        amf_name: "amf".into(),
-        guamis: vec![guami()],
-        relative_capacity: 1,
-        plmn_support: plmn_support(),
-    };
-    gnb.handle_ngap(now, 0, &rsp.encode().unwrap());
+    complete_ng_setup(&mut gnb, now, "amf", 1);
     let sent = transmits(&mut gnb);
     assert!(matches!(&sent[..], [(1, Message::InitialUeMessage(_))]));
 }

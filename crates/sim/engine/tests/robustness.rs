@@ -28,11 +28,7 @@ fn garbage_ngap_gives_an_event_and_an_error_indication() {
 #[test]
 fn random_bytes_never_panic() {
     let now = Instant::now();
-    let mut gnb = ready_gnb(now);
-    let ue = gnb.add_ue(profile());
-    let mut amf = TestAmf::new();
-    gnb.register(now, ue);
-    amf.initial(&mut gnb);
+    let (mut gnb, _, amf) = registering_ue(now, profile());
     let mut seed = 0x1234_5678_u32;
     let mut next = || {
         seed ^= seed << 13;
@@ -80,11 +76,7 @@ fn unknown_ran_ue_ngap_id_gives_an_error_indication() {
 #[test]
 fn malformed_nas_gives_5gmm_status() {
     let now = Instant::now();
-    let mut gnb = ready_gnb(now);
-    let ue = gnb.add_ue(profile());
-    let mut amf = TestAmf::new();
-    gnb.register(now, ue);
-    amf.initial(&mut gnb);
+    let (mut gnb, _, mut amf) = registering_ue(now, profile());
     // AUTHENTICATION REQUEST cut after its message type: mandatory ngKSI and ABBA missing.
     amf.downlink(&mut gnb, now, vec![0x7e, 0x00, 0x56, 0x00]);
     let Nas5gmmMessage::FiveGmmStatus(s) = mm(&amf.uplink(&mut gnb)) else {

@@ -85,15 +85,38 @@ pub fn ready_gnb(now: Instant) -> Gnb {
     let sent = transmits(&mut gnb);
     assert_eq!(sent.len(), 1);
     assert!(matches!(sent[0], (0, Message::NgSetupRequest(_))));
+    complete_ng_setup(&mut gnb, now, "test-amf", 255);
+    assert_eq!(events(&mut gnb), vec![SimEvent::NgSetupDone]);
+    gnb
+}
+
+/// Answers the gNB's NG SETUP REQUEST with an NG SETUP RESPONSE from `amf_name`.
+pub fn complete_ng_setup(gnb: &mut Gnb, now: Instant, amf_name: &str, relative_capacity: u8) {
     let rsp = NgSetupResponse {
-        amf_name: "test-amf".into(),
+        amf_name: amf_name.into(),
         guamis: vec![guami()],
-        relative_capacity: 255,
+        relative_capacity,
         plmn_support: plmn_support(),
     };
     gnb.handle_ngap(now, 0, &rsp.encode().unwrap());
-    assert_eq!(events(&mut gnb), vec![SimEvent::NgSetupDone]);
-    gnb
+}
+
+/// A ready gNB with one UE of `profile` whose REGISTRATION REQUEST the AMF has taken
+/// (from its INITIAL UE MESSAGE): the conversation goes on with the AMF's first answer.
+pub fn registering_ue(now: Instant, profile: UeProfile) -> (Gnb, UeId, TestAmf) {
+    let mut gnb = ready_gnb(now);
+    let ue = gnb.add_ue(profile);
+    let amf = TestAmf::start_registration(&mut gnb, now, ue);
+    (gnb, ue, amf)
+}
+
+/// A ready gNB with one UE of the default profile, registered, its events drained.
+pub fn registered_ue(now: Instant) -> (Gnb, UeId, TestAmf) {
+    let mut gnb = ready_gnb(now);
+    let ue = gnb.add_ue(profile());
+    let amf = register(&mut gnb, now, ue);
+    events(&mut gnb);
+    (gnb, ue, amf)
 }
 
 pub fn plmn_support() -> Vec<ferrocore_ngap::PlmnSlices> {
@@ -140,6 +163,14 @@ impl TestAmf {
             av: None,
             ng_ksi: 0,
         }
+    }
+
+    /// Starts the registration of `ue` and takes its INITIAL UE MESSAGE.
+    pub fn start_registration(gnb: &mut Gnb, now: Instant, ue: UeId) -> TestAmf {
+        let mut amf = TestAmf::new();
+        gnb.register(now, ue);
+        amf.initial(gnb);
+        amf
     }
 
     /// Takes the INITIAL UE MESSAGE from the transmits; returns it.
@@ -215,6 +246,26 @@ impl TestAmf {
         Self::plain(req)
     }
 
+    /// Challenges the UE with the AMF's SQN; returns the UE's answer (one uplink NAS PDU).
+    pub fn run_authentication(&mut self, gnb: &mut Gnb, now: Instant) -> Vec<u8> {
+        let challenge = self.authentication_request(self.sqn);
+        self.downlink(gnb, now, challenge);
+        self.uplink(gnb)
+    }
+
+    /// Sends the SECURITY MODE COMMAND replaying `capability`; returns the UE's answer
+    /// (one uplink NAS PDU).
+    pub fn run_security_mode(
+        &mut self,
+        gnb: &mut Gnb,
+        now: Instant,
+        capability: (u8, u8),
+    ) -> Vec<u8> {
+        let smc = self.security_mode_command(capability);
+        self.downlink(gnb, now, smc);
+        self.uplink(gnb)
+    }
+
     /// KAMF of the last challenge (TS 33.501 Annex A.6, A.7).
     pub fn take_context(&mut self) {
         let av = self.av.as_ref().unwrap();
@@ -245,12 +296,7 @@ impl TestAmf {
             NasUeSecurityCapability::from_capabilities(capability.0, capability.1),
         )
         .with_imeisv_request(NasImeisvRequest::new(1));
-        let plain = Self::plain(smc);
-        self.ctx
-            .as_mut()
-            .unwrap()
-            .protect(&plain, SecurityHeaderType::IntegrityProtectedNewContext)
-            .unwrap()
+        self.seal(smc, SecurityHeaderType::IntegrityProtectedNewContext)
     }
 
     /// Opens an uplink message with the network context.
@@ -270,13 +316,44 @@ impl TestAmf {
         self.open(&bytes)
     }
 
+    /// `msg` integrity protected and ciphered with the current context.
     pub fn protect(&mut self, msg: impl Into<Nas5gmmMessage>) -> Vec<u8> {
+        self.seal(msg, SecurityHeaderType::IntegrityProtectedAndCiphered)
+    }
+
+    /// Sends `msg` protected and ciphered; returns the UE's one answer, opened.
+    pub fn exchange_protected(
+        &mut self,
+        gnb: &mut Gnb,
+        now: Instant,
+        msg: impl Into<Nas5gmmMessage>,
+    ) -> NasMessage {
+        let nas = self.protect(msg);
+        self.downlink(gnb, now, nas);
+        self.open_uplink(gnb).1
+    }
+
+    /// `msg` protected as `header` says with the current context.
+    fn seal(&mut self, msg: impl Into<Nas5gmmMessage>, header: SecurityHeaderType) -> Vec<u8> {
         let plain = Self::plain(msg);
-        self.ctx
-            .as_mut()
-            .unwrap()
-            .protect(&plain, SecurityHeaderType::IntegrityProtectedAndCiphered)
-            .unwrap()
+        self.ctx.as_mut().unwrap().protect(&plain, header).unwrap()
+    }
+
+    /// Lets `ue` deregister (`switch_off` or not); returns its DEREGISTRATION REQUEST,
+    /// opened, with the security header it came with.
+    pub fn ue_deregisters(
+        &mut self,
+        gnb: &mut Gnb,
+        now: Instant,
+        ue: UeId,
+        switch_off: bool,
+    ) -> (SecurityHeaderType, NasDeregistrationRequestUeOriginating) {
+        gnb.deregister(now, ue, switch_off);
+        let (header, req) = self.open_uplink(gnb);
+        let NasMessage::Mm(Nas5gmmMessage::DeregistrationRequestUeOriginating(req)) = req else {
+            panic!("DEREGISTRATION REQUEST: {req:?}")
+        };
+        (header, *req)
     }
 
     pub fn registration_accept(&mut self, tmsi: u32) -> Vec<u8> {
@@ -343,15 +420,9 @@ pub fn later(now: Instant, secs: u64) -> Instant {
 
 /// Runs a whole registration of `ue`; returns the AMF with its context.
 pub fn register(gnb: &mut Gnb, now: Instant, ue: UeId) -> TestAmf {
-    let mut amf = TestAmf::new();
-    gnb.register(now, ue);
-    amf.initial(gnb);
-    let req = amf.authentication_request(amf.sqn);
-    amf.downlink(gnb, now, req);
-    let _ = amf.uplink(gnb);
-    let smc = amf.security_mode_command((0xf0, 0xf0));
-    amf.downlink(gnb, now, smc);
-    let _ = amf.uplink(gnb);
+    let mut amf = TestAmf::start_registration(gnb, now, ue);
+    amf.run_authentication(gnb, now);
+    amf.run_security_mode(gnb, now, (0xf0, 0xf0));
     let accept = amf.registration_accept(0x1234);
     amf.initial_context_setup(gnb, now, accept);
     let (nas, _) = amf.uplinks(gnb);
