@@ -168,7 +168,9 @@ fn conceal(msin: &str, pk: &HomeNetworkPublicKey) -> Result<Vec<u8>, SimError> {
         .unwrap_or_else(|| SimError::Config("SUCI concealment".into())))
 }
 
-/// Splits an ECIES scheme output into key, ciphertext and 8-octet MAC tag.
+/// Splits an ECIES scheme output into key, ciphertext and 8-octet MAC tag (TS 33.501
+/// Annex C.3.4). The same split as ferrocore-nas's `identity` module makes when it parses
+/// a SUCI; that one is private to the crate.
 fn split_ecies(out: Vec<u8>, key_len: usize) -> SchemeOutput {
     if out.len() < key_len + 8 {
         return SchemeOutput::Opaque(out);

@@ -5,6 +5,7 @@ use ferrocore_crypto::suci::{
     self, HomeNetworkKeys, HomeNetworkPrivateKey, HomeNetworkPublicKey, ProtectionScheme,
 };
 use ferrocore_nas::identity::{MobileIdentity, SchemeOutput};
+use ferrocore_nas::types::Suci;
 use ferrocore_sim::{SuciProtection, UeProfile, usim};
 
 fn profile(suci: SuciProtection) -> UeProfile {
@@ -38,18 +39,17 @@ fn round_trip(scheme: ProtectionScheme, key_id: u8, private: HomeNetworkPrivateK
     assert_eq!((s.mcc.as_str(), s.mnc.as_str()), ("001", "01"));
     assert_eq!(s.routing_indicator, "0012");
     assert_eq!(s.home_network_public_key_id, key_id);
-    let SchemeOutput::Ecies {
-        ephemeral_public_key,
-        ciphertext,
-        mac_tag,
-    } = &s.output
-    else {
-        panic!("ECIES output: {:?}", s.output)
+    assert!(
+        matches!(s.output, SchemeOutput::Ecies { .. }),
+        "ECIES output: {:?}",
+        s.output
+    );
+    // The scheme output octets as they stand in the IE, for the SIDF.
+    let Some(Suci::Imsi(raw)) = ie.as_suci() else {
+        panic!("SUCI of an IMSI")
     };
-    let mut out = ephemeral_public_key.clone();
-    out.extend_from_slice(ciphertext);
-    out.extend_from_slice(mac_tag);
-    let msin = suci::deconceal_msin(scheme, key_id, &out, &keys).unwrap();
+    let out = raw.concealed_output().expect("a concealed MSIN");
+    let msin = suci::deconceal_msin(scheme, key_id, out, &keys).unwrap();
     assert_eq!(msin, "0123456789");
     // A fresh ephemeral key each time.
     assert_ne!(usim::suci(&p).unwrap(), first);
