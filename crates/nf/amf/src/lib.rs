@@ -7,7 +7,8 @@
 //!   identification, 5G AKA, security mode control, de-registration, configuration
 //!   update; NAS security through `ferrocore-nas-security` (TS 24.501 §4.4).
 //! - SBI: the engine asks for Nausf / Nudm operations with [`Action::Sbi`] and the
-//!   runtime answers with [`Event::SbiReply`] carrying the same [`TxnId`].
+//!   runtime answers with [`Event::SbiReply`] carrying the same [`TxnId`];
+//!   [`AmfServices::call`] maps a request to the service operation and its reply.
 //! - Timers are deadlines in one ordered map ([`timers`]): the runtime sleeps until
 //!   [`Amf::poll_timeout`] and calls [`Amf::handle_timeout`].
 //!
@@ -27,6 +28,7 @@ pub mod metrics;
 mod nas;
 pub mod ngap_interface;
 mod outbox;
+mod services;
 pub mod timers;
 
 use ferrocore_sbi::nausf_ueau::{
@@ -39,6 +41,7 @@ use ferrocore_sbi::{Created, SbiError};
 pub use config::{AmfConfig, ConfigError, Slice};
 pub use engine::Amf;
 pub use metrics::Metrics;
+pub use services::AmfServices;
 
 /// An SCTP association with one gNB, named by the runtime.
 pub type AssocId = u64;

@@ -1,43 +1,5 @@
-//! The SBI services the AMF consumes, as trait objects: in one process they are the NFs
-//! themselves, deployed apart they are HTTP/2 clients of the same traits.
+//! The SBI services the AMF consumes: [`AmfServices`] lives in the engine crate (it is
+//! pure async dispatch over the `ferrocore-sbi` traits, no I/O of its own), so that the
+//! engine's tests and this runtime map requests to replies the same way.
 
-use std::sync::Arc;
-
-use ferrocore_amf::{SbiReply, SbiRequest};
-use ferrocore_sbi::nausf_ueau::UeAuthenticationService;
-use ferrocore_sbi::nudm_sdm::{SdmQuery, SdmService};
-use ferrocore_sbi::nudm_uecm::UecmService;
-
-/// Where the AMF's SBI requests go.
-#[derive(Clone)]
-pub struct AmfServices {
-    /// Nausf_UEAuthentication (TS 29.509).
-    pub ausf: Arc<dyn UeAuthenticationService>,
-    /// Nudm_UECM (TS 29.503 §5.3).
-    pub uecm: Arc<dyn UecmService>,
-    /// Nudm_SDM (TS 29.503 §5.2).
-    pub sdm: Arc<dyn SdmService>,
-}
-
-impl AmfServices {
-    /// Performs one request of the engine and gives the reply it waits for.
-    pub(crate) async fn call(&self, request: SbiRequest) -> SbiReply {
-        match request {
-            SbiRequest::Authenticate(info) => {
-                SbiReply::Authenticate(self.ausf.authenticate(info).await)
-            }
-            SbiRequest::Confirm5gAka { auth_ctx_id, data } => {
-                SbiReply::Confirm5gAka(self.ausf.confirm_5g_aka(&auth_ctx_id, data).await)
-            }
-            SbiRequest::RegisterAmf { supi, registration } => SbiReply::RegisterAmf(
-                self.uecm
-                    .register_amf_3gpp_access(&supi, registration)
-                    .await
-                    .map(|_| ()),
-            ),
-            SbiRequest::GetAmData { supi } => {
-                SbiReply::GetAmData(self.sdm.get_am_data(&supi, SdmQuery::default()).await)
-            }
-        }
-    }
-}
+pub use ferrocore_amf::AmfServices;

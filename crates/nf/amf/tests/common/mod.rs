@@ -4,13 +4,15 @@
 
 #![allow(dead_code)]
 
+/// The AUSF tests' USIM model (K, OPc, SQN_MS, AUTS), shared rather than copied.
+#[path = "../../../ausf/tests/common/usim.rs"]
 pub mod usim;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ferrocore_amf::{Action, Amf, AmfConfig, AssocId, Event, SbiReply, SbiRequest};
+use ferrocore_amf::{Action, Amf, AmfConfig, AmfServices, AssocId, Event, SbiReply, SbiRequest};
 use ferrocore_ausf::{Ausf, AusfConfig};
 use ferrocore_crypto::kdf;
 use ferrocore_crypto::secret::Kamf;
@@ -25,9 +27,6 @@ use ferrocore_ngap::{
     FiveGSTmsi, GnbId, Message, NgapMessage, NrCgi, PagingDrx, Plmn, PlmnSlices,
     RrcEstablishmentCause, Snssai, SupportedTa, Tai, UserLocation,
 };
-use ferrocore_sbi::nausf_ueau::UeAuthenticationService;
-use ferrocore_sbi::nudm_sdm::{SdmQuery, SdmService};
-use ferrocore_sbi::nudm_uecm::UecmService;
 use ferrocore_udm::{Udm, UdmConfig};
 use ferrocore_udr::SubscriberStore;
 use ferrocore_udr::model::{Key128, OperatorKey, Subscriber, Supi};
@@ -57,6 +56,8 @@ pub struct Home {
     pub store: Arc<dyn SubscriberStore>,
     pub udm: Arc<Udm>,
     pub ausf: Arc<Ausf>,
+    /// The AUSF and UDM as the AMF calls them.
+    pub services: AmfServices,
 }
 
 impl Home {
@@ -73,12 +74,18 @@ impl Home {
         let nudr = Arc::new(Nudr::new(store.clone()));
         let udm = Arc::new(Udm::new(UdmConfig::default(), nudr));
         let ausf = Arc::new(Ausf::new(AusfConfig::default(), udm.clone()));
+        let services = AmfServices {
+            ausf: ausf.clone(),
+            uecm: udm.clone(),
+            sdm: udm.clone(),
+        };
         Home {
             rt,
             _dir: dir,
             store,
             udm,
             ausf,
+            services,
         }
     }
 
@@ -91,27 +98,9 @@ impl Home {
         self.rt.block_on(self.store.create(&s)).unwrap();
     }
 
-    /// What the runtime would do with one SBI request.
+    /// What the runtime does with one SBI request: the same dispatch.
     pub fn answer(&self, request: SbiRequest) -> SbiReply {
-        self.rt.block_on(async {
-            match request {
-                SbiRequest::Authenticate(info) => {
-                    SbiReply::Authenticate(self.ausf.authenticate(info).await)
-                }
-                SbiRequest::Confirm5gAka { auth_ctx_id, data } => {
-                    SbiReply::Confirm5gAka(self.ausf.confirm_5g_aka(&auth_ctx_id, data).await)
-                }
-                SbiRequest::RegisterAmf { supi, registration } => SbiReply::RegisterAmf(
-                    self.udm
-                        .register_amf_3gpp_access(&supi, registration)
-                        .await
-                        .map(|_| ()),
-                ),
-                SbiRequest::GetAmData { supi } => {
-                    SbiReply::GetAmData(self.udm.get_am_data(&supi, SdmQuery::default()).await)
-                }
-            }
-        })
+        self.rt.block_on(self.services.call(request))
     }
 }
 
