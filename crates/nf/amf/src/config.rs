@@ -2,6 +2,8 @@
 //! into the values the procedures use.
 
 use ferrocore_crypto::{NasCipheringAlgorithm, NasIntegrityAlgorithm};
+use ferrocore_nas::ies::{GprsTimer3, TaiList};
+use ferrocore_nas::types::NasFGsTrackingAreaIdentityList;
 use ferrocore_ngap::{Guami, Plmn};
 use serde::Deserialize;
 
@@ -143,6 +145,12 @@ pub enum ConfigError {
 pub(crate) struct Checked {
     pub config: AmfConfig,
     pub plmn: Plmn,
+    /// The same PLMN as NAS IEs take it.
+    pub nas_plmn: ferrocore_nas::types::Plmn,
+    /// The 5GS TAI list of every REGISTRATION ACCEPT: the configured TACs (the first 16).
+    pub tai_list: NasFGsTrackingAreaIdentityList,
+    /// T3512 as GPRS timer 3, rounded up when `t3512_secs` is not encodable.
+    pub t3512: GprsTimer3,
     pub guami: Guami,
     pub slices: Vec<Slice>,
     pub integrity: Vec<NasIntegrityAlgorithm>,
@@ -166,6 +174,8 @@ impl AmfConfig {
             mnc: self.mnc.clone(),
         };
         let plmn = Plmn::new(&self.mcc, &self.mnc).map_err(|_| plmn_err())?;
+        let nas_plmn =
+            ferrocore_nas::types::Plmn::from_nas_octets(plmn.0).map_err(|_| plmn_err())?;
         let serving_network_name =
             ferrocore_crypto::kdf::serving_network_name(&self.mcc, &self.mnc)
                 .map_err(|_| plmn_err())?;
@@ -237,12 +247,20 @@ impl AmfConfig {
             pointer: self.amf_pointer,
         };
         let slices = self.slices.iter().map(|s| s.normalised()).collect();
+        // Non-empty and at most FFFFFF each, checked above.
+        let tai_list = TaiList::new(nas_plmn, &self.tacs)
+            .to_ie()
+            .map_err(|_| ConfigError::Empty("TAC"))?;
+        let (t3512, _exact) = GprsTimer3::from_secs(self.t3512_secs);
         let mobile_reachable_secs = self
             .mobile_reachable_secs
             .unwrap_or(self.t3512_secs.saturating_add(240));
         Ok(Checked {
             config: self,
             plmn,
+            nas_plmn,
+            tai_list,
+            t3512,
             guami,
             slices,
             integrity,
@@ -263,6 +281,23 @@ mod tests {
         assert_eq!(c.serving_network_name, "5G:mnc001.mcc001.3gppnetwork.org");
         assert_eq!(c.mobile_reachable_secs, 3240 + 240);
         assert_eq!(c.integrity[0], NasIntegrityAlgorithm::Nia2);
+        // What every REGISTRATION ACCEPT carries: one partial list (type 00, one
+        // element) of 001/01 with TAC 1; T3512 of 3240 s, not encodable, sent as
+        // 6 x 10 min.
+        assert_eq!(c.tai_list.value, [0x00, 0x00, 0xf1, 0x10, 0x00, 0x00, 0x01]);
+        assert_eq!(c.t3512.octet(), 0x06);
+        assert_eq!(c.t3512.to_secs(), Some(3600));
+    }
+
+    #[test]
+    fn sixteen_tacs_at_most_in_the_tai_list() {
+        let c = AmfConfig {
+            tacs: (1..=20).collect(),
+            ..AmfConfig::default()
+        };
+        let c = c.validate().unwrap();
+        assert_eq!(c.tai_list.value.len(), 1 + 3 + 16 * 3);
+        assert_eq!(c.tai_list.value[0], 15);
     }
 
     #[test]

@@ -163,6 +163,17 @@ pub struct Retransmit {
     pub count: u8,
 }
 
+impl Retransmit {
+    /// The message to send again on expiry, counted; `None` once `max` retransmissions
+    /// have been sent.
+    pub fn again(&mut self, max: u8) -> Option<Vec<u8>> {
+        (self.count < max).then(|| {
+            self.count += 1;
+            self.nas.clone()
+        })
+    }
+}
+
 /// Where a registration stands (TS 24.501 §5.5.1.2, TS 23.502 §4.2.2.2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RegStep {

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ferrocore_ngap::NgapMessage;
 use ferrocore_ngap::msg::{UeContextReleaseCommand, UeNgapIds};
@@ -37,8 +37,18 @@ pub struct Amf {
 impl Amf {
     /// An AMF with `config`, checked first.
     pub fn new(config: AmfConfig) -> Result<Amf, ConfigError> {
+        let cfg = config.validate()?;
+        let t3512 = cfg.t3512.to_secs();
+        if t3512 != Some(cfg.config.t3512_secs) {
+            // GPRS timer 3 has no unit for it (TS 24.008 §10.5.7.4a): 3240 s becomes 3600 s.
+            tracing::info!(
+                configured_secs = cfg.config.t3512_secs,
+                sent_secs = t3512,
+                "T3512 is not encodable in GPRS timer 3: UEs are sent the next value up"
+            );
+        }
         Ok(Amf {
-            cfg: config.validate()?,
+            cfg,
             metrics: Metrics::new(),
             out: Outbox::default(),
             gnbs: HashMap::new(),
@@ -149,10 +159,6 @@ impl Amf {
 
     // ---- shared bookkeeping -------------------------------------------------------
 
-    pub(crate) fn secs(s: u32) -> Duration {
-        Duration::from_secs(u64::from(s))
-    }
-
     /// Sends an SBI request for `key` and returns its transaction id.
     pub(crate) fn sbi(&mut self, key: UeKey, request: SbiRequest) -> TxnId {
         self.next_txn += 1;
@@ -201,9 +207,7 @@ impl Amf {
         if let Some(ue) = self.ues.get_mut(&key) {
             ue.ran = Some(binding);
         }
-        self.timers.stop(key, TimerKind::MobileReachable);
-        self.timers.stop(key, TimerKind::ImplicitDeregistration);
-        self.timers.stop(key, TimerKind::Purge);
+        self.timers.stop_each(key, &TimerKind::IDLE);
         self.update_connected_gauge();
     }
 
@@ -227,15 +231,7 @@ impl Amf {
         }
         ue.secured = false;
         let aborted = ue.procedure.take();
-        for kind in [
-            TimerKind::T3550,
-            TimerKind::T3560,
-            TimerKind::T3570,
-            TimerKind::T3522,
-            TimerKind::T3555,
-        ] {
-            self.timers.stop(key, kind);
-        }
+        self.timers.stop_each(key, &TimerKind::NAS_TRANSACTION);
         self.update_connected_gauge();
         if let Some(p) = aborted {
             self.procedure_aborted_by_release(now, key, *p);
@@ -244,13 +240,9 @@ impl Amf {
             return;
         };
         if ue.registered() {
-            let secs = self.cfg.mobile_reachable_secs;
-            self.timers
-                .start(now, Self::secs(secs), key, TimerKind::MobileReachable);
+            self.start_timer(now, key, TimerKind::MobileReachable);
         } else if ue.supi.is_some() && ue.security.is_some() && ue.tmsi.is_some() {
-            let secs = self.cfg.config.deregistered_context_secs;
-            self.timers
-                .start(now, Self::secs(secs), key, TimerKind::Purge);
+            self.start_timer(now, key, TimerKind::Purge);
         } else {
             self.remove_ue(key);
         }
@@ -326,13 +318,7 @@ impl Amf {
                 tracing::info!(
                     "mobile reachable timer expired: implicit de-registration timer started"
                 );
-                let secs = self.cfg.config.implicit_deregistration_secs;
-                self.timers.start(
-                    now,
-                    Self::secs(secs),
-                    key,
-                    TimerKind::ImplicitDeregistration,
-                );
+                self.start_timer(now, key, TimerKind::ImplicitDeregistration);
             }
             TimerKind::ImplicitDeregistration => self.implicit_deregistration(now, key),
             TimerKind::Purge => {

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
 use crate::context::UeKey;
+use crate::engine::Amf;
 
 /// The NAS and reachability timers of TS 24.501 §10.2 the AMF runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -25,6 +26,27 @@ pub enum TimerKind {
     ImplicitDeregistration,
     /// Removal of a de-registered UE's context.
     Purge,
+}
+
+impl TimerKind {
+    /// The timers of a registration's NAS transactions (T3550, T3560, T3570).
+    pub const REGISTRATION: [TimerKind; 3] = [Self::T3550, Self::T3560, Self::T3570];
+
+    /// Every NAS transaction timer: they run only while the UE has an NG connection.
+    pub const NAS_TRANSACTION: [TimerKind; 5] = [
+        Self::T3550,
+        Self::T3560,
+        Self::T3570,
+        Self::T3522,
+        Self::T3555,
+    ];
+
+    /// The timers of a UE without an NG connection.
+    pub const IDLE: [TimerKind; 3] = [
+        Self::MobileReachable,
+        Self::ImplicitDeregistration,
+        Self::Purge,
+    ];
 }
 
 /// All running timers.
@@ -50,20 +72,17 @@ impl Timers {
         }
     }
 
+    /// Stops each of `kinds` for `ue`.
+    pub fn stop_each(&mut self, ue: UeKey, kinds: &[TimerKind]) {
+        for kind in kinds {
+            self.stop(ue, *kind);
+        }
+    }
+
     /// Stops every timer of `ue`.
     pub fn stop_all(&mut self, ue: UeKey) {
-        for kind in [
-            TimerKind::T3550,
-            TimerKind::T3560,
-            TimerKind::T3570,
-            TimerKind::T3522,
-            TimerKind::T3555,
-            TimerKind::MobileReachable,
-            TimerKind::ImplicitDeregistration,
-            TimerKind::Purge,
-        ] {
-            self.stop(ue, kind);
-        }
+        self.stop_each(ue, &TimerKind::NAS_TRANSACTION);
+        self.stop_each(ue, &TimerKind::IDLE);
     }
 
     /// Whether `kind` runs for `ue`.
@@ -95,6 +114,36 @@ impl Timers {
     /// No timer runs.
     pub fn is_empty(&self) -> bool {
         self.order.is_empty()
+    }
+}
+
+impl Amf {
+    /// How long `kind` runs, as configured.
+    fn timer_duration(&self, kind: TimerKind) -> Duration {
+        let c = &self.cfg.config;
+        let secs = match kind {
+            TimerKind::T3550 => c.t3550_secs,
+            TimerKind::T3560 => c.t3560_secs,
+            TimerKind::T3570 => c.t3570_secs,
+            TimerKind::T3522 => c.t3522_secs,
+            TimerKind::T3555 => c.t3555_secs,
+            TimerKind::MobileReachable => self.cfg.mobile_reachable_secs,
+            TimerKind::ImplicitDeregistration => c.implicit_deregistration_secs,
+            TimerKind::Purge => c.deregistered_context_secs,
+        };
+        Duration::from_secs(u64::from(secs))
+    }
+
+    /// Starts (or restarts) `kind` for `key` with its configured duration.
+    pub(crate) fn start_timer(&mut self, now: Instant, key: UeKey, kind: TimerKind) {
+        let after = self.timer_duration(kind);
+        self.timers.start(now, after, key, kind);
+    }
+
+    /// Sends a kept downlink NAS message again and restarts its timer.
+    pub(crate) fn retransmit(&mut self, now: Instant, key: UeKey, nas: Vec<u8>, kind: TimerKind) {
+        self.send_dl_nas(key, nas);
+        self.start_timer(now, key, kind);
     }
 }
 

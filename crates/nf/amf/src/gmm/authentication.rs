@@ -22,7 +22,7 @@ use ferrocore_sbi::{Created, SbiError};
 
 use super::cause;
 use crate::SbiRequest;
-use crate::context::{Aka, RegStep, Retransmit, UeKey};
+use crate::context::{Aka, RegStep, UeKey};
 use crate::engine::Amf;
 use crate::metrics::{CauseLabel, gmm_cause_label};
 use crate::timers::TimerKind;
@@ -129,12 +129,7 @@ impl Amf {
             return;
         };
         self.metrics.auth_req.inc();
-        if let Some(reg) = self.ues.get_mut(&key).and_then(|u| u.registration()) {
-            reg.step = RegStep::AuthChallenge;
-            reg.retransmit = Retransmit { nas, count: 0 };
-        }
-        let t = self.cfg.config.t3560_secs;
-        self.timers.start(now, Amf::secs(t), key, TimerKind::T3560);
+        self.await_answer(now, key, RegStep::AuthChallenge, nas, TimerKind::T3560);
     }
 
     fn sbi_reject_cause_ausf(&mut self, e: &SbiError) -> u8 {

@@ -30,15 +30,7 @@ impl Amf {
         self.metrics.dereg_ue_init.inc();
         let switch_off = d.de_registration_type.switch_off();
         tracing::info!(switch_off, "UE-initiated de-registration");
-        for t in [
-            TimerKind::T3550,
-            TimerKind::T3560,
-            TimerKind::T3570,
-            TimerKind::T3522,
-            TimerKind::T3555,
-        ] {
-            self.timers.stop(key, t);
-        }
+        self.timers.stop_each(key, &TimerKind::NAS_TRANSACTION);
         if let Some(p) = self.ues.get_mut(&key).and_then(|u| u.procedure.take())
             && let Procedure::Registration(r) = *p
         {
@@ -55,18 +47,7 @@ impl Amf {
     /// REQUEST with T3522 when the UE is CM-CONNECTED; locally when it is CM-IDLE (no
     /// paging in this AMF yet).
     pub fn deregister(&mut self, now: Instant, supi: &str) -> Result<(), AmfError> {
-        let key = *self
-            .ids
-            .by_supi
-            .get(supi)
-            .ok_or_else(|| AmfError::UnknownUe(supi.to_owned()))?;
-        let ue = self
-            .ues
-            .get(&key)
-            .ok_or_else(|| AmfError::UnknownUe(supi.to_owned()))?;
-        if !ue.registered() {
-            return Err(AmfError::NotRegistered(supi.to_owned()));
-        }
+        let (key, ue) = self.registered_ue(supi)?;
         self.metrics.dereg_nw_init.inc();
         if ue.ran.is_none() {
             tracing::info!(
@@ -74,11 +55,8 @@ impl Amf {
                 "network-initiated de-registration of an idle UE: local"
             );
             self.set_rm(key, RmState::Deregistered);
-            self.timers.stop(key, TimerKind::MobileReachable);
-            self.timers.stop(key, TimerKind::ImplicitDeregistration);
-            let secs = self.cfg.config.deregistered_context_secs;
-            self.timers
-                .start(now, Amf::secs(secs), key, TimerKind::Purge);
+            self.timers.stop_each(key, &TimerKind::IDLE);
+            self.start_timer(now, key, TimerKind::Purge);
             return Ok(());
         }
         if let Some(p) = self.ues.get_mut(&key).and_then(|u| u.procedure.take()) {
@@ -95,8 +73,7 @@ impl Amf {
                 count: 0,
             })));
         }
-        let t = self.cfg.config.t3522_secs;
-        self.timers.start(now, Amf::secs(t), key, TimerKind::T3522);
+        self.start_timer(now, key, TimerKind::T3522);
         Ok(())
     }
 
@@ -129,12 +106,8 @@ impl Amf {
         let Some(Procedure::NetworkDeregistration(r)) = ue.procedure.as_deref_mut() else {
             return;
         };
-        if r.count < max {
-            r.count += 1;
-            let nas = r.nas.clone();
-            self.send_dl_nas(key, nas);
-            let t = self.cfg.config.t3522_secs;
-            self.timers.start(now, Amf::secs(t), key, TimerKind::T3522);
+        if let Some(nas) = r.again(max) {
+            self.retransmit(now, key, nas, TimerKind::T3522);
             return;
         }
         ue.procedure = None;
@@ -153,8 +126,6 @@ impl Amf {
         self.metrics.dereg_implicit.inc();
         tracing::info!(ue = %ue.label(), "implicitly de-registered");
         self.set_rm(key, RmState::Deregistered);
-        let secs = self.cfg.config.deregistered_context_secs;
-        self.timers
-            .start(now, Amf::secs(secs), key, TimerKind::Purge);
+        self.start_timer(now, key, TimerKind::Purge);
     }
 }

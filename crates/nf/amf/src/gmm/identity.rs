@@ -6,7 +6,7 @@ use ferrocore_nas::identity::MobileIdentity;
 use ferrocore_nas::types::{NasFGsIdentityType, NasIdentityRequest, NasIdentityResponse};
 
 use super::{cause, suci_string};
-use crate::context::{RegStep, Retransmit, UeKey};
+use crate::context::{RegStep, UeKey};
 use crate::engine::Amf;
 use crate::timers::TimerKind;
 
@@ -24,12 +24,7 @@ impl Amf {
         else {
             return;
         };
-        if let Some(reg) = self.ues.get_mut(&key).and_then(|u| u.registration()) {
-            reg.step = RegStep::Identity;
-            reg.retransmit = Retransmit { nas, count: 0 };
-        }
-        let t = self.cfg.config.t3570_secs;
-        self.timers.start(now, Amf::secs(t), key, TimerKind::T3570);
+        self.await_answer(now, key, RegStep::Identity, nas, TimerKind::T3570);
     }
 
     /// IDENTITY RESPONSE (TS 24.501 §5.4.3.3): the SUCI, then authentication.

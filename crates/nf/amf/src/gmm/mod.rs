@@ -14,14 +14,14 @@ use std::time::Instant;
 use ferrocore_nas::NasMessage;
 use ferrocore_nas::identity::{MobileIdentity, SchemeOutput};
 use ferrocore_nas::types::{
-    Guti, Nas5gmmMessage, NasFGmmCause, NasFGmmStatus, NasFGsMobileIdentity, Plmn,
+    Guti, Nas5gmmMessage, NasFGmmCause, NasFGmmStatus, NasFGsMobileIdentity,
 };
 use ferrocore_ngap::msg::{DownlinkNasTransport, InitialUeMessage};
 
 use crate::context::{UeContext, UeKey, UeSecurityCaps};
 use crate::engine::Amf;
 use crate::metrics::{CauseLabel, gmm_cause_label};
-use crate::{AssocId, SbiReply, TxnId};
+use crate::{AmfError, AssocId, SbiReply, TxnId};
 
 /// 5GMM cause values used here (TS 24.501 §9.11.3.2).
 pub mod cause {
@@ -90,6 +90,18 @@ pub(crate) fn ngap_security_capabilities(
 }
 
 impl Amf {
+    /// The context of `supi`, which must be registered: the start of every
+    /// network-initiated procedure of the API.
+    pub(crate) fn registered_ue(&self, supi: &str) -> Result<(UeKey, &UeContext), AmfError> {
+        let unknown = || AmfError::UnknownUe(supi.to_owned());
+        let key = *self.ids.by_supi.get(supi).ok_or_else(unknown)?;
+        let ue = self.ues.get(&key).ok_or_else(unknown)?;
+        if !ue.registered() {
+            return Err(AmfError::NotRegistered(supi.to_owned()));
+        }
+        Ok((key, ue))
+    }
+
     /// Whether a 5G-GUTI was allocated by this AMF.
     pub(crate) fn guti_is_ours(&self, g: &Guti) -> bool {
         let p = g.plmn();
@@ -111,7 +123,7 @@ impl Amf {
     /// The 5G-GUTI IE of one of this AMF's 5G-TMSIs.
     pub(crate) fn guti_ie(&self, tmsi: u32) -> Option<NasFGsMobileIdentity> {
         let c = &self.cfg.config;
-        let plmn = Plmn::new(&c.mcc, &c.mnc).ok()?;
+        let plmn = self.cfg.nas_plmn;
         let g = Guti::new(plmn, c.amf_region_id, c.amf_set_id, c.amf_pointer, tmsi).ok()?;
         MobileIdentity::Guti(g).to_ie().ok()
     }

@@ -9,9 +9,9 @@ use ferrocore_nas::ies::{
     NetworkFeatures, Snssai as NasSnssai, UeSecurityCapability, nssai, nssai_ie,
 };
 use ferrocore_nas::types::{
-    Nas5gmmMessage, NasFGmmCause, NasFGsRegistrationResult, NasFGsTrackingAreaIdentityList,
-    NasPduSessionStatus, NasRegistrationAccept, NasRegistrationReject, NasRegistrationRequest,
-    NasT3512Value, RegistrationResult, RegistrationType,
+    Nas5gmmMessage, NasFGmmCause, NasFGsRegistrationResult, NasPduSessionStatus,
+    NasRegistrationAccept, NasRegistrationReject, NasRegistrationRequest, RegistrationResult,
+    RegistrationType,
 };
 use ferrocore_nas_security::NasCount;
 use ferrocore_ngap::msg::InitialContextSetupRequest;
@@ -29,31 +29,6 @@ use crate::metrics::{RegKind, gmm_cause_label};
 use crate::nas::Uplink;
 use crate::ngap_interface::ngap_snssai;
 use crate::timers::TimerKind;
-
-/// GPRS timer 3 (TS 24.008 §10.5.7.4a): the unit and value closest to `secs` from
-/// above, exact when one is.
-pub(crate) fn gprs_timer3(secs: u32) -> u8 {
-    // (unit bits, seconds per unit)
-    const UNITS: [(u8, u32); 7] = [
-        (0b011, 2),
-        (0b100, 30),
-        (0b101, 60),
-        (0b000, 600),
-        (0b001, 3600),
-        (0b010, 36_000),
-        (0b110, 1_152_000),
-    ];
-    if let Some((u, s)) = UNITS
-        .iter()
-        .find(|(_, s)| secs.is_multiple_of(*s) && secs / s <= 31)
-    {
-        return (u << 5) | (secs / s) as u8;
-    }
-    UNITS
-        .iter()
-        .find(|(_, s)| secs.div_ceil(*s) <= 31)
-        .map_or(0b110_11111, |(u, s)| (u << 5) | secs.div_ceil(*s) as u8)
-}
 
 /// A bit rate of the SBI (`"100 Mbps"`, TS 29.571 `BitRate`) in bit/s.
 pub(crate) fn bit_rate(s: &str) -> Option<u64> {
@@ -132,9 +107,7 @@ impl Amf {
         self.metrics.registration(kind).req.inc();
         tracing::info!(?kind, verified = up.verified, "REGISTRATION REQUEST");
         // A new request replaces a registration under way (§5.5.1.2.8 c, d).
-        for t in [TimerKind::T3550, TimerKind::T3560, TimerKind::T3570] {
-            self.timers.stop(key, t);
-        }
+        self.timers.stop_each(key, &TimerKind::REGISTRATION);
         let Some(ue) = self.ues.get_mut(&key) else {
             return;
         };
@@ -400,17 +373,13 @@ impl Amf {
             self.ids.by_tmsi.insert(t, key);
         }
         let c = &self.cfg;
-        let mut tai_list = vec![(c.config.tacs.len().min(16) - 1) as u8];
-        tai_list.extend_from_slice(&c.plmn.0);
-        for tac in c.config.tacs.iter().take(16) {
-            tai_list.extend_from_slice(&tac.to_be_bytes()[1..]);
-        }
+        let tai_list = c.tai_list.clone();
         let configured: Vec<NasSnssai> = c.slices.iter().map(|s| nas_slice(*s)).collect();
         let features = NetworkFeatures {
             ims_vops_3gpp: c.config.ims_voice_over_ps,
             ..NetworkFeatures::default()
         };
-        let t3512 = gprs_timer3(c.config.t3512_secs);
+        let t3512 = c.t3512.to_t3512_ie();
         let guami = c.guami;
         let guti_ie = new_tmsi.and_then(|t| self.guti_ie(t));
         let Some(ue) = self.ues.get_mut(&key) else {
@@ -424,8 +393,8 @@ impl Amf {
         let mut accept = NasRegistrationAccept::new(NasFGsRegistrationResult::from_result(
             RegistrationResult::ThreeGppAccess,
         ))
-        .with_tai_list(NasFGsTrackingAreaIdentityList::new(tai_list))
-        .with_t3512_value(NasT3512Value::new(vec![t3512]));
+        .with_tai_list(tai_list)
+        .with_t3512_value(t3512);
         if let Some(g) = guti_ie {
             accept = accept.with_fg_guti(g);
         }
@@ -487,17 +456,32 @@ impl Amf {
         } else {
             self.send_dl_nas(key, nas.clone());
         }
-        let Some(reg) = self.ues.get_mut(&key).and_then(|u| u.registration()) else {
+        let registering = self.ues.get_mut(&key).and_then(|u| u.registration());
+        if registering.is_none() {
             return;
-        };
+        }
         if new_tmsi.is_some() {
-            reg.step = RegStep::Accepted;
-            reg.retransmit = Retransmit { nas, count: 0 };
-            let t = self.cfg.config.t3550_secs;
-            self.timers.start(now, Amf::secs(t), key, TimerKind::T3550);
+            self.await_answer(now, key, RegStep::Accepted, nas, TimerKind::T3550);
         } else {
             self.registration_done(key, true);
         }
+    }
+
+    /// A registration's downlink request `nas` is out: the step that waits for its
+    /// answer, the message kept for retransmission, and `timer` started.
+    pub(crate) fn await_answer(
+        &mut self,
+        now: Instant,
+        key: UeKey,
+        step: RegStep,
+        nas: Vec<u8>,
+        timer: TimerKind,
+    ) {
+        if let Some(reg) = self.ues.get_mut(&key).and_then(|u| u.registration()) {
+            reg.step = step;
+            reg.retransmit = Retransmit { nas, count: 0 };
+        }
+        self.start_timer(now, key, timer);
     }
 
     /// REGISTRATION COMPLETE (TS 24.501 §5.5.1.2.4): the new 5G-GUTI is in use.
@@ -545,9 +529,7 @@ impl Amf {
 
     /// The registration fails with 5GMM `cause`: counted, procedure dropped.
     pub(crate) fn registration_failed(&mut self, key: UeKey, label: &'static str) {
-        for t in [TimerKind::T3550, TimerKind::T3560, TimerKind::T3570] {
-            self.timers.stop(key, t);
-        }
+        self.timers.stop_each(key, &TimerKind::REGISTRATION);
         let Some(ue) = self.ues.get_mut(&key) else {
             return;
         };
@@ -587,23 +569,15 @@ impl Amf {
     /// aborted.
     pub(crate) fn registration_timer(&mut self, now: Instant, key: UeKey, kind: TimerKind) {
         let max = self.cfg.config.max_retransmissions;
-        let secs = match kind {
-            TimerKind::T3550 => self.cfg.config.t3550_secs,
-            TimerKind::T3560 => self.cfg.config.t3560_secs,
-            _ => self.cfg.config.t3570_secs,
-        };
         let Some(ue) = self.ues.get_mut(&key) else {
             return;
         };
         let Some(reg) = ue.registration() else {
             return;
         };
-        if reg.retransmit.count < max {
-            reg.retransmit.count += 1;
-            let nas = reg.retransmit.nas.clone();
+        if let Some(nas) = reg.retransmit.again(max) {
             tracing::info!(timer = ?kind, n = reg.retransmit.count, "retransmission");
-            self.send_dl_nas(key, nas);
-            self.timers.start(now, Amf::secs(secs), key, kind);
+            self.retransmit(now, key, nas, kind);
             return;
         }
         let step = reg.step;

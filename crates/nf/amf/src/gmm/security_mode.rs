@@ -17,7 +17,7 @@ use ferrocore_nas_security::SecurityHeaderType;
 
 use super::authentication::new_context;
 use super::cause;
-use crate::context::{RegStep, Retransmit, UeKey, UeSecurityCaps};
+use crate::context::{RegStep, UeKey, UeSecurityCaps};
 use crate::engine::Amf;
 use crate::metrics::gmm_cause_label;
 use crate::nas::Uplink;
@@ -100,17 +100,9 @@ impl Amf {
         };
         ue.security = Some(ctx);
         ue.secured = false;
-        if let Some(reg) = ue.registration() {
-            reg.step = RegStep::SecurityMode;
-            reg.retransmit = Retransmit {
-                nas: nas.clone(),
-                count: 0,
-            };
-        }
         tracing::info!(?nia, ?nea, rinmr, "SECURITY MODE COMMAND");
-        self.send_dl_nas(key, nas);
-        let t = self.cfg.config.t3560_secs;
-        self.timers.start(now, Amf::secs(t), key, TimerKind::T3560);
+        self.send_dl_nas(key, nas.clone());
+        self.await_answer(now, key, RegStep::SecurityMode, nas, TimerKind::T3560);
     }
 
     /// SECURITY MODE COMPLETE (TS 24.501 §5.4.2.3): the new context is in use; KgNB binds
