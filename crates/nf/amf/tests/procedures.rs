@@ -50,15 +50,7 @@ fn deregistration_then_re_registration_with_the_5g_guti() {
         "{:?}",
         s.message
     );
-    b.send(
-        GNB,
-        1,
-        &UeContextReleaseComplete {
-            amf_ue_ngap_id: ue.amf_ue_id.unwrap(),
-            ran_ue_ngap_id: ue.ran_ue_id,
-            location: None,
-        },
-    );
+    release_complete(&mut b, ue);
     assert_eq!(b.amf.registered_ues(), 0);
     assert_eq!(b.counter("amf_dereg_ue_init_total"), 1);
     // The UE comes back with its 5G-GUTI, integrity protected: no new authentication.
@@ -191,10 +183,8 @@ fn replayed_nas_count_is_dropped() {
     let t = b.amf.reallocate_guti(b.now, &ue.supi()).unwrap();
     b.pump();
     b.pump();
-    let s = b.next().unwrap();
-    let nas = dl_nas(&s, ue);
     assert!(matches!(
-        ue.open(&nas),
+        next_downlink(&mut b, ue),
         Nas5gmmMessage::ConfigurationUpdateCommand(_)
     ));
     let nas = ue.mm(NasConfigurationUpdateComplete::new());
@@ -263,10 +253,8 @@ fn garbage_gets_an_error_indication_and_harms_no_other_ue() {
     assert!(b.amf.ue_by_supi(&ue.supi()).unwrap().registered());
     b.amf.reallocate_guti(b.now, &ue.supi()).unwrap();
     b.pump();
-    let s = b.next().unwrap();
-    let nas = dl_nas(&s, ue);
     assert!(matches!(
-        ue.open(&nas),
+        next_downlink(&mut b, ue),
         Nas5gmmMessage::ConfigurationUpdateCommand(_)
     ));
 }
@@ -419,10 +407,8 @@ fn network_initiated_deregistration() {
     let ue = &mut ues[0];
     b.amf.deregister(b.now, &ue.supi()).unwrap();
     b.pump();
-    let s = b.next().unwrap();
-    let nas = dl_nas(&s, ue);
     assert!(matches!(
-        ue.open(&nas),
+        next_downlink(&mut b, ue),
         Nas5gmmMessage::DeregistrationRequestUeTerminated(_)
     ));
     let nas = ue.mm(NasDeregistrationAcceptUeTerminated::new());

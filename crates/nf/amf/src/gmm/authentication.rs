@@ -68,11 +68,8 @@ impl Amf {
     }
 
     fn send_authenticate(&mut self, key: UeKey, info: AuthenticationInfo) {
-        let txn = self.sbi(key, SbiRequest::Authenticate(info));
-        if let Some(reg) = self.ues.get_mut(&key).and_then(|u| u.registration()) {
-            reg.step = RegStep::AusfAuthenticate;
-            reg.awaiting = Some(txn);
-        }
+        let request = SbiRequest::Authenticate(info);
+        self.registration_sbi(key, RegStep::AusfAuthenticate, request);
     }
 
     /// The AUSF's challenge: AUTHENTICATION REQUEST (TS 24.501 §5.4.1.3.2), T3560.
@@ -157,15 +154,11 @@ impl Amf {
         key: UeKey,
         r: NasAuthenticationResponse,
     ) {
-        let Some(reg) = self.ues.get_mut(&key).and_then(|u| u.registration()) else {
-            self.send_gmm_status(key, cause::MESSAGE_NOT_COMPATIBLE_WITH_STATE);
-            return;
-        };
-        if reg.step != RegStep::AuthChallenge {
-            self.send_gmm_status(key, cause::MESSAGE_NOT_COMPATIBLE_WITH_STATE);
+        if !self.expect_step(key, RegStep::AuthChallenge) {
             return;
         }
-        let Some(aka) = reg.aka.clone() else {
+        let registration = self.ues.get_mut(&key).and_then(|u| u.registration());
+        let Some(aka) = registration.and_then(|r| r.aka.clone()) else {
             return;
         };
         self.timers.stop(key, TimerKind::T3560);
@@ -182,20 +175,14 @@ impl Amf {
             self.authentication_reject(key, "hres_mismatch");
             return;
         };
-        let txn = self.sbi(
-            key,
-            SbiRequest::Confirm5gAka {
-                auth_ctx_id: aka.auth_ctx_id.clone(),
-                data: ConfirmationData {
-                    res_star: Some(res.into()),
-                    supported_features: None,
-                },
+        let request = SbiRequest::Confirm5gAka {
+            auth_ctx_id: aka.auth_ctx_id.clone(),
+            data: ConfirmationData {
+                res_star: Some(res.into()),
+                supported_features: None,
             },
-        );
-        if let Some(reg) = self.ues.get_mut(&key).and_then(|u| u.registration()) {
-            reg.step = RegStep::AusfConfirm;
-            reg.awaiting = Some(txn);
-        }
+        };
+        self.registration_sbi(key, RegStep::AusfConfirm, request);
     }
 
     /// The AUSF's verdict (TS 29.509 §5.2.2.2.2): KAMF from KSEAF, then security mode
@@ -275,16 +262,11 @@ impl Amf {
                 cause: gmm_cause_label(c),
             })
             .inc();
-        let Some(ue) = self.ues.get_mut(&key) else {
+        let Some(ue) = self.ues.get(&key) else {
             return;
         };
         let supi = ue.supi.as_deref().map(str::to_owned);
-        let Some(reg) = ue.registration() else {
-            self.send_gmm_status(key, cause::MESSAGE_NOT_COMPATIBLE_WITH_STATE);
-            return;
-        };
-        if reg.step != RegStep::AuthChallenge {
-            self.send_gmm_status(key, cause::MESSAGE_NOT_COMPATIBLE_WITH_STATE);
+        if !self.expect_step(key, RegStep::AuthChallenge) {
             return;
         }
         self.timers.stop(key, TimerKind::T3560);

@@ -29,13 +29,7 @@ impl Amf {
 
     /// IDENTITY RESPONSE (TS 24.501 §5.4.3.3): the SUCI, then authentication.
     pub(crate) fn identity_response(&mut self, now: Instant, key: UeKey, r: NasIdentityResponse) {
-        let waiting = self
-            .ues
-            .get_mut(&key)
-            .and_then(|u| u.registration())
-            .is_some_and(|r| r.step == RegStep::Identity);
-        if !waiting {
-            self.send_gmm_status(key, cause::MESSAGE_NOT_COMPATIBLE_WITH_STATE);
+        if !self.expect_step(key, RegStep::Identity) {
             return;
         }
         self.timers.stop(key, TimerKind::T3570);

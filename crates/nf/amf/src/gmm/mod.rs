@@ -18,7 +18,7 @@ use ferrocore_nas::types::{
 };
 use ferrocore_ngap::msg::{DownlinkNasTransport, InitialUeMessage};
 
-use crate::context::{UeContext, UeKey, UeSecurityCaps};
+use crate::context::{Procedure, RegStep, UeContext, UeKey, UeSecurityCaps};
 use crate::engine::Amf;
 use crate::metrics::{CauseLabel, gmm_cause_label};
 use crate::{AmfError, AssocId, SbiReply, TxnId};
@@ -360,6 +360,25 @@ impl Amf {
             .inc();
         tracing::warn!(cause = c, "5GMM STATUS sent");
         self.send_mm(key, NasFGmmStatus::new(NasFGmmCause::new(c)));
+    }
+
+    /// Where the UE's registration stands, if one is under way.
+    pub(crate) fn registration_step(&self, key: UeKey) -> Option<RegStep> {
+        match self.ues.get(&key)?.procedure.as_deref()? {
+            Procedure::Registration(r) => Some(r.step),
+            _ => None,
+        }
+    }
+
+    /// Whether the UE's registration waits at `step` for the message just received; if
+    /// not, the message is not compatible with the protocol state and is answered with
+    /// 5GMM STATUS #98 (TS 24.501 §7.3).
+    pub(crate) fn expect_step(&mut self, key: UeKey, step: RegStep) -> bool {
+        let expected = self.registration_step(key) == Some(step);
+        if !expected {
+            self.send_gmm_status(key, cause::MESSAGE_NOT_COMPATIBLE_WITH_STATE);
+        }
+        expected
     }
 
     /// An SBI answer for `key`; one for a transaction the UE no longer waits for is stale.

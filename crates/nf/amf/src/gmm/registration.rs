@@ -257,11 +257,8 @@ impl Amf {
             supi: Some(supi.clone()),
             re_registration_required: None,
         };
-        reg.step = RegStep::UdmRegister;
-        let txn = self.sbi(key, SbiRequest::RegisterAmf { supi, registration });
-        if let Some(reg) = self.ues.get_mut(&key).and_then(|u| u.registration()) {
-            reg.awaiting = Some(txn);
-        }
+        let request = SbiRequest::RegisterAmf { supi, registration };
+        self.registration_sbi(key, RegStep::UdmRegister, request);
     }
 
     /// Nudm_UECM_Registration answered (TS 29.503 §5.3.2.2.2).
@@ -283,13 +280,7 @@ impl Amf {
         let Some(supi) = ue.supi.as_deref().map(str::to_owned) else {
             return;
         };
-        if let Some(reg) = ue.registration() {
-            reg.step = RegStep::UdmAmData;
-        }
-        let txn = self.sbi(key, SbiRequest::GetAmData { supi });
-        if let Some(reg) = self.ues.get_mut(&key).and_then(|u| u.registration()) {
-            reg.awaiting = Some(txn);
-        }
+        self.registration_sbi(key, RegStep::UdmAmData, SbiRequest::GetAmData { supi });
     }
 
     /// Nudm_SDM am-data answered (TS 29.503 §5.2.2.2.2): UE-AMBR and the allowed NSSAI.
@@ -467,6 +458,15 @@ impl Amf {
         }
     }
 
+    /// Asks for an SBI operation that the UE's registration waits for at `step`.
+    pub(crate) fn registration_sbi(&mut self, key: UeKey, step: RegStep, request: SbiRequest) {
+        let txn = self.sbi(key, request);
+        if let Some(reg) = self.ues.get_mut(&key).and_then(|u| u.registration()) {
+            reg.step = step;
+            reg.awaiting = Some(txn);
+        }
+    }
+
     /// A registration's downlink request `nas` is out: the step that waits for its
     /// answer, the message kept for retransmission, and `timer` started.
     pub(crate) fn await_answer(
@@ -486,13 +486,7 @@ impl Amf {
 
     /// REGISTRATION COMPLETE (TS 24.501 §5.5.1.2.4): the new 5G-GUTI is in use.
     pub(crate) fn registration_complete(&mut self, _now: Instant, key: UeKey) {
-        let accepted = self
-            .ues
-            .get_mut(&key)
-            .and_then(|u| u.registration())
-            .is_some_and(|r| r.step == RegStep::Accepted);
-        if !accepted {
-            self.send_gmm_status(key, cause::MESSAGE_NOT_COMPATIBLE_WITH_STATE);
+        if !self.expect_step(key, RegStep::Accepted) {
             return;
         }
         self.timers.stop(key, TimerKind::T3550);

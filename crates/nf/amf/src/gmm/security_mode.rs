@@ -114,11 +114,7 @@ impl Amf {
         up: &Uplink,
         c: NasSecurityModeComplete,
     ) {
-        let in_smc = self
-            .ues
-            .get_mut(&key)
-            .and_then(|u| u.registration())
-            .is_some_and(|r| r.step == RegStep::SecurityMode);
+        let in_smc = self.registration_step(key) == Some(RegStep::SecurityMode);
         // Protected with the new context (header type 4, §5.4.2.3).
         if !in_smc || !up.verified || !up.new_context {
             self.send_gmm_status(key, cause::MESSAGE_NOT_COMPATIBLE_WITH_STATE);
@@ -184,13 +180,7 @@ impl Amf {
         key: UeKey,
         r: NasSecurityModeReject,
     ) {
-        let in_smc = self
-            .ues
-            .get_mut(&key)
-            .and_then(|u| u.registration())
-            .is_some_and(|r| r.step == RegStep::SecurityMode);
-        if !in_smc {
-            self.send_gmm_status(key, cause::MESSAGE_NOT_COMPATIBLE_WITH_STATE);
+        if !self.expect_step(key, RegStep::SecurityMode) {
             return;
         }
         let c = r.fgmm_cause.value;

@@ -405,23 +405,18 @@ impl Ue {
         &mut self,
         req: &NasAuthenticationRequest,
     ) -> Result<Vec<u8>, Refusal> {
-        let rand: [u8; 16] = req
+        let rand = req
             .authentication_parameter_rand
             .as_ref()
-            .unwrap()
-            .value
-            .as_ref()
-            .try_into()
-            .unwrap();
-        let autn: [u8; 16] = req
+            .and_then(|p| p.rand());
+        let autn = req
             .authentication_parameter_autn
             .as_ref()
-            .unwrap()
-            .value
-            .as_ref()
-            .try_into()
-            .unwrap();
-        let res = self.usim.authenticate(&rand, &autn, &snn())?;
+            .and_then(|p| p.autn());
+        let (Some(rand), Some(autn)) = (rand, autn) else {
+            panic!("AUTHENTICATION REQUEST without RAND and AUTN");
+        };
+        let res = self.usim.authenticate(rand, autn, &snn())?;
         let kseaf = kdf::kseaf(&res.kausf, &snn());
         // TS 33.501 A.7: P0 is the IMSI digits of an IMSI-based SUPI.
         let kamf = kdf::kamf(&kseaf, &self.imsi, &[0, 0]);
@@ -570,6 +565,12 @@ pub fn an_release(b: &mut Bench, ue: &mut Ue) {
     let Message::UeContextReleaseCommand(_) = s.message else {
         panic!("expected UEContextReleaseCommand, got {:?}", s.message);
     };
+    release_complete(b, ue);
+    ue.amf_ue_id = None;
+}
+
+/// The gNB's UE CONTEXT RELEASE COMPLETE for `ue`'s NG connection.
+pub fn release_complete(b: &mut Bench, ue: &Ue) {
     b.send(
         GNB,
         1,
@@ -579,7 +580,13 @@ pub fn an_release(b: &mut Bench, ue: &mut Ue) {
             location: None,
         },
     );
-    ue.amf_ue_id = None;
+}
+
+/// The next message the AMF sent, a DOWNLINK NAS TRANSPORT for `ue`, opened.
+pub fn next_downlink(b: &mut Bench, ue: &mut Ue) -> Nas5gmmMessage {
+    let s = b.next().expect("a downlink message");
+    let nas = dl_nas(&s, ue);
+    ue.open(&nas)
 }
 
 pub fn nas_count(v: u32) -> NasCount {
