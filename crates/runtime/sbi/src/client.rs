@@ -56,14 +56,43 @@ impl HttpClient {
         query: &[(String, String)],
         body: Option<(&'static str, &B)>,
     ) -> Result<Answer, SbiError> {
+        let body = match body {
+            Some((content_type, body)) => {
+                let bytes = serde_json::to_vec(body).map_err(|e| {
+                    SbiError::system_failure(format!("encoding the request: {e}"))
+                })?;
+                Some((content_type.to_owned(), bytes))
+            }
+            None => None,
+        };
+        let raw = self.send(method, path, query, body).await?;
+        if raw.status.is_success() {
+            Ok(Answer {
+                status: raw.status,
+                location: raw.location,
+                body: raw.body,
+            })
+        } else {
+            Err(raw.problem())
+        }
+    }
+
+    /// Sends one request with a ready body (`(content type, bytes)`) and returns whatever
+    /// HTTP answer came back, error statuses included; only no answer at all is an error
+    /// (504 `TARGET_NF_NOT_REACHABLE`).
+    pub(crate) async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<(String, Vec<u8>)>,
+    ) -> Result<RawAnswer, SbiError> {
         let url = format!("{}{path}", self.api_root);
         let mut req = self.http.request(method, &url);
         if !query.is_empty() {
             req = req.query(query);
         }
-        if let Some((content_type, body)) = body {
-            let bytes = serde_json::to_vec(body)
-                .map_err(|e| SbiError::system_failure(format!("encoding the request: {e}")))?;
+        if let Some((content_type, bytes)) = body {
             req = req.header(CONTENT_TYPE, content_type).body(bytes);
         }
         let resp = req
@@ -76,31 +105,51 @@ impl HttpClient {
             .get(LOCATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let is_json = resp
+        let content_type = resp
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("json"));
+            .map(str::to_owned);
         let body = resp.bytes().await.map_err(|e| {
             SbiError::target_not_reachable(format!("{url}: reading the answer: {e}"))
         })?;
-        if status.is_success() {
-            return Ok(Answer {
-                status,
-                location,
-                body,
-            });
-        }
+        Ok(RawAnswer {
+            status,
+            location,
+            content_type,
+            body,
+        })
+    }
+}
+
+/// Any HTTP answer, before it is read as success or error.
+pub(crate) struct RawAnswer {
+    pub(crate) status: StatusCode,
+    pub(crate) location: Option<String>,
+    pub(crate) content_type: Option<String>,
+    pub(crate) body: bytes::Bytes,
+}
+
+impl RawAnswer {
+    /// The media type without parameters, lower case (`""` when absent).
+    pub(crate) fn essence(&self) -> String {
+        crate::problem::essence(self.content_type.as_deref())
+    }
+
+    /// An error answer as [`SbiError`]: the `ProblemDetails` of a JSON body, or the
+    /// body's text as `detail`.
+    pub(crate) fn problem(&self) -> SbiError {
+        let is_json = self.essence().contains("json");
         let problem = if is_json {
-            serde_json::from_slice::<ProblemDetails>(&body).ok()
+            serde_json::from_slice::<ProblemDetails>(&self.body).ok()
         } else {
             None
         };
         let problem = problem.unwrap_or_else(|| ProblemDetails {
-            detail: Some(String::from_utf8_lossy(&body).into_owned()),
+            detail: Some(String::from_utf8_lossy(&self.body).into_owned()),
             ..ProblemDetails::default()
         });
-        Err(SbiError::from_problem(status.as_u16(), problem))
+        SbiError::from_problem(self.status.as_u16(), problem)
     }
 }
 
@@ -135,7 +184,7 @@ impl Answer {
     }
 }
 
-fn invalid_answer(e: &SbiError) -> SbiError {
+pub(crate) fn invalid_answer(e: &SbiError) -> SbiError {
     SbiError::system_failure(format!(
         "the producer's answer does not decode: {}",
         e.problem.detail.as_deref().unwrap_or("")

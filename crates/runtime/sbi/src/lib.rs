@@ -9,13 +9,19 @@
 //! [`serve`] / [`spawn`] run routers on a TCP listener speaking HTTP/2 with prior knowledge
 //! and HTTP/1.1, after [`problem_fallbacks`] has added the `application/problem+json`
 //! answers for unknown URIs (404) and methods (405). TLS and OAuth2 come later.
+//!
+//! Services whose messages carry N1 / N2 containers ([`nsmf_pdusession`],
+//! [`namf_communication`]) send them as `multipart/related` bodies ([`multipart`]).
 
 pub mod client;
+pub mod multipart;
+pub mod namf_communication;
 pub mod nausf_ueau;
 pub mod nudm_sdm;
 pub mod nudm_ueau;
 pub mod nudm_uecm;
 pub mod nudr_dr;
+pub mod nsmf_pdusession;
 pub mod problem;
 mod query;
 mod server;

@@ -55,20 +55,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for SbiJson<T> {
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
-        let ok_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                let essence = v
-                    .split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase();
-                essence == JSON || essence == JSON_PATCH
-            })
-            .unwrap_or(false);
+        let essence = essence(
+            req.headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok()),
+        );
+        let ok_type = essence == JSON || essence == JSON_PATCH;
         if !ok_type {
             return Err(SbiError::new(
                 415,
@@ -82,6 +74,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for SbiJson<T> {
             .map_err(|e| SbiError::invalid_msg_format(format!("cannot read body: {e}")))?;
         Ok(Self(from_json(&body)?))
     }
+}
+
+/// The media type of a `Content-Type` value without its parameters, lower case; `""`
+/// when absent.
+pub(crate) fn essence(content_type: Option<&str>) -> String {
+    content_type
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// Path variables, URL-decoded; a bad one is 400 `MANDATORY_IE_INCORRECT`.

@@ -268,3 +268,122 @@ pub struct SubscribedDefaultQos {
     /// 5QI priority level, 1..=127.
     pub priority_level: Option<u8>,
 }
+
+/// `PduSessionId` (TS 29.571): 0..=255 (TS 24.007 §11.2.3.1b).
+pub type PduSessionId = u8;
+/// `Pei`: `imei-<15 digits>`, `imeisv-<16 digits>`, `mac-...`, `eui-...`.
+pub type Pei = String;
+/// `Uinteger` (TS 29.571).
+pub type Uinteger = u32;
+
+/// `RefToBinaryData` (TS 29.571): names a binary body part of a `multipart/related`
+/// message by its `Content-ID` (TS 29.500 §6.1.2.2).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefToBinaryData {
+    /// The `Content-ID` header value of the referenced part.
+    pub content_id: String,
+}
+
+impl RefToBinaryData {
+    /// A reference to the part with this `Content-ID`.
+    pub fn new(content_id: impl Into<String>) -> Self {
+        Self {
+            content_id: content_id.into(),
+        }
+    }
+}
+
+/// `AccessType` (TS 29.571), a closed enumeration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AccessType {
+    /// 3GPP access (NR, E-UTRA).
+    #[serde(rename = "3GPP_ACCESS")]
+    ThreeGppAccess,
+    /// Non-3GPP access.
+    #[serde(rename = "NON_3GPP_ACCESS")]
+    Non3GppAccess,
+}
+
+/// `Tai` (TS 29.571): PLMN and TAC (4 or 6 hex digits).
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tai {
+    /// The PLMN.
+    pub plmn_id: PlmnId,
+    /// Tracking area code, 2 or 3 octets in hex.
+    pub tac: String,
+    /// SNPN network identifier, 11 hex digits.
+    pub nid: Option<String>,
+}
+
+/// `Ncgi` (TS 29.571): PLMN and the 36-bit NR cell identity (9 hex digits).
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ncgi {
+    /// The PLMN.
+    pub plmn_id: PlmnId,
+    /// NR cell identity, 9 hex digits.
+    pub nr_cell_id: String,
+    /// SNPN network identifier.
+    pub nid: Option<String>,
+}
+
+/// `GNbId` (TS 29.571): a gNB ID of 22 to 32 bits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GNbId {
+    /// 22..=32.
+    pub bit_length: u8,
+    /// The value, 6 to 8 hex digits.
+    #[serde(rename = "gNBValue")]
+    pub gnb_value: String,
+}
+
+/// `GlobalRanNodeId` (TS 29.571), the gNB form only.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GlobalRanNodeId {
+    /// The PLMN.
+    pub plmn_id: PlmnId,
+    /// The gNB ID.
+    #[serde(rename = "gNbId")]
+    pub gnb_id: GNbId,
+}
+
+/// `NrLocation` (TS 29.571): TAI and NCGI of an NR cell.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NrLocation {
+    /// Tracking area.
+    pub tai: Tai,
+    /// Cell.
+    pub ncgi: Ncgi,
+    /// Minutes since the last contact, 0..=32767.
+    pub age_of_location_information: Option<u16>,
+    /// When the location was obtained.
+    pub ue_location_timestamp: Option<DateTime>,
+    /// The serving gNB.
+    pub global_gnb_id: Option<GlobalRanNodeId>,
+}
+
+/// `UserLocation` (TS 29.571); only the NR form is modelled.
+#[skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserLocation {
+    /// NR location.
+    pub nr_location: Option<NrLocation>,
+}
+
+/// `NgApCause` (TS 29.571): the NGAP cause group and value (TS 38.413 §9.3.1.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct NgApCause {
+    /// Cause group (radio network, transport, NAS, protocol, misc).
+    pub group: Uinteger,
+    /// Value within the group.
+    pub value: Uinteger,
+}

@@ -1,11 +1,12 @@
 //! ferrocore-sbi: the Service Based Interface as Rust types, with no I/O.
 //!
 //! - serde models of the Rel-17 OpenAPI schemas (TS 29.509, TS 29.503, TS 29.504/29.505,
-//!   TS 29.571) for the operations AUSF, UDM, UDR and AMF need first. Field names and
+//!   TS 29.502, TS 29.518, TS 29.571) for the operations AUSF, UDM, UDR and AMF need first. Field names and
 //!   casing are exactly those of the YAML files kept in `openapi/`.
 //! - one object-safe async trait per service ([`nausf_ueau::UeAuthenticationService`],
 //!   [`nudm_ueau::UeauService`], [`nudm_sdm::SdmService`], [`nudm_uecm::UecmService`],
-//!   [`nudr_dr::DataRepositoryService`]). A consumer holds `Arc<dyn Trait>`: the
+//!   [`nudr_dr::DataRepositoryService`], [`nsmf_pdusession::PduSessionService`],
+//!   [`namf_communication::CommunicationService`]). A consumer holds `Arc<dyn Trait>`: the
 //!   producer itself when both share a process, or the HTTP/2 client of
 //!   `ferrocore-sbi-http` when they do not.
 //! - [`SbiError`]: an HTTP status plus a TS 29.571 `ProblemDetails` with a TS 29.500 cause.
@@ -16,10 +17,13 @@
 #[macro_use]
 mod open_enum;
 
+pub mod binary;
 pub mod codec;
 pub mod common;
 pub mod error;
 pub mod hex;
+pub mod namf_communication;
+pub mod nsmf_pdusession;
 pub mod nausf_ueau;
 pub mod nudm_sdm;
 pub mod nudm_ueau;
