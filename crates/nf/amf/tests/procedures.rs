@@ -80,18 +80,7 @@ fn unknown_5g_guti_gets_an_identity_request() {
     assert_eq!(b.counter("amf_identity_req_total"), 1);
     // Then the whole registration goes on with the SUCI.
     ue.guti = None;
-    let r = NasIdentityResponse::new(
-        MobileIdentity::Suci(ferrocore_nas::identity::ImsiSuci {
-            mcc: "001".into(),
-            mnc: "01".into(),
-            routing_indicator: "0000".into(),
-            scheme: ferrocore_nas::identity::ProtectionScheme::Null,
-            home_network_public_key_id: 0,
-            output: ferrocore_nas::identity::SchemeOutput::Msin("0000000001".into()),
-        })
-        .to_ie()
-        .unwrap(),
-    );
+    let r = NasIdentityResponse::new(ue.suci_ie());
     let nas = ue.mm(r);
     let s = b.ngap(GNB, 1, &ue.uplink(nas));
     let nas = dl_nas(&s, &mut ue);

@@ -304,7 +304,8 @@ impl Ue {
         format!("imsi-{}", self.imsi)
     }
 
-    fn suci_ie(&self) -> NasFGsMobileIdentity {
+    /// The UE's SUCI (null scheme, routing indicator 0000).
+    pub fn suci_ie(&self) -> NasFGsMobileIdentity {
         let msin = &self.imsi[5..];
         MobileIdentity::Suci(ferrocore_nas::identity::ImsiSuci {
             mcc: "001".into(),
