@@ -1,0 +1,633 @@
+//! The packet path (TS 29.244 §5.2.1 packet forwarding model), per worker thread.
+//!
+//! - Uplink / N9 ([`Dataplane::handle_n3`]): a GTP-U datagram in `buf[..len]`. G-PDU:
+//!   session by local TEID (one hash lookup), then the first of its Access PDRs by
+//!   precedence whose PDI matches (TEID, QFI, SDF filters on the inner 5-tuple); its FAR
+//!   forwards the inner packet to N6 (or re-encapsulates it towards an N9 peer), drops or
+//!   buffers it; its QERs gate and police it (MBR); its URRs count it. Echo Request is
+//!   answered in the same buffer (TS 29.281 §7.2.2); a G-PDU for an unknown TEID gets an
+//!   Error Indication (TS 29.281 §7.3.1).
+//! - Downlink ([`Dataplane::handle_n6`]): an IP packet in `frame[DL_HEADROOM..]`:
+//!   session by UE address (one hash lookup), PDR, QER, URR as above; the FAR's Outer
+//!   Header Creation (TS 29.244 §8.2.56) prepends the G-PDU header with a PDU Session
+//!   Container carrying the QER's QFI (TS 38.415 §5.5.2.1) in the headroom, in place.
+//!   A buffering FAR keeps a copy of the packet (bounded per session) and, with NOCP,
+//!   raises one [`Notification::DownlinkData`] per buffering period.
+//!
+//! Nothing is allocated and nothing is logged per packet on the forwarding path; the
+//! result is a [`Verdict`] naming the output and the byte range of the caller's buffer
+//! to send. Notifications for the control part queue in the worker
+//! ([`Dataplane::poll_notification`]); the runtime hands them to
+//! [`crate::control::UpfControl::handle_notification`].
+
+use std::collections::VecDeque;
+use std::net::{IpAddr, SocketAddr};
+use std::ops::Range;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use ferrocore_gtpu::message::{ECHO_REQUEST, ECHO_RESPONSE, END_MARKER, ERROR_INDICATION, G_PDU};
+use ferrocore_gtpu::{ENCAP_HEADROOM, Message, Repr, decap, encap_in_place, encap_repr_in_place};
+
+use crate::sdf::{Direction, FiveTuple, five_tuple};
+use crate::table::{FarAction, ForwardingTable, Pdr, SessionRules};
+
+/// Free octets the runtime leaves in front of a downlink IP packet ([`Dataplane::handle_n6`]):
+/// room for the G-PDU header with a PDU Session Container.
+pub const DL_HEADROOM: usize = ENCAP_HEADROOM;
+
+/// The GTP-U port (TS 29.281 §4.4.2).
+pub const GTPU_PORT: u16 = ferrocore_gtpu::UDP_PORT;
+
+/// What to do with a packet: which interface, and which octets of the caller's buffer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Send `buf[range]`, the inner IP packet, out of N6.
+    N6 { range: Range<usize> },
+    /// Send `buf[range]`, a G-PDU, to `dst` over UDP on N3 / N9.
+    N3 {
+        dst: SocketAddr,
+        range: Range<usize>,
+    },
+    /// Send `buf[range]` (an Echo Response or Error Indication written over the
+    /// received packet) to `dst` on N3.
+    Reply {
+        dst: SocketAddr,
+        range: Range<usize>,
+    },
+    /// Kept in the session's downlink buffer.
+    Buffered,
+    /// GTP-U signalling addressed to the runtime's path management.
+    Signal(Signal),
+    /// Dropped, and why (counted in [`DataplaneStats`]).
+    Drop(DropReason),
+}
+
+/// GTP-U signalling the data plane does not answer itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Signal {
+    /// Echo Response (TS 29.281 §7.2.2) from `from`, for path supervision.
+    EchoResponse {
+        from: SocketAddr,
+        sequence: Option<u16>,
+    },
+    /// Error Indication (TS 29.281 §7.3.1): the peer has no context for `teid`.
+    ErrorIndication {
+        from: SocketAddr,
+        teid: u32,
+        peer: IpAddr,
+    },
+    /// End Marker (TS 29.281 §7.3.2) on `teid`.
+    EndMarker { from: SocketAddr, teid: u32 },
+}
+
+macro_rules! reasons {
+    ($($name:ident, $doc:literal;)*) => {
+        /// Why a packet was dropped.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[repr(u8)]
+        pub enum DropReason {
+            $(#[doc = $doc] $name,)*
+        }
+        impl DropReason {
+            /// Every reason, in [`DataplaneStats::drops`] order.
+            pub const ALL: &[DropReason] = &[$(DropReason::$name,)*];
+            /// A name for metrics labels.
+            pub fn name(self) -> &'static str {
+                match self { $(DropReason::$name => stringify!($name),)* }
+            }
+        }
+    };
+}
+
+reasons! {
+    Malformed, "Not a valid GTP-U packet, or not IPv4 / IPv6 on N6.";
+    UnknownTeid, "G-PDU for a TEID no session holds (an Error Indication may be sent).";
+    UnknownUe, "Downlink packet for an address no session holds.";
+    NoPdr, "No PDR of the session matched.";
+    NoFar, "The matching PDR has no FAR.";
+    FarDrop, "The FAR says drop.";
+    GateClosed, "A QER gate is closed (TS 29.244 §8.2.27).";
+    Mbr, "Over a QER's MBR.";
+    BufferFull, "The session's downlink buffer is full.";
+    NoOuterHeader, "A FAR towards N3 / N9 without usable Outer Header Creation.";
+    Unsupported, "A message type or action this data plane does not handle (e.g. uplink buffering).";
+    BufferTooSmall, "The caller's buffer has no room for the reply or headroom.";
+    RateLimited, "An Error Indication was due but over the rate limit.";
+}
+
+/// Per-worker counters (plain integers: one writer).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DataplaneStats {
+    pub ul_packets: u64,
+    pub ul_octets: u64,
+    pub dl_packets: u64,
+    pub dl_octets: u64,
+    pub buffered: u64,
+    pub echo_replies: u64,
+    pub error_indications: u64,
+    /// Indexed by `DropReason as usize`.
+    pub drops: [u64; 13],
+}
+
+impl DataplaneStats {
+    /// Packets dropped for `r`.
+    pub fn dropped(&self, r: DropReason) -> u64 {
+        self.drops[r as usize]
+    }
+}
+
+/// Something the control part must act on (send a Session Report Request).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Notification {
+    /// First downlink packet buffered for a FAR with NOCP (TS 29.244 §5.2.3.1 DLDR).
+    DownlinkData { up_seid: u64, pdr_id: u16 },
+    /// A URR's volume threshold was reached (TS 29.244 §5.2.2.2.1 VOLTH).
+    VolumeThreshold { up_seid: u64, urr_id: u32 },
+}
+
+/// Data plane settings.
+#[derive(Clone, Debug)]
+pub struct DataplaneConfig {
+    /// Our N3 address: the GTP-U Peer Address of Error Indications we send.
+    pub n3_addr: IpAddr,
+    /// Error Indications per second per worker (TS 29.281 §7.3.1 leaves the rate to the
+    /// implementation; unbounded ones would amplify a flood of stale packets).
+    pub error_indications_per_sec: u32,
+}
+
+/// One packet worker: counters, a notification queue, the Error Indication limiter.
+#[derive(Debug)]
+pub struct Dataplane {
+    cfg: DataplaneConfig,
+    stats: DataplaneStats,
+    notifications: VecDeque<Notification>,
+    ei_tokens: u64,
+    ei_last_ns: u64,
+    ei_seq: u16,
+}
+
+impl Dataplane {
+    pub fn new(cfg: DataplaneConfig) -> Self {
+        Dataplane {
+            ei_tokens: u64::from(cfg.error_indications_per_sec),
+            cfg,
+            stats: DataplaneStats::default(),
+            notifications: VecDeque::with_capacity(64),
+            ei_last_ns: 0,
+            ei_seq: 0,
+        }
+    }
+
+    pub fn stats(&self) -> &DataplaneStats {
+        &self.stats
+    }
+
+    /// The next notification for the control part.
+    pub fn poll_notification(&mut self) -> Option<Notification> {
+        self.notifications.pop_front()
+    }
+
+    #[inline]
+    fn drop(&mut self, r: DropReason) -> Verdict {
+        self.stats.drops[r as usize] += 1;
+        Verdict::Drop(r)
+    }
+
+    /// A GTP-U datagram from `src` received on N3 / N9, in `buf[..len]`. `buf` may be
+    /// longer: replies are written from `buf[0]` on.
+    #[inline]
+    pub fn handle_n3(
+        &mut self,
+        table: &ForwardingTable,
+        now: Instant,
+        src: SocketAddr,
+        buf: &mut [u8],
+        len: usize,
+    ) -> Verdict {
+        let Some(pkt) = buf.get(..len) else {
+            return self.drop(DropReason::BufferTooSmall);
+        };
+        let d = match decap(pkt) {
+            Ok(d) => d,
+            Err(_) => return self.drop(DropReason::Malformed),
+        };
+        if d.message_type != G_PDU {
+            return self.signalling(src, buf, len, d.message_type, d.sequence_number);
+        }
+        let Some(rules) = table.by_teid(d.teid) else {
+            return self.unknown_teid(table.clock(now), src, buf, d.teid);
+        };
+        let payload = d.payload.clone();
+        let qfi = d.qfi.map(|q| q.value());
+        let Some(pdr) = match_pdr(
+            &rules.uplink,
+            Some(d.teid),
+            qfi,
+            &buf[payload.clone()],
+            Direction::Uplink,
+        ) else {
+            return self.drop(DropReason::NoPdr);
+        };
+        let octets = payload.len();
+        let Some(fi) = pdr.far else {
+            return self.drop(DropReason::NoFar);
+        };
+        let far = &rules.fars[usize::from(fi)];
+        match far.action {
+            FarAction::Drop => return self.drop(DropReason::FarDrop),
+            // Uplink buffering (e.g. during an N9 path switch) is not done here.
+            FarAction::Buffer => return self.drop(DropReason::Unsupported),
+            FarAction::Forward => {}
+        }
+        if let Err(r) = police(rules, pdr, Direction::Uplink, table.clock(now), octets) {
+            return self.drop(r);
+        }
+        self.count(rules, pdr, Direction::Uplink, octets);
+        self.stats.ul_packets += 1;
+        self.stats.ul_octets += octets as u64;
+        match far.outer {
+            // N9: re-encapsulate towards the next UPF in the room of the old header.
+            Some(oh) => {
+                let frame = &mut buf[..payload.end];
+                match encap(rules, pdr, frame, payload.start, oh.teid) {
+                    Some(start) => Verdict::N3 {
+                        dst: oh.peer,
+                        range: start..payload.end,
+                    },
+                    None => self.drop(DropReason::NoOuterHeader),
+                }
+            }
+            None => Verdict::N6 { range: payload },
+        }
+    }
+
+    /// A downlink IP packet from N6 in `frame[DL_HEADROOM..]` (the slice ends where the
+    /// packet ends). On [`Verdict::N3`] the G-PDU is `frame[range]`.
+    #[inline]
+    pub fn handle_n6(
+        &mut self,
+        table: &ForwardingTable,
+        now: Instant,
+        frame: &mut [u8],
+    ) -> Verdict {
+        let Some(ip) = frame.get(DL_HEADROOM..) else {
+            return self.drop(DropReason::BufferTooSmall);
+        };
+        let rules = match (ip.first().map(|b| b >> 4), ip.len()) {
+            (Some(4), 20..) => {
+                table.by_ue_ipv4(u32::from_be_bytes([ip[16], ip[17], ip[18], ip[19]]))
+            }
+            (Some(6), 40..) => table.by_ue_ipv6(u128::from_be_bytes(
+                ip[24..40].try_into().unwrap_or_default(),
+            )),
+            _ => return self.drop(DropReason::Malformed),
+        };
+        let Some(rules) = rules else {
+            return self.drop(DropReason::UnknownUe);
+        };
+        let Some(pi) = match_pdr_index(&rules.downlink, None, None, ip, Direction::Downlink) else {
+            return self.drop(DropReason::NoPdr);
+        };
+        let pdr = &rules.downlink[pi];
+        match downlink(rules, pdr, frame, Some(table.clock(now))) {
+            Downlink::Sent(v) => {
+                self.count(rules, pdr, Direction::Downlink, frame.len() - DL_HEADROOM);
+                self.stats.dl_packets += 1;
+                self.stats.dl_octets += (frame.len() - DL_HEADROOM) as u64;
+                v
+            }
+            Downlink::Buffer => self.buffer(rules, pdr, frame),
+            Downlink::Dropped(r) => self.drop(r),
+        }
+    }
+
+    fn buffer(&mut self, rules: &SessionRules, pdr: &Pdr, frame: &[u8]) -> Verdict {
+        let ip = &frame[DL_HEADROOM..];
+        {
+            let mut b = rules
+                .shared
+                .buffer
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if b.packets.len() >= rules.buffer_limit.0 || b.octets + ip.len() > rules.buffer_limit.1
+            {
+                drop(b);
+                rules.shared.buffer_dropped.fetch_add(1, Ordering::Relaxed);
+                return self.drop(DropReason::BufferFull);
+            }
+            // Buffering copies the packet (the idle-UE path, not the forwarding path).
+            let mut v = Vec::with_capacity(frame.len());
+            v.extend_from_slice(frame);
+            b.octets += ip.len();
+            b.packets.push_back((pdr.id, v));
+        }
+        self.stats.buffered += 1;
+        let notify = pdr
+            .far
+            .is_some_and(|f| rules.fars[usize::from(f)].notify_cp);
+        if notify && !rules.shared.dl_reported.swap(true, Ordering::AcqRel) {
+            self.notifications.push_back(Notification::DownlinkData {
+                up_seid: rules.up_seid,
+                pdr_id: pdr.id,
+            });
+        }
+        Verdict::Buffered
+    }
+
+    /// URR volume counting (TS 29.244 §5.2.2.2), and the threshold check.
+    #[inline]
+    fn count(&mut self, rules: &SessionRules, pdr: &Pdr, dir: Direction, octets: usize) {
+        for &ui in pdr.urrs.iter() {
+            let urr = &rules.urrs[usize::from(ui)];
+            let c = &urr.counters;
+            let o = octets as u64;
+            let (mine, other) = match dir {
+                Direction::Uplink => {
+                    c.ul_packets.fetch_add(1, Ordering::Relaxed);
+                    (
+                        c.ul_octets.fetch_add(o, Ordering::Relaxed) + o,
+                        &c.dl_octets,
+                    )
+                }
+                Direction::Downlink => {
+                    c.dl_packets.fetch_add(1, Ordering::Relaxed);
+                    (
+                        c.dl_octets.fetch_add(o, Ordering::Relaxed) + o,
+                        &c.ul_octets,
+                    )
+                }
+            };
+            let t = urr.threshold;
+            if t.total.is_none() && t.uplink.is_none() && t.downlink.is_none() {
+                continue;
+            }
+            let dir_limit = match dir {
+                Direction::Uplink => t.uplink,
+                Direction::Downlink => t.downlink,
+            };
+            let hit = dir_limit.is_some_and(|l| mine >= l)
+                || t.total
+                    .is_some_and(|l| mine + other.load(Ordering::Relaxed) >= l);
+            if hit && !c.report_pending.swap(true, Ordering::AcqRel) {
+                self.notifications.push_back(Notification::VolumeThreshold {
+                    up_seid: rules.up_seid,
+                    urr_id: urr.id,
+                });
+            }
+        }
+    }
+
+    fn signalling(
+        &mut self,
+        src: SocketAddr,
+        buf: &mut [u8],
+        len: usize,
+        message_type: u8,
+        sequence: Option<u16>,
+    ) -> Verdict {
+        match message_type {
+            ECHO_REQUEST => {
+                // TS 29.281 §7.2.2: same sequence number, Recovery 0 (§8.2).
+                let resp = Repr::echo_response(sequence.unwrap_or(0));
+                let n = resp.buffer_len(0);
+                match buf.get_mut(..n).map(|b| resp.emit(b)) {
+                    Some(Ok(())) => {
+                        self.stats.echo_replies += 1;
+                        Verdict::Reply {
+                            dst: src,
+                            range: 0..n,
+                        }
+                    }
+                    _ => self.drop(DropReason::BufferTooSmall),
+                }
+            }
+            ECHO_RESPONSE => Verdict::Signal(Signal::EchoResponse {
+                from: src,
+                sequence,
+            }),
+            ERROR_INDICATION | END_MARKER => match Repr::parse_bytes(&buf[..len]) {
+                Ok(Repr {
+                    message:
+                        Message::ErrorIndication {
+                            teid_data_i,
+                            peer_address,
+                        },
+                    ..
+                }) => Verdict::Signal(Signal::ErrorIndication {
+                    from: src,
+                    teid: teid_data_i,
+                    peer: peer_address,
+                }),
+                Ok(r) if r.message == Message::EndMarker => Verdict::Signal(Signal::EndMarker {
+                    from: src,
+                    teid: r.teid,
+                }),
+                _ => self.drop(DropReason::Malformed),
+            },
+            _ => self.drop(DropReason::Unsupported),
+        }
+    }
+
+    /// TS 29.281 §7.3.1: a G-PDU for which no PDU session exists is discarded and,
+    /// unless its TEID is 0, answered with an Error Indication to the sender's GTP-U
+    /// port carrying the TEID and our address.
+    fn unknown_teid(&mut self, now_ns: u64, src: SocketAddr, buf: &mut [u8], teid: u32) -> Verdict {
+        self.stats.drops[DropReason::UnknownTeid as usize] += 1;
+        if teid == 0 {
+            return Verdict::Drop(DropReason::UnknownTeid);
+        }
+        // A per-worker bucket: `error_indications_per_sec`, one second of burst.
+        let rate = u64::from(self.cfg.error_indications_per_sec);
+        let elapsed = now_ns.saturating_sub(self.ei_last_ns);
+        let refill = elapsed.saturating_mul(rate) / 1_000_000_000;
+        if refill > 0 {
+            self.ei_tokens = (self.ei_tokens + refill).min(rate);
+            self.ei_last_ns = now_ns;
+        }
+        if self.ei_tokens == 0 {
+            return self.drop(DropReason::RateLimited);
+        }
+        self.ei_tokens -= 1;
+        self.ei_seq = self.ei_seq.wrapping_add(1);
+        // TS 29.281 §5.1: the S flag is set in an Error Indication.
+        let repr = Repr {
+            sequence_number: Some(self.ei_seq),
+            ..Repr::error_indication(teid, self.cfg.n3_addr)
+        };
+        let n = repr.buffer_len(0);
+        match buf.get_mut(..n).map(|b| repr.emit(b)) {
+            Some(Ok(())) => {
+                self.stats.error_indications += 1;
+                Verdict::Reply {
+                    dst: SocketAddr::new(src.ip(), GTPU_PORT),
+                    range: 0..n,
+                }
+            }
+            _ => self.drop(DropReason::BufferTooSmall),
+        }
+    }
+}
+
+/// What the downlink pipeline decided after the PDR.
+pub(crate) enum Downlink {
+    Sent(Verdict),
+    Buffer,
+    Dropped(DropReason),
+}
+
+/// FAR, QER and encapsulation for a downlink packet in `frame[DL_HEADROOM..]`.
+/// `now_ns: None` skips MBR policing (buffered packets being released).
+#[inline]
+pub(crate) fn downlink(
+    rules: &SessionRules,
+    pdr: &Pdr,
+    frame: &mut [u8],
+    now_ns: Option<u64>,
+) -> Downlink {
+    let Some(fi) = pdr.far else {
+        return Downlink::Dropped(DropReason::NoFar);
+    };
+    let far = &rules.fars[usize::from(fi)];
+    match far.action {
+        FarAction::Drop => return Downlink::Dropped(DropReason::FarDrop),
+        FarAction::Buffer => return Downlink::Buffer,
+        FarAction::Forward => {}
+    }
+    let Some(oh) = far.outer else {
+        return Downlink::Dropped(DropReason::NoOuterHeader);
+    };
+    let octets = frame.len() - DL_HEADROOM;
+    let polic = match now_ns {
+        Some(t) => police(rules, pdr, Direction::Downlink, t, octets),
+        None => gates(rules, pdr, Direction::Downlink),
+    };
+    if let Err(r) = polic {
+        return Downlink::Dropped(r);
+    }
+    match encap(rules, pdr, frame, DL_HEADROOM, oh.teid) {
+        Some(start) => Downlink::Sent(Verdict::N3 {
+            dst: oh.peer,
+            range: start..frame.len(),
+        }),
+        None => Downlink::Dropped(DropReason::BufferTooSmall),
+    }
+}
+
+/// Writes the G-PDU header in front of `frame[at..]`; the QFI of the PDR's first QER
+/// with one goes in a DL PDU Session Container (TS 29.281 §5.2.2.7).
+#[inline]
+fn encap(rules: &SessionRules, pdr: &Pdr, frame: &mut [u8], at: usize, teid: u32) -> Option<usize> {
+    let qfi = pdr
+        .qers
+        .iter()
+        .find_map(|&q| rules.qers[usize::from(q)].qfi);
+    match qfi {
+        Some(q) => encap_in_place(frame, at, teid, q).ok(),
+        None => encap_repr_in_place(frame, at, &Repr::g_pdu(teid, None)).ok(),
+    }
+}
+
+/// QER gates only (TS 29.244 §8.2.27).
+#[inline]
+fn gates(rules: &SessionRules, pdr: &Pdr, dir: Direction) -> Result<(), DropReason> {
+    for &qi in pdr.qers.iter() {
+        let q = &rules.qers[usize::from(qi)];
+        let open = match dir {
+            Direction::Uplink => q.gate_ul,
+            Direction::Downlink => q.gate_dl,
+        };
+        if !open {
+            return Err(DropReason::GateClosed);
+        }
+    }
+    Ok(())
+}
+
+/// QER gates and MBR buckets, in the PDR's QER order (a flow QER then the session's
+/// AMBR QER, typically). A packet dropped by a later QER stays charged to earlier ones.
+#[inline]
+fn police(
+    rules: &SessionRules,
+    pdr: &Pdr,
+    dir: Direction,
+    now_ns: u64,
+    octets: usize,
+) -> Result<(), DropReason> {
+    gates(rules, pdr, dir)?;
+    for &qi in pdr.qers.iter() {
+        let rt = &rules.qers[usize::from(qi)].rt;
+        let bucket = match dir {
+            Direction::Uplink => &rt.ul,
+            Direction::Downlink => &rt.dl,
+        };
+        if let Some(b) = bucket
+            && !b.allow(now_ns, octets)
+        {
+            return Err(DropReason::Mbr);
+        }
+    }
+    Ok(())
+}
+
+#[inline]
+fn match_pdr<'a>(
+    pdrs: &'a [Pdr],
+    teid: Option<u32>,
+    qfi: Option<u8>,
+    ip: &[u8],
+    dir: Direction,
+) -> Option<&'a Pdr> {
+    match_pdr_index(pdrs, teid, qfi, ip, dir).map(|i| &pdrs[i])
+}
+
+/// The first PDR (they are sorted by precedence) whose PDI matches (TS 29.244 §5.2.1).
+/// The inner 5-tuple is read only if a candidate has SDF filters.
+#[inline]
+fn match_pdr_index(
+    pdrs: &[Pdr],
+    teid: Option<u32>,
+    qfi: Option<u8>,
+    ip: &[u8],
+    dir: Direction,
+) -> Option<usize> {
+    let mut tuple: Option<Option<FiveTuple>> = None;
+    for (i, p) in pdrs.iter().enumerate() {
+        if teid.is_some() && p.teid != teid {
+            continue;
+        }
+        if p.qfi_mask != 0 {
+            match qfi {
+                Some(q) if p.qfi_mask & (1u64 << (q & 0x3f)) != 0 => {}
+                _ => continue,
+            }
+        }
+        if !p.filters.is_empty() {
+            let t = *tuple.get_or_insert_with(|| five_tuple(ip));
+            match t {
+                Some(t) if p.filters.iter().any(|f| f.matches(&t, dir)) => {}
+                _ => continue,
+            }
+        }
+        return Some(i);
+    }
+    None
+}
+
+/// Runs one released buffered packet (`frame[DL_HEADROOM..]`) through its PDR's FAR
+/// again, for the control part. MBR is not applied to a released burst.
+pub(crate) fn release(rules: &SessionRules, pdr_id: u16, frame: &mut [u8]) -> Downlink {
+    let Some(pdr) = rules.downlink.iter().find(|p| p.id == pdr_id) else {
+        return Downlink::Dropped(DropReason::NoPdr);
+    };
+    let d = downlink(rules, pdr, frame, None);
+    if let Downlink::Sent(_) = d {
+        let octets = (frame.len() - DL_HEADROOM) as u64;
+        for &ui in pdr.urrs.iter() {
+            let c = &rules.urrs[usize::from(ui)].counters;
+            c.dl_packets.fetch_add(1, Ordering::Relaxed);
+            c.dl_octets.fetch_add(octets, Ordering::Relaxed);
+        }
+    }
+    d
+}
