@@ -61,7 +61,7 @@ pub struct AmfConfig {
     pub t3555_secs: u32,
     /// Retransmissions before a procedure is aborted (on the fifth expiry: 4).
     pub max_retransmissions: u8,
-    /// Mobile reachable timer (TS 24.501 §5.3.7); default T3512 + 240 s.
+    /// Mobile reachable timer (TS 24.501 §5.3.7); default: the T3512 sent to UEs + 240 s.
     pub mobile_reachable_secs: Option<u32>,
     /// Implicit de-registration timer started when the mobile reachable timer expires
     /// (TS 24.501 §5.3.7).
@@ -252,9 +252,12 @@ impl AmfConfig {
             .to_ie()
             .map_err(|_| ConfigError::Empty("TAC"))?;
         let (t3512, _exact) = GprsTimer3::from_secs(self.t3512_secs);
+        // TS 24.501 §5.3.7: by default 4 minutes more than the T3512 the UE is sent, which
+        // is the configured value rounded up to what GPRS timer 3 can carry.
+        let sent_t3512 = t3512.to_secs().unwrap_or(self.t3512_secs);
         let mobile_reachable_secs = self
             .mobile_reachable_secs
-            .unwrap_or(self.t3512_secs.saturating_add(240));
+            .unwrap_or(sent_t3512.saturating_add(240));
         Ok(Checked {
             config: self,
             plmn,
@@ -279,7 +282,11 @@ mod tests {
     fn default_is_valid() {
         let c = AmfConfig::default().validate().unwrap();
         assert_eq!(c.serving_network_name, "5G:mnc001.mcc001.3gppnetwork.org");
-        assert_eq!(c.mobile_reachable_secs, 3240 + 240);
+        assert_eq!(
+            c.mobile_reachable_secs,
+            3600 + 240,
+            "T3512 as sent, plus 4 minutes"
+        );
         assert_eq!(c.integrity[0], NasIntegrityAlgorithm::Nia2);
         // What every REGISTRATION ACCEPT carries: one partial list (type 00, one
         // element) of 001/01 with TAC 1; T3512 of 3240 s, not encodable, sent as

@@ -307,7 +307,11 @@ fn an_release_then_periodic_registration_from_idle() {
 fn mobile_reachable_expiry_means_implicit_deregistration() {
     let (mut b, mut ues) = registered(&[A]);
     an_release(&mut b, &mut ues[0]);
-    b.advance(Duration::from_secs(3240 + 240));
+    // The UE was sent T3512 = 60 min (3240 s rounded up to what GPRS timer 3 carries):
+    // not before that plus 4 minutes is it unreachable (TS 24.501 §5.3.7).
+    b.advance(Duration::from_secs(3600 + 239));
+    assert_eq!(b.counter("amf_dereg_implicit_total"), 0);
+    b.advance(Duration::from_secs(1));
     assert_eq!(
         b.amf.registered_ues(),
         1,
