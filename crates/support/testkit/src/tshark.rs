@@ -36,6 +36,29 @@ impl Dissection {
         }
     }
 
+    /// Dissects a pcap file written elsewhere (a simulator's `--pcap`, say) through a
+    /// copy of it, removed as `of`'s own file is: the original stays untouched. `prefs` as
+    /// for `of`; the frame count is tshark's.
+    pub fn of_file(path: &std::path::Path, prefs: &[&str]) -> Self {
+        let copy = crate::temp_path("tshark", "pcap");
+        std::fs::copy(path, &copy).unwrap_or_else(|e| panic!("copy {}: {e}", path.display()));
+        let mut d = Dissection {
+            path: copy,
+            prefs: prefs.iter().map(|s| s.to_string()).collect(),
+            count: 0,
+        };
+        d.count = d
+            .tshark(&["-T", "fields", "-e", "frame.number"])
+            .lines()
+            .count();
+        d
+    }
+
+    /// How many frames the pcap holds.
+    pub fn frames(&self) -> usize {
+        self.count
+    }
+
     fn tshark(&self, extra: &[&str]) -> String {
         let mut cmd = Command::new("tshark");
         cmd.arg("-n").arg("-r").arg(&self.path);
