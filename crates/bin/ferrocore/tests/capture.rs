@@ -12,15 +12,14 @@
 //!   in Python on `cryptography`, never calling ferrocore's Rust code) from the provisioned
 //!   K / OPc and the values tshark reads from the capture, and they match.
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use common::core::Core;
 use ferrocore_testkit::pcap::Framing;
-use ferrocore_testkit::tshark::{Dissection, PROBLEM_FILTER};
+use ferrocore_testkit::tshark::Dissection;
 use ferrocore_testkit::{python, to_hex};
 use serde_json::{Value, json};
 
@@ -31,6 +30,8 @@ const OPC: &str = "cd63cb71954a9f4e48a5994e37a02baf";
 const SERVING_NETWORK_NAME: &str = "5G:mnc001.mcc001.3gppnetwork.org";
 /// The NEA0 payload of protected NAS messages is dissected as plain text.
 const NULL_DECIPHER: &str = "nas-5gs.null_decipher:TRUE";
+/// The AMF's algorithm choice: 128-NIA2 and NEA0, so that tshark reads every message.
+const AMF_NIA2_NEA0: &str = "integrity_order = [\"NIA2\"]\nciphering_order = [\"NEA0\"]";
 const UES: usize = 3;
 
 // 5GMM message types (TS 24.501 §9.7, Table 9.7.1).
@@ -50,169 +51,6 @@ const ID_UPLINK_NAS_TRANSPORT: u32 = 46;
 
 fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/recompute_5g_keys.py")
-}
-
-// ------------------------------------------------------------------------------------
-// `ferrocore up` as a child process
-// ------------------------------------------------------------------------------------
-
-/// A running `ferrocore up` on free loopback ports with a throw-away store; killed (by
-/// its own handle) when dropped. Its stderr goes to `up.log` in the temporary folder and
-/// is printed when the test fails.
-struct Up {
-    child: Child,
-    dir: Option<tempfile::TempDir>,
-    udr: SocketAddr,
-    metrics: SocketAddr,
-    n2_port: u16,
-    n2_udp_port: u16,
-}
-
-fn free_tcp() -> SocketAddr {
-    TcpListener::bind("127.0.0.1:0")
-        .expect("bind a free TCP port")
-        .local_addr()
-        .unwrap()
-}
-
-fn free_udp_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0")
-        .expect("bind a free UDP port")
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-impl Up {
-    fn start() -> Up {
-        let dir = tempfile::Builder::new()
-            .prefix("ferrocore-capture-")
-            .tempdir()
-            .unwrap();
-        let (udr, udm, ausf, metrics) = (free_tcp(), free_tcp(), free_tcp(), free_tcp());
-        // With UDP encapsulation the SCTP port is only a number inside the UDP payload;
-        // a free TCP port number is as good as any.
-        let n2_port = free_tcp().port();
-        let n2_udp_port = free_udp_port();
-        let config = format!(
-            r#"[store]
-db = "sqlite://{db}"
-
-[sbi]
-udr = "{udr}"
-udm = "{udm}"
-ausf = "{ausf}"
-
-[n2]
-address = "127.0.0.1"
-port = {n2_port}
-transport = "udp"
-udp_port = {n2_udp_port}
-
-[metrics]
-listen = "{metrics}"
-
-[amf]
-integrity_order = ["NIA2"]
-ciphering_order = ["NEA0"]
-"#,
-            db = dir.path().join("ferrocore.db").display(),
-        );
-        let config_path = dir.path().join("ferrocore.toml");
-        std::fs::write(&config_path, config).unwrap();
-        let log = std::fs::File::create(dir.path().join("up.log")).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_ferrocore"))
-            .args(["up", "--config"])
-            .arg(&config_path)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()
-            .expect("starting ferrocore up");
-        let mut up = Up {
-            child,
-            dir: Some(dir),
-            udr,
-            metrics,
-            n2_port,
-            n2_udp_port,
-        };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while up.get_metrics().is_none() {
-            if let Ok(Some(status)) = up.child.try_wait() {
-                panic!("ferrocore up exited ({status}) before serving /metrics");
-            }
-            assert!(
-                Instant::now() < deadline,
-                "ferrocore up did not answer on http://{}/metrics",
-                up.metrics
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        up
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.as_ref().unwrap().path().join(name)
-    }
-
-    /// `GET /metrics` over HTTP/1.1; `None` while nothing answers 200.
-    fn get_metrics(&self) -> Option<String> {
-        let mut s = TcpStream::connect_timeout(&self.metrics, Duration::from_secs(1)).ok()?;
-        s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-        write!(
-            s,
-            "GET /metrics HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.metrics
-        )
-        .ok()?;
-        let mut text = String::new();
-        s.read_to_string(&mut text).ok()?;
-        text.starts_with("HTTP/1.1 200").then_some(text)
-    }
-
-    /// Runs `ferrocore sim` against this core over UDP encapsulation, its UEs provisioned
-    /// first through the UDR's REST API, and returns its JSON summary.
-    fn sim(&self, args: &[&str]) -> Value {
-        let out = Command::new(env!("CARGO_BIN_EXE_ferrocore"))
-            .arg("sim")
-            .args(["--amf", &format!("127.0.0.1:{}", self.n2_port)])
-            .args(["--transport", "udp"])
-            .args(["--amf-udp-port", &self.n2_udp_port.to_string()])
-            .args(["--provision", &format!("http://{}", self.udr)])
-            .args(["--timeout", "60", "--json"])
-            .args(args)
-            .env("RUST_LOG", "warn")
-            .output()
-            .expect("running ferrocore sim");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
-            panic!(
-                "ferrocore sim ({}) printed no JSON summary ({e}):\nstdout: {stdout}\nstderr: {}",
-                out.status,
-                String::from_utf8_lossy(&out.stderr)
-            )
-        })
-    }
-}
-
-impl Drop for Up {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let Some(dir) = self.dir.take() else { return };
-        if std::thread::panicking() {
-            let log = std::fs::read_to_string(dir.path().join("up.log")).unwrap_or_default();
-            let tail: Vec<&str> = log.lines().rev().take(60).collect();
-            eprintln!("--- ferrocore up, last lines of its stderr ---");
-            for line in tail.iter().rev() {
-                eprintln!("{line}");
-            }
-        }
-        if std::env::var_os("FERROCORE_KEEP_PCAP").is_some() {
-            eprintln!("kept {}", dir.keep().display());
-        }
-    }
 }
 
 // ------------------------------------------------------------------------------------
@@ -265,39 +103,6 @@ fn exported_ngap_pdus(path: &Path) -> Vec<Vec<u8>> {
     pdus
 }
 
-/// tshark straight over a file as written (testkit's `Dissection` writes its own file):
-/// the frames with a problem, and how many frames there are.
-fn tshark_file_problems(path: &Path, prefs: &[&str]) -> (Vec<String>, usize) {
-    let run = |extra: &[&str]| -> String {
-        let mut cmd = Command::new("tshark");
-        cmd.arg("-n").arg("-r").arg(path);
-        for p in prefs {
-            cmd.arg("-o").arg(p);
-        }
-        let out = cmd.args(extra).output().unwrap_or_else(|e| {
-            panic!("cannot run tshark ({e}); install it with `bash .ci/setup`")
-        });
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "tshark failed: {stderr}");
-        assert!(!stderr.contains("Dissector bug"), "tshark: {stderr}");
-        String::from_utf8(out.stdout).unwrap()
-    };
-    let problems = run(&[
-        "-Y",
-        PROBLEM_FILTER,
-        "-T",
-        "fields",
-        "-e",
-        "frame.number",
-        "-e",
-        "_ws.expert.message",
-        "-e",
-        "_ws.col.Info",
-    ]);
-    let frames = run(&["-T", "fields", "-e", "frame.number"]).lines().count();
-    (problems.lines().map(str::to_owned).collect(), frames)
-}
-
 /// Hex as tshark prints byte fields (plain or `aa:bb:..`), lowercased, separators removed.
 fn hex_of(s: &str) -> String {
     s.chars()
@@ -307,11 +112,7 @@ fn hex_of(s: &str) -> String {
 }
 
 fn bytes_of(s: &str) -> Vec<u8> {
-    let h = hex_of(s);
-    (0..h.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
-        .collect()
+    ferrocore_testkit::hex(&hex_of(s))
 }
 
 /// A number as tshark prints it: decimal or `0x..`.
@@ -366,6 +167,16 @@ impl Nas {
                 self.fields.get("_ws.col.Info")
             ),
         }
+    }
+
+    /// The first value of a numeric field (decimal or `0x..`).
+    fn number(&self, name: &str) -> u64 {
+        number(self.one(name))
+    }
+
+    /// The first value of a byte field, as lowercase hex.
+    fn hex(&self, name: &str) -> String {
+        hex_of(self.one(name))
     }
 
     fn all(&self, name: &str) -> &[String] {
@@ -463,11 +274,11 @@ fn protected_for_python(trace: &[&Nas]) -> Vec<Value> {
         .filter(|m| m.protected())
         .map(|m| {
             // tshark shows the MAC as a 32-bit number (`0x...`).
-            let mac = format!("{:08x}", number(m.one("nas_5gs.msg_auth_code")));
-            let sn = number(m.one("nas_5gs.seq_no"));
+            let mac = format!("{:08x}", m.number("nas_5gs.msg_auth_code"));
+            let sn = m.number("nas_5gs.seq_no");
             // The NAS-PDU as sent: EPD, security header type, MAC (4), SN, message.
             assert_eq!(
-                number(m.one("nas_5gs.security_header_type")) as u8,
+                m.number("nas_5gs.security_header_type") as u8,
                 m.header_type
             );
             assert_eq!(to_hex(&m.pdu[2..6]), mac, "frame {}: MAC", m.frame + 1);
@@ -499,24 +310,19 @@ fn python_recomputation_passes_its_self_test() {
 
 #[test]
 fn nea0_registration_capture_decodes_in_tshark_and_recomputes_outside_rust() {
-    let up = Up::start();
-    let pcap = up.path("run.pcap");
-    let summary = up.sim(&["--ues", &UES.to_string(), "--pcap", pcap.to_str().unwrap()]);
+    let core = Core::start(AMF_NIA2_NEA0);
+    let pcap = core.path("run.pcap");
+    let summary = core.sim_json(&["--ues", &UES.to_string(), "--pcap", pcap.to_str().unwrap()]);
     assert_eq!(summary["ues"], UES, "summary: {summary}");
     assert_eq!(summary["registered"], UES, "summary: {summary}");
     assert_eq!(summary["failed"], 0, "summary: {summary}");
 
     // (d) tshark over the file as the simulator wrote it, then over its NGAP PDUs.
     let pdus = exported_ngap_pdus(&pcap);
-    let (problems, frames) = tshark_file_problems(&pcap, &[NULL_DECIPHER]);
-    assert!(
-        problems.is_empty(),
-        "tshark problems in {}:\n{}",
-        pcap.display(),
-        problems.join("\n")
-    );
+    let file = Dissection::of_file(&pcap, &[NULL_DECIPHER]);
+    file.assert_clean();
     assert_eq!(
-        frames,
+        file.frames(),
         pdus.len(),
         "tshark and the pcap reader count the same frames"
     );
@@ -673,37 +479,33 @@ fn check_one_trace(trace: &[&Nas]) {
     // null scheme.
     assert_eq!(reg.header_type, 0);
     assert_eq!(
-        number(reg.one("nas_5gs.mm.5gs_reg_type")),
+        reg.number("nas_5gs.mm.5gs_reg_type"),
         1,
         "initial registration"
     );
     assert_eq!(
-        number(reg.one("nas_5gs.mm.nas_key_set_id.h1")),
+        reg.number("nas_5gs.mm.nas_key_set_id.h1"),
         7,
         "ngKSI: no key available"
     );
     assert_eq!(
-        number(reg.one("nas_5gs.mm.suci.supi_fmt")),
+        reg.number("nas_5gs.mm.suci.supi_fmt"),
         0,
         "SUPI format IMSI"
     );
-    assert_eq!(
-        number(reg.one("nas_5gs.mm.suci.scheme_id")),
-        0,
-        "null scheme"
-    );
+    assert_eq!(reg.number("nas_5gs.mm.suci.scheme_id"), 0, "null scheme");
     assert_eq!(reg.one("e212.mcc"), "1", "SUCI MCC 001");
     assert_eq!(reg.one("e212.mnc"), "1", "SUCI MNC 01");
 
     // Authentication request / response: plain; ABBA 0000; RAND, AUTN, RES* of 16 octets.
     assert_eq!(auth_req.header_type, 0);
-    assert_eq!(hex_of(auth_req.one("nas_5gs.mm.abba_contents")), "0000");
-    let ngksi = number(auth_req.one("nas_5gs.mm.nas_key_set_id"));
+    assert_eq!(auth_req.hex("nas_5gs.mm.abba_contents"), "0000");
+    let ngksi = auth_req.number("nas_5gs.mm.nas_key_set_id");
     assert!(ngksi < 7, "the AMF assigns an ngKSI: {ngksi}");
-    assert_eq!(hex_of(auth_req.one("gsm_a.dtap.rand")).len(), 32);
-    assert_eq!(hex_of(auth_req.one("gsm_a.dtap.autn")).len(), 32);
+    assert_eq!(auth_req.hex("gsm_a.dtap.rand").len(), 32);
+    assert_eq!(auth_req.hex("gsm_a.dtap.autn").len(), 32);
     assert_eq!(auth_resp.header_type, 0);
-    assert_eq!(hex_of(auth_resp.one("nas_eps.emm.res")).len(), 32);
+    assert_eq!(auth_resp.hex("nas_eps.emm.res").len(), 32);
 
     // Security mode command: integrity protected with the new context (3), first
     // downlink COUNT; NEA0 and 128-NIA2 selected. Complete: type 4, first uplink COUNT.
@@ -711,15 +513,11 @@ fn check_one_trace(trace: &[&Nas]) {
         smc.header_type, 3,
         "SMC: integrity protected with new 5G NAS security context"
     );
-    assert_eq!(number(smc.one("nas_5gs.seq_no")), 0);
-    assert_eq!(number(smc.one("nas_5gs.mm.nas_sec_algo_enc")), 0, "5G-EA0");
+    assert_eq!(smc.number("nas_5gs.seq_no"), 0);
+    assert_eq!(smc.number("nas_5gs.mm.nas_sec_algo_enc"), 0, "5G-EA0");
+    assert_eq!(smc.number("nas_5gs.mm.nas_sec_algo_ip"), 2, "128-5G-IA2");
     assert_eq!(
-        number(smc.one("nas_5gs.mm.nas_sec_algo_ip")),
-        2,
-        "128-5G-IA2"
-    );
-    assert_eq!(
-        number(smc.one("nas_5gs.mm.nas_key_set_id")),
+        smc.number("nas_5gs.mm.nas_key_set_id"),
         ngksi,
         "SMC: ngKSI of the AKA"
     );
@@ -727,7 +525,7 @@ fn check_one_trace(trace: &[&Nas]) {
         smc_complete.header_type, 4,
         "integrity protected and ciphered, new context"
     );
-    assert_eq!(number(smc_complete.one("nas_5gs.seq_no")), 0);
+    assert_eq!(smc_complete.number("nas_5gs.seq_no"), 0);
     if smc.all("nas_5gs.mm.rinmr").iter().any(|v| number(v) == 1) {
         // Retransmission of the initial NAS message requested: the complete carries the
         // whole Registration request in its NAS message container (TS 24.501 §5.4.2.3).
@@ -751,18 +549,18 @@ fn check_one_trace(trace: &[&Nas]) {
         "accept is protected: {}",
         accept.header_type
     );
-    assert_eq!(number(accept.one("nas_5gs.seq_no")), 1);
-    assert_eq!(number(accept.one("nas_5gs.amf_region_id")), 2);
-    assert_eq!(number(accept.one("nas_5gs.amf_set_id")), 1);
-    assert_eq!(number(accept.one("nas_5gs.amf_pointer")), 0);
+    assert_eq!(accept.number("nas_5gs.seq_no"), 1);
+    assert_eq!(accept.number("nas_5gs.amf_region_id"), 2);
+    assert_eq!(accept.number("nas_5gs.amf_set_id"), 1);
+    assert_eq!(accept.number("nas_5gs.amf_pointer"), 0);
     assert!(!accept.one("nas_5gs.5g_tmsi").is_empty());
     assert_eq!(
-        number(accept.one("nas_5gs.mm.reg_res.res")),
+        accept.number("nas_5gs.mm.reg_res.res"),
         1,
         "registered for 3GPP access"
     );
     assert!(matches!(complete.header_type, 1 | 2));
-    assert_eq!(number(complete.one("nas_5gs.seq_no")), 1);
+    assert_eq!(complete.number("nas_5gs.seq_no"), 1);
 }
 
 /// The values one UE's trace gives the Python script.
@@ -781,12 +579,12 @@ fn python_input_of(trace: &[&Nas]) -> Value {
     );
     json!({
         "supi": format!("imsi-00101{}", reg.one("nas_5gs.mm.suci.msin")),
-        "rand": hex_of(auth_req.one("gsm_a.dtap.rand")),
-        "autn": hex_of(auth_req.one("gsm_a.dtap.autn")),
-        "abba": hex_of(auth_req.one("nas_5gs.mm.abba_contents")),
-        "res_star": hex_of(auth_resp.one("nas_eps.emm.res")),
-        "integrity_algorithm": number(smc.one("nas_5gs.mm.nas_sec_algo_ip")),
-        "ciphering_algorithm": number(smc.one("nas_5gs.mm.nas_sec_algo_enc")),
+        "rand": auth_req.hex("gsm_a.dtap.rand"),
+        "autn": auth_req.hex("gsm_a.dtap.autn"),
+        "abba": auth_req.hex("nas_5gs.mm.abba_contents"),
+        "res_star": auth_resp.hex("nas_eps.emm.res"),
+        "integrity_algorithm": smc.number("nas_5gs.mm.nas_sec_algo_ip"),
+        "ciphering_algorithm": smc.number("nas_5gs.mm.nas_sec_algo_enc"),
         "messages": protected_for_python(trace),
     })
 }

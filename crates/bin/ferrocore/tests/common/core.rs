@@ -1,5 +1,8 @@
 //! A `ferrocore up` child process on loopback with free ports and a throw-away store, and
 //! `ferrocore sim` runs against it. Shared by the end-to-end tests.
+//!
+//! The core's stderr goes to `up.log` in its temporary folder; its last lines are printed
+//! when a test fails. With `FERROCORE_KEEP_PCAP` set the folder (captures included) is kept.
 
 #![allow(dead_code)]
 
@@ -9,10 +12,10 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// A running `ferrocore up`, killed when dropped.
+/// A running `ferrocore up`, killed (by its own handle) when dropped.
 pub struct Core {
     child: Child,
-    dir: tempfile::TempDir,
+    dir: Option<tempfile::TempDir>,
     /// The UDR's address (Nudr and the provisioning REST API).
     pub udr: SocketAddr,
     /// Where `/metrics` is served.
@@ -23,12 +26,26 @@ pub struct Core {
     pub n2_udp_port: u16,
 }
 
+/// How many lines of the core's stderr a failing test prints.
+const TAIL_LINES: usize = 60;
+
 impl Drop for Core {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!("--- ferrocore up, last lines of its stderr ---");
+            eprintln!("{}", self.stderr_tail(TAIL_LINES));
+        }
+        let Some(dir) = self.dir.take() else { return };
+        if std::env::var_os("FERROCORE_KEEP_PCAP").is_some() {
+            eprintln!("kept {}", dir.keep().display());
+        }
     }
 }
+
+/// The core's stderr, in its temporary folder.
+const LOG: &str = "up.log";
 
 fn free_tcp() -> SocketAddr {
     TcpListener::bind("127.0.0.1:0")
@@ -49,7 +66,10 @@ impl Core {
     /// Starts `ferrocore up` with N2 over SCTP/UDP encapsulation on free ports; `amf_extra`
     /// is appended to the `[amf]` section (e.g. `ciphering_order = ["NEA0"]`).
     pub fn start(amf_extra: &str) -> Core {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("ferrocore-core-")
+            .tempdir()
+            .unwrap();
         let (udr, udm, ausf, metrics) = (free_tcp(), free_tcp(), free_tcp(), free_tcp());
         let n2_port = 30_000 + (std::process::id() % 20_000) as u16;
         let n2_udp_port = free_udp_port();
@@ -61,27 +81,32 @@ impl Core {
         );
         let path = dir.path().join("ferrocore.toml");
         std::fs::write(&path, config).unwrap();
+        let log = std::fs::File::create(dir.path().join(LOG)).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_ferrocore"))
             .args(["up", "--config"])
             .arg(&path)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(log)
             .spawn()
             .expect("starting ferrocore up");
-        let core = Core {
+        let mut core = Core {
             child,
-            dir,
+            dir: Some(dir),
             udr,
             metrics,
             n2_port,
             n2_udp_port,
         };
-        let deadline = Instant::now() + Duration::from_secs(30);
+        let deadline = Instant::now() + Duration::from_secs(60);
         while core.metrics_text().is_none() {
+            if let Ok(Some(status)) = core.child.try_wait() {
+                panic!("ferrocore up exited ({status}) before serving /metrics");
+            }
             assert!(
                 Instant::now() < deadline,
-                "ferrocore up did not serve /metrics within 30 s"
+                "ferrocore up did not answer on http://{}/metrics within 60 s",
+                core.metrics
             );
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -90,7 +115,18 @@ impl Core {
 
     /// A scratch path in the core's temporary folder.
     pub fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.dir
+            .as_ref()
+            .expect("the core's folder")
+            .path()
+            .join(name)
+    }
+
+    /// The last `lines` lines of the core's stderr so far.
+    pub fn stderr_tail(&self, lines: usize) -> String {
+        let log = std::fs::read_to_string(self.path(LOG)).unwrap_or_default();
+        let tail: Vec<&str> = log.lines().rev().take(lines).collect();
+        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
     }
 
     /// Runs `ferrocore sim` against this core over UDP encapsulation (its UEs provisioned
@@ -102,6 +138,7 @@ impl Core {
             .args(["--amf-udp-port", &self.n2_udp_port.to_string()])
             .args(["--provision", &format!("http://{}", self.udr)])
             .args(args)
+            .env("RUST_LOG", "warn")
             .output()
             .expect("running ferrocore sim")
     }
@@ -112,7 +149,8 @@ impl Core {
         let stdout = String::from_utf8_lossy(&out.stdout);
         serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
             panic!(
-                "sim printed no JSON summary ({e}): stdout {stdout:?}, stderr {}",
+                "ferrocore sim ({}) printed no JSON summary ({e}):\nstdout: {stdout}\nstderr: {}",
+                out.status,
                 String::from_utf8_lossy(&out.stderr)
             )
         })
