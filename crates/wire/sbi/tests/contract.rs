@@ -14,6 +14,9 @@ use ferrocore_sbi::nudm_sdm::*;
 use ferrocore_sbi::nudm_ueau::*;
 use ferrocore_sbi::nudm_uecm::*;
 use ferrocore_sbi::nudr_dr::*;
+use ferrocore_sbi::binary::WithBinaryParts;
+use ferrocore_sbi::namf_communication as namf;
+use ferrocore_sbi::nsmf_pdusession as nsmf;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -22,6 +25,9 @@ const UEAU: &str = "TS29503_Nudm_UEAU.yaml";
 const SDM: &str = "TS29503_Nudm_SDM.yaml";
 const UECM: &str = "TS29503_Nudm_UECM.yaml";
 const DR: &str = "TS29504_Nudr_DR.yaml";
+const SMF: &str = "TS29502_Nsmf_PDUSession.yaml";
+const AMF: &str = "TS29518_Namf_Communication.yaml";
+const MULTIPART: &str = "multipart/related";
 
 const SUPI: &str = "imsi-001010000000001";
 const SUCI: &str = "suci-0-001-01-0000-0-0-0000000001";
@@ -92,6 +98,10 @@ impl Case {
         let mut c = self.answer(e.status, "application/problem+json", Some(v(&e.problem)));
         c.name = name;
         c
+    }
+    fn named(mut self, name: &str) -> Self {
+        self.name = name.to_owned();
+        self
     }
     fn to_json(&self) -> Value {
         json!({
@@ -638,7 +648,333 @@ fn cases() -> Vec<Case> {
         )
         .problem(&SbiError::data_not_found("none")),
     );
+    pdu_session_cases(&mut c);
+    n1_n2_cases(&mut c);
     c
+}
+
+fn guami() -> Guami {
+    Guami {
+        plmn_id: PlmnIdNid {
+            mcc: "001".into(),
+            mnc: "01".into(),
+            nid: None,
+        },
+        amf_id: "cafe00".into(),
+    }
+}
+
+fn ue_location() -> UserLocation {
+    UserLocation {
+        nr_location: Some(NrLocation {
+            tai: Tai {
+                plmn_id: plmn(),
+                tac: "000001".into(),
+                nid: None,
+            },
+            ncgi: Ncgi {
+                plmn_id: plmn(),
+                nr_cell_id: "000000010".into(),
+                nid: None,
+            },
+            age_of_location_information: Some(0),
+            ue_location_timestamp: Some("2026-01-01T12:00:00Z".into()),
+            global_gnb_id: Some(GlobalRanNodeId {
+                plmn_id: plmn(),
+                gnb_id: GNbId {
+                    bit_length: 22,
+                    gnb_value: "000001".into(),
+                },
+            }),
+        }),
+    }
+}
+
+fn sm_context_create_data() -> nsmf::SmContextCreateData {
+    nsmf::SmContextCreateData {
+        supi: Some(SUPI.into()),
+        unauthenticated_supi: Some(false),
+        pei: Some("imeisv-4370816125816151".into()),
+        gpsi: Some("msisdn-33600000001".into()),
+        pdu_session_id: Some(1),
+        dnn: Some("internet".into()),
+        selected_dnn: None,
+        s_nssai: Some(snssai(1, Some([0, 0, 1]))),
+        hplmn_snssai: None,
+        serving_nf_id: NF_ID.into(),
+        guami: Some(guami()),
+        service_name: Some("namf-comm".into()),
+        serving_network: PlmnIdNid {
+            mcc: "001".into(),
+            mnc: "01".into(),
+            nid: None,
+        },
+        request_type: Some(nsmf::RequestType::InitialRequest),
+        n1_sm_msg: None,
+        an_type: AccessType::ThreeGppAccess,
+        rat_type: Some(RatType::Nr),
+        presence_in_ladn: None,
+        ue_location: Some(ue_location()),
+        ue_time_zone: Some("+01:00".into()),
+        sm_context_status_uri: "http://amf.example/namf-callback/v1/sm-context-status/1/1".into(),
+        h_smf_uri: None,
+        smf_uri: None,
+        smf_id: None,
+        old_pdu_session_id: None,
+        ho_state: None,
+        pcf_id: None,
+        supported_features: None,
+        sel_mode: Some(nsmf::DnnSelectionMode::Verified),
+        udm_group_id: None,
+        routing_indicator: Some("0000".into()),
+        n2_sm_info: None,
+        n2_sm_info_type: None,
+        up_cnx_state: None,
+        extended_nas_sm_timer_ind: None,
+        dl_data_waiting_ind: None,
+    }
+}
+
+/// The JSON part and whether binary parts go with it, as the router would send it.
+fn part<T: WithBinaryParts>(x: T) -> (Value, bool) {
+    let (json, parts) = x.into_parts();
+    (v(&json), !parts.is_empty())
+}
+
+fn media(binary: bool) -> &'static str {
+    if binary { MULTIPART } else { "application/json" }
+}
+
+fn pdu_session_cases(c: &mut Vec<Case>) {
+    use nsmf::*;
+    const N1: &[u8] = &[0x2e, 0x01, 0x01, 0xc1, 0xff, 0xff, 0x91];
+    const N2: &[u8] = &[0x00, 0x03, 0xe0];
+    let loc = "http://smf.example/nsmf-pdusession/v1/sm-contexts/1";
+    // Create SM Context: multipart/related only, whatever the parts.
+    let (req, _) = part(SmContextCreate::new(sm_context_create_data(), Some(N1.to_vec()), None));
+    assert_eq!(req["n1SmMsg"]["contentId"], CID_N1_SM);
+    let create = || {
+        Case::new("nsmf create sm-context", SMF, "/sm-contexts", "POST", paths::sm_contexts())
+            .body(MULTIPART, req.clone())
+    };
+    let created = SmContextCreatedData {
+        pdu_session_id: Some(1),
+        s_nssai: Some(snssai(1, Some([0, 0, 1]))),
+        up_cnx_state: Some(UpCnxState::Activating),
+        gpsi: Some("msisdn-33600000001".into()),
+        selected_smf_id: Some(NF_ID.into()),
+        ..Default::default()
+    };
+    let (body, bin) = part(SmContextCreated::new(created.clone(), None));
+    c.push(create().created(media(bin), loc, body));
+    let (body, bin) = part(SmContextCreated::new(
+        SmContextCreatedData {
+            n2_sm_info_type: Some(N2SmInfoType::PduResSetupReq),
+            ..created
+        },
+        Some(N2.to_vec()),
+    ));
+    assert!(bin);
+    c.push(create().created(MULTIPART, loc, body));
+    // A reject for the UE rides along the error.
+    let reject = SmContextError::with_n1_sm_msg(
+        SbiError::new(403, cause::DNN_NOT_SUPPORTED, "no such DNN here"),
+        N1.to_vec(),
+    );
+    let (json, parts) = reject.into_create_parts();
+    assert!(!parts.is_empty());
+    c.push(
+        create()
+            .answer(403, MULTIPART, Some(v(&json)))
+            .named("nsmf create sm-context -> 403 DNN_NOT_SUPPORTED + N1 reject"),
+    );
+    // 404 has no problem+json in the spec: SmContextCreateError.
+    let (json, _) = SmContextError::from(SbiError::user_not_found("no such SUPI")).into_create_parts();
+    c.push(
+        create()
+            .answer(404, "application/json", Some(v(&json)))
+            .named("nsmf create sm-context -> 404 USER_NOT_FOUND"),
+    );
+    c.push(create().problem(&SbiError::mandatory_ie_incorrect(
+        "/n1SmMsg/contentId",
+        "no binary body part with Content-ID \"n1SmMsg\"",
+    )));
+    c.push(create().problem(&SbiError::system_failure("UPF down")));
+
+    // Update SM Context.
+    let t = "/sm-contexts/{smContextRef}/modify";
+    let update = |u: SmContextUpdate| {
+        let (body, bin) = part(u);
+        Case::new("nsmf update sm-context", SMF, t, "POST", paths::modify("1"))
+            .body(media(bin), body)
+    };
+    let setup_rsp = SmContextUpdate::new(
+        SmContextUpdateData {
+            n2_sm_info_type: Some(N2SmInfoType::PduResSetupRsp),
+            ue_location: Some(ue_location()),
+            an_type: Some(AccessType::ThreeGppAccess),
+            ..Default::default()
+        },
+        None,
+        Some(N2.to_vec()),
+    );
+    c.push(update(setup_rsp.clone()).answer(204, "application/json", None));
+    let deactivate = SmContextUpdate::new(
+        SmContextUpdateData {
+            up_cnx_state: Some(UpCnxState::Deactivated),
+            ng_ap_cause: Some(NgApCause { group: 0, value: 20 }),
+            cause: Some(Cause::RelDueToUnspecifiedReason),
+            ..Default::default()
+        },
+        None,
+        None,
+    );
+    let (body, _) = part(SmContextUpdated::new(
+        SmContextUpdatedData {
+            up_cnx_state: Some(UpCnxState::Deactivated),
+            ..Default::default()
+        },
+        None,
+        None,
+    ));
+    c.push(update(deactivate.clone()).answer(200, "application/json", Some(body)));
+    let release_req = SmContextUpdate::new(
+        SmContextUpdateData {
+            release: Some(true),
+            cause: Some(Cause::RelDueToUnspecifiedReason),
+            five_g_mm_cause_value: Some(0),
+            ..Default::default()
+        },
+        Some(N1.to_vec()),
+        None,
+    );
+    let (body, bin) = part(SmContextUpdated::new(
+        SmContextUpdatedData {
+            n2_sm_info_type: Some(N2SmInfoType::PduResRelCmd),
+            ..Default::default()
+        },
+        Some(N1.to_vec()),
+        Some(N2.to_vec()),
+    ));
+    assert!(bin);
+    c.push(update(release_req).answer(200, MULTIPART, Some(body)));
+    let (json, _) = SmContextError::from(SbiError::context_not_found("no SM context 1")).into_update_parts();
+    c.push(
+        update(deactivate.clone())
+            .answer(404, "application/json", Some(v(&json)))
+            .named("nsmf update sm-context -> 404 CONTEXT_NOT_FOUND"),
+    );
+    let mut rej = SmContextError::with_n1_sm_msg(
+        SbiError::new(403, cause::N1_SM_ERROR, "bad modification request"),
+        N1.to_vec(),
+    );
+    rej.up_cnx_state = Some(UpCnxState::Activated);
+    let (json, _) = rej.into_update_parts();
+    c.push(
+        update(setup_rsp)
+            .answer(403, MULTIPART, Some(v(&json)))
+            .named("nsmf update sm-context -> 403 N1_SM_ERROR + N1"),
+    );
+    c.push(update(deactivate).problem(&SbiError::mandatory_ie_incorrect("/upCnxState", "bad")));
+
+    // Release SM Context.
+    let t = "/sm-contexts/{smContextRef}/release";
+    let release = |r: SmContextRelease| {
+        let (body, bin) = part(r);
+        Case::new("nsmf release sm-context", SMF, t, "POST", paths::release("1"))
+            .body(media(bin), body)
+    };
+    let plain = SmContextRelease::new(
+        SmContextReleaseData {
+            cause: Some(Cause::RelDueToUnspecifiedReason),
+            ue_location: Some(ue_location()),
+            ue_time_zone: Some("+01:00".into()),
+            ..Default::default()
+        },
+        None,
+    );
+    c.push(release(plain.clone()).answer(204, "application/json", None));
+    c.push(
+        release(SmContextRelease::new(
+            SmContextReleaseData {
+                n2_sm_info_type: Some(N2SmInfoType::PduResRelRsp),
+                ..Default::default()
+            },
+            Some(N2.to_vec()),
+        ))
+        .answer(204, "application/json", None),
+    );
+    c.push(release(plain).problem(&SbiError::context_not_found("no SM context 1")));
+}
+
+fn n1_n2_cases(c: &mut Vec<Case>) {
+    use namf::*;
+    let t = "/ue-contexts/{ueContextId}/n1-n2-messages";
+    let mut req = N1N2MessageTransfer::sm(
+        1,
+        Some(vec![0x2e, 0x01, 0x01, 0xc2]),
+        Some((NgapIeType::PduResSetupReq, vec![0, 0, 4])),
+    );
+    req.data.n2_info_container.as_mut().unwrap().sm_info.as_mut().unwrap().s_nssai =
+        Some(snssai(1, Some([0, 0, 1])));
+    req.data.n1n2_failure_txf_notif_uri = Some("http://smf.example/n1n2-failure/1".into());
+    req.data.arp = Some(Arp {
+        priority_level: 8,
+        preempt_cap: PreemptionCapability::NotPreempt,
+        preempt_vuln: PreemptionVulnerability::Preemptable,
+    });
+    req.data.five_qi = Some(9);
+    req.data.last_msg_indication = Some(false);
+    let (body, bin) = part(req);
+    assert!(bin);
+    assert_eq!(body["n2InfoContainer"]["smInfo"]["n2InfoContent"]["ngapData"]["contentId"], CID_N2);
+    let post = || {
+        Case::new("namf-comm n1-n2-messages", AMF, t, "POST", paths::n1_n2_messages(SUPI))
+            .body(MULTIPART, body.clone())
+    };
+    let rsp = |cause| {
+        v(&N1N2MessageTransferRspData {
+            cause,
+            supported_features: None,
+        })
+    };
+    c.push(post().answer(200, "application/json", Some(rsp(N1N2MessageTransferCause::N1N2TransferInitiated))));
+    c.push(post().created(
+        "application/json",
+        "http://amf.example/namf-comm/v1/ue-contexts/imsi-001010000000001/n1-n2-messages/1",
+        rsp(N1N2MessageTransferCause::AttemptingToReachUe),
+    ));
+    // 202, not 201: `created` fills Location; fix the status.
+    if let Some(r) = c.last_mut().and_then(|c| c.response.as_mut()) {
+        r.0 = 202;
+    }
+    let (json_only, bin) = part(N1N2MessageTransfer::sm(1, Some(vec![0x2e]), None));
+    assert!(bin);
+    c.push(
+        Case::new("namf-comm n1-n2-messages (N1 only)", AMF, t, "POST", paths::n1_n2_messages(SUPI))
+            .body(MULTIPART, json_only)
+            .answer(200, "application/json", Some(rsp(N1N2MessageTransferCause::N1N2TransferInitiated))),
+    );
+    let wrapped = |e: SbiError| {
+        v(&N1N2MessageTransferError {
+            error: *e.problem,
+            err_info: Some(N1N2MsgTxfrErrDetail {
+                retry_after: Some(5),
+                ..Default::default()
+            }),
+        })
+    };
+    c.push(
+        post()
+            .answer(409, "application/json", Some(wrapped(SbiError::new(409, cause::TEMPORARY_REJECT_REGISTRATION_ONGOING, "registering"))))
+            .named("namf-comm n1-n2-messages -> 409 TEMPORARY_REJECT_REGISTRATION_ONGOING"),
+    );
+    c.push(
+        post()
+            .answer(504, "application/json", Some(wrapped(SbiError::new(504, cause::UE_NOT_REACHABLE, "paging failed"))))
+            .named("namf-comm n1-n2-messages -> 504 UE_NOT_REACHABLE"),
+    );
+    c.push(post().problem(&SbiError::context_not_found("no UE context")));
 }
 
 fn paths_ueau(id: &str) -> String {
@@ -686,7 +1022,23 @@ fn checker_rejects_what_the_spec_forbids() {
     missing.as_object_mut().unwrap().remove("timeStamp");
     let mut problem_extra = v(&SbiError::user_not_found("x").problem);
     problem_extra["notInSpec"] = json!(true);
+    // ExtProblemDetails (an allOf) and a multipart/related JSON part are closed too.
+    let (create_error, _) =
+        nsmf::SmContextError::from(SbiError::user_not_found("x")).into_create_parts();
+    let mut create_error = v(&create_error);
+    create_error["error"]["notInSpec"] = json!(1);
+    let sm_create = || {
+        Case::new("x", SMF, "/sm-contexts", "POST", nsmf::paths::sm_contexts())
+    };
+    let mut create_req = v(&sm_context_create_data());
+    create_req["notInSpec"] = json!(1);
     let mut cases = vec![
+        sm_create()
+            .body(MULTIPART, v(&sm_context_create_data()))
+            .answer(404, "application/json", Some(create_error)),
+        sm_create().body(MULTIPART, create_req),
+        // Create SM Context has no application/json request body.
+        sm_create().body("application/json", v(&sm_context_create_data())),
         ok().body("application/json", extra),
         ok().body("application/json", bad_snn),
         ok().body("application/json", missing),
