@@ -11,7 +11,7 @@
 //! uplink packet with `from` = its destination (source and destination swapped). `in`
 //! rules (from the UE) are accepted too and normalised to that form.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// Why a flow description was not accepted.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -25,8 +25,20 @@ pub struct SdfError {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Net {
     Any,
-    V4 { addr: u32, mask: u32 },
-    V6 { addr: u128, mask: u128 },
+    V4 {
+        addr: u32,
+        mask: u32,
+    },
+    V6 {
+        addr: u128,
+        mask: u128,
+    },
+    /// `assigned`: the UE's IPv4 address or its IPv6 /64 prefix (TS 23.501 §5.8.2.2),
+    /// whichever family the packet has.
+    Ue {
+        v4: Option<u32>,
+        v6_prefix: Option<u64>,
+    },
 }
 
 impl Net {
@@ -36,20 +48,9 @@ impl Net {
             (Net::Any, _) => true,
             (Net::V4 { addr, mask }, Addr::V4(x)) => x & mask == addr,
             (Net::V6 { addr, mask }, Addr::V6(x)) => x & mask == addr,
+            (Net::Ue { v4, .. }, Addr::V4(x)) => v4 == Some(x),
+            (Net::Ue { v6_prefix, .. }, Addr::V6(x)) => v6_prefix == Some((x >> 64) as u64),
             _ => false,
-        }
-    }
-
-    fn host(ip: IpAddr) -> Net {
-        match ip {
-            IpAddr::V4(a) => Net::V4 {
-                addr: a.to_bits(),
-                mask: u32::MAX,
-            },
-            IpAddr::V6(a) => Net::V6 {
-                addr: a.to_bits(),
-                mask: u128::MAX,
-            },
         }
     }
 }
@@ -128,8 +129,14 @@ impl SdfRule {
             && self.ue_ports.matches(uport)
     }
 
-    /// Parses a flow description; `assigned` becomes `ue` (or any when unknown).
-    pub fn parse(text: &str, ue: Option<IpAddr>) -> Result<SdfRule, SdfError> {
+    /// Parses a flow description; `assigned` means the UE's addresses (any when the
+    /// session has none).
+    pub fn parse(
+        text: &str,
+        ue4: Option<Ipv4Addr>,
+        ue6: Option<Ipv6Addr>,
+    ) -> Result<SdfRule, SdfError> {
+        let ue = (ue4, ue6);
         let err = |why| SdfError {
             text: text.chars().take(80).collect(),
             why,
@@ -192,10 +199,16 @@ impl SdfRule {
     }
 }
 
-fn net(s: &str, ue: Option<IpAddr>) -> Option<Net> {
+fn net(s: &str, ue: (Option<Ipv4Addr>, Option<Ipv6Addr>)) -> Option<Net> {
     match s {
         "any" => return Some(Net::Any),
-        "assigned" => return Some(ue.map_or(Net::Any, Net::host)),
+        "assigned" if ue.0.is_none() && ue.1.is_none() => return Some(Net::Any),
+        "assigned" => {
+            return Some(Net::Ue {
+                v4: ue.0.map(|a| a.to_bits()),
+                v6_prefix: ue.1.map(|a| (a.to_bits() >> 64) as u64),
+            });
+        }
         _ => {}
     }
     let (a, bits) = match s.split_once('/') {
@@ -349,19 +362,24 @@ mod tests {
 
     #[test]
     fn parses_the_common_forms() {
-        let ue: IpAddr = "10.45.0.7".parse().unwrap();
-        let r = SdfRule::parse("permit out ip from any to assigned", Some(ue)).unwrap();
+        let ue: Ipv4Addr = "10.45.0.7".parse().unwrap();
+        let r = SdfRule::parse("permit out ip from any to assigned", Some(ue), None).unwrap();
         assert_eq!(r.proto, None);
         assert_eq!(r.remote, Net::Any);
         assert_eq!(
             r.ue,
-            Net::V4 {
-                addr: 0x0a2d0007,
-                mask: u32::MAX
+            Net::Ue {
+                v4: Some(0x0a2d0007),
+                v6_prefix: None
             }
         );
+        assert!(r.ue.matches(Addr::V4(0x0a2d0007)) && !r.ue.matches(Addr::V4(0x0a2d0008)));
+        assert!(!r.ue.matches(Addr::V6(1)));
+        let r = SdfRule::parse("permit out ip from any to assigned", None, None).unwrap();
+        assert_eq!(r.ue, Net::Any);
         let r = SdfRule::parse(
             "permit out 17 from 8.8.8.0/24 53 to assigned 1000-2000,3000",
+            None,
             None,
         )
         .unwrap();
@@ -376,7 +394,7 @@ mod tests {
         assert!(r.remote_ports.matches(Some(53)) && !r.remote_ports.matches(Some(54)));
         assert!(r.ue_ports.matches(Some(1500)) && r.ue_ports.matches(Some(3000)));
         assert!(!r.ue_ports.matches(Some(2500)) && !r.ue_ports.matches(None));
-        let r = SdfRule::parse("permit out tcp from 2001:db8::/32 to any 443", None).unwrap();
+        let r = SdfRule::parse("permit out tcp from 2001:db8::/32 to any 443", None, None).unwrap();
         assert_eq!(r.proto, Some(6));
         assert!(matches!(r.remote, Net::V6 { mask, .. } if mask == u128::MAX << 96));
     }
@@ -394,13 +412,13 @@ mod tests {
             "permit out ip from any 5-4 to any",
             "permit out ip from any 1,2,3,4,5 to any",
         ] {
-            assert!(SdfRule::parse(bad, None).is_err(), "{bad}");
+            assert!(SdfRule::parse(bad, None, None).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn matches_both_directions() {
-        let r = SdfRule::parse("permit out 17 from 8.8.8.8 53 to 10.45.0.7", None).unwrap();
+        let r = SdfRule::parse("permit out 17 from 8.8.8.8 53 to 10.45.0.7", None, None).unwrap();
         let dl = FiveTuple {
             src: v4([8, 8, 8, 8]),
             dst: v4([10, 45, 0, 7]),
@@ -427,7 +445,7 @@ mod tests {
             Direction::Uplink
         ));
         // `in`: written from the UE.
-        let r = SdfRule::parse("permit in 17 from 10.45.0.7 to 8.8.8.8 53", None).unwrap();
+        let r = SdfRule::parse("permit in 17 from 10.45.0.7 to 8.8.8.8 53", None, None).unwrap();
         assert!(r.matches(&ul, Direction::Uplink));
     }
 

@@ -23,7 +23,7 @@
 //! forwarding path), behind a mutex held only to push or drain a queue.
 
 use std::collections::{HashMap, VecDeque};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -529,15 +529,14 @@ pub(crate) fn compile(
         };
         let qer_ids: Vec<u32> = s.qers.iter().map(|q| q.id).collect();
         let urr_ids: Vec<u32> = s.urrs.iter().map(|u| u.id).collect();
-        let ue = p
-            .ue_ip
-            .and_then(|u| u.ipv4.map(IpAddr::V4).or(u.ipv6.map(IpAddr::V6)))
-            .or(session_ue.0.map(IpAddr::V4))
-            .or(session_ue.1.map(IpAddr::V6));
+        let ue4 = p.ue_ip.and_then(|u| u.ipv4).or(session_ue.0);
+        let ue6 = p.ue_ip.and_then(|u| u.ipv6).or(session_ue.1);
         let filters = p
             .sdf_filters
             .iter()
-            .map(|f| SdfRule::parse(f, ue).map_err(|e| fail(IeType::SDF_FILTER, e.to_string())))
+            .map(|f| {
+                SdfRule::parse(f, ue4, ue6).map_err(|e| fail(IeType::SDF_FILTER, e.to_string()))
+            })
             .collect::<Result<Box<[SdfRule]>, _>>()?;
         let mut qfi_mask = 0u64;
         for &q in &p.qfis {

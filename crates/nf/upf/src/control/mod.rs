@@ -165,8 +165,8 @@ pub struct UpfControl {
     transmits: VecDeque<Transmit>,
     events: VecDeque<Event>,
     pending: HashMap<u32, Pending>,
-    cache: HashMap<(SocketAddr, u32), Vec<u8>>,
-    cache_order: VecDeque<(Instant, (SocketAddr, u32))>,
+    cache: HashMap<(SocketAddr, u32, u8), Vec<u8>>,
+    cache_order: VecDeque<(Instant, (SocketAddr, u32, u8))>,
     /// Sessions whose buffer may still receive packets from an older snapshot after a
     /// release: swept once more at this time.
     sweep: Option<(Instant, Vec<u64>)>,
@@ -315,7 +315,8 @@ impl UpfControl {
     /// Sends a response and keeps it for retransmitted requests (TS 29.244 §6.4).
     fn respond(&mut self, now: Instant, peer: SocketAddr, msg: Message) {
         if let Some(bytes) = self.send(peer, &msg) {
-            let key = (peer, msg.header.sequence);
+            // Keyed by the request's type too (the response's type - 1).
+            let key = (peer, msg.header.sequence, msg.body.message_type() - 1);
             self.cache.insert(key, bytes);
             self.cache_order
                 .push_back((now + self.cfg.t1 * self.cfg.n1.max(1), key));
@@ -352,7 +353,7 @@ impl UpfControl {
         self.expire_cache(now);
         if let Some(h) = malformed::peek(bytes)
             && malformed::is_request(h.message_type)
-            && let Some(cached) = self.cache.get(&(peer, h.sequence))
+            && let Some(cached) = self.cache.get(&(peer, h.sequence, h.message_type))
         {
             self.stats.duplicates += 1;
             self.transmits.push_back(Transmit {
