@@ -15,7 +15,11 @@ use ferrocore_sbi::nudm_ueau::*;
 use ferrocore_sbi::nudm_uecm::*;
 use ferrocore_sbi::nudr_dr::*;
 use ferrocore_sbi::{SbiError, Upserted, cause};
-use ferrocore_sbi_http::{HttpClient, nausf_ueau, nudm_sdm, nudm_ueau, nudm_uecm, nudr_dr};
+use ferrocore_sbi::{namf_communication as namf, nsmf_pdusession as nsmf};
+use ferrocore_sbi_http::{
+    HttpClient, namf_communication, nausf_ueau, nsmf_pdusession, nudm_sdm, nudm_ueau, nudm_uecm,
+    nudr_dr,
+};
 
 /// One call's outcome, comparable across the two paths.
 type Outcome = Result<String, SbiError>;
@@ -335,6 +339,193 @@ async fn nudr_dr_in_process_equals_http2() {
     let local = dr_body(Arc::new(TestUdr::default())).await;
     let (server, versions) = start(nudr_dr::router(Arc::new(TestUdr::default()))).await;
     let remote = dr_body(Arc::new(nudr_dr::DataRepositoryClient(client(
+        &server.api_root(),
+    ))))
+    .await;
+    assert_eq!(local, remote);
+    assert_all_h2(&versions);
+}
+
+fn sm_create(dnn: &str, n1: Option<&[u8]>) -> nsmf::SmContextCreate {
+    let data = nsmf::SmContextCreateData {
+        supi: Some(SUPI.into()),
+        unauthenticated_supi: None,
+        pei: None,
+        gpsi: None,
+        pdu_session_id: Some(1),
+        dnn: Some(dnn.into()),
+        selected_dnn: None,
+        s_nssai: Some(Snssai { sst: 1, sd: None }),
+        hplmn_snssai: None,
+        serving_nf_id: NF_ID.into(),
+        guami: None,
+        service_name: None,
+        serving_network: PlmnIdNid {
+            mcc: "001".into(),
+            mnc: "01".into(),
+            nid: None,
+        },
+        request_type: Some(nsmf::RequestType::InitialRequest),
+        n1_sm_msg: None,
+        an_type: AccessType::ThreeGppAccess,
+        rat_type: Some(RatType::Nr),
+        presence_in_ladn: None,
+        ue_location: None,
+        ue_time_zone: None,
+        sm_context_status_uri: "http://amf.example/sm-status/1".into(),
+        h_smf_uri: None,
+        smf_uri: None,
+        smf_id: None,
+        old_pdu_session_id: None,
+        ho_state: None,
+        pcf_id: None,
+        supported_features: None,
+        sel_mode: None,
+        udm_group_id: None,
+        routing_indicator: None,
+        n2_sm_info: None,
+        n2_sm_info_type: None,
+        up_cnx_state: None,
+        extended_nas_sm_timer_ind: None,
+        dl_data_waiting_ind: None,
+    };
+    nsmf::SmContextCreate::new(data, n1.map(<[u8]>::to_vec), None)
+}
+
+fn sm_update(data: nsmf::SmContextUpdateData, n1: Option<&[u8]>, n2: Option<&[u8]>) -> nsmf::SmContextUpdate {
+    nsmf::SmContextUpdate::new(data, n1.map(<[u8]>::to_vec), n2.map(<[u8]>::to_vec))
+}
+
+type SmOutcome = Result<String, nsmf::SmContextError>;
+
+fn sm_out<T: Debug>(r: Result<T, nsmf::SmContextError>) -> SmOutcome {
+    r.map(|v| format!("{v:?}"))
+}
+
+async fn smf_body(svc: Arc<dyn nsmf::PduSessionService>) -> (Vec<SmOutcome>, Vec<Outcome>) {
+    use nsmf::{N2SmInfoType, SmContextUpdateData, UpCnxState};
+    let created = svc
+        .create_sm_context(sm_create("internet", Some(N1_EST_REQ)))
+        .await
+        .unwrap();
+    let id = created.resource_id().to_owned();
+    assert_eq!(created.body.n2_sm_info.as_deref(), Some(N1_EST_REQ), "N2 echoes N1");
+    let setup_rsp = SmContextUpdateData {
+        n2_sm_info_type: Some(N2SmInfoType::PduResSetupRsp),
+        ..Default::default()
+    };
+    let o = vec![
+        Ok(format!("{created:?}")),
+        sm_out(svc.create_sm_context(sm_create("ims", Some(N1_EST_REQ))).await),
+        sm_out(svc.create_sm_context(sm_create("internet", None)).await),
+        sm_out(svc.update_sm_context(&id, sm_update(setup_rsp.clone(), None, Some(N2_SETUP_RSP))).await),
+        sm_out(svc.update_sm_context(&id, sm_update(setup_rsp, None, Some(&[1]))).await),
+        sm_out(
+            svc.update_sm_context(
+                &id,
+                sm_update(
+                    SmContextUpdateData {
+                        up_cnx_state: Some(UpCnxState::Deactivated),
+                        ..Default::default()
+                    },
+                    None,
+                    None,
+                ),
+            )
+            .await,
+        ),
+        sm_out(
+            svc.update_sm_context(
+                &id,
+                sm_update(
+                    SmContextUpdateData {
+                        release: Some(true),
+                        ..Default::default()
+                    },
+                    Some(&[0x2e, 0x01, 0x01, 0xd1]),
+                    None,
+                ),
+            )
+            .await,
+        ),
+        sm_out(svc.update_sm_context("77", sm_update(Default::default(), None, None)).await),
+    ];
+    let rejected = o[1].as_ref().unwrap_err();
+    assert_eq!(
+        (rejected.status(), rejected.cause()),
+        (403, Some(nsmf::cause::DNN_NOT_SUPPORTED))
+    );
+    assert_eq!(rejected.n1_sm_msg.as_deref(), Some(N1_EST_REJ));
+    assert_eq!(o[2].as_ref().unwrap_err().cause(), Some(nsmf::cause::N1_SM_ERROR));
+    assert_eq!(o[3], Ok("None".into()));
+    assert_eq!(o[4].as_ref().unwrap_err().cause(), Some(nsmf::cause::N2_SM_ERROR));
+    assert!(o[5].as_ref().unwrap().contains("Deactivated"));
+    assert!(o[6].as_ref().unwrap().contains("PduResRelCmd"));
+    let e = o[7].as_ref().unwrap_err();
+    assert_eq!((e.status(), e.cause()), (404, Some(cause::CONTEXT_NOT_FOUND)));
+    let release = |data| nsmf::SmContextRelease::new(data, Some(vec![0, 2]));
+    let r = vec![
+        out(svc.release_sm_context(&id, release(Default::default())).await),
+        out(svc.release_sm_context(&id, release(Default::default())).await),
+    ];
+    assert_eq!(r[0], Ok("()".into()));
+    assert_eq!(status_cause(&r[1]), (404, Some(cause::CONTEXT_NOT_FOUND)));
+    (o, r)
+}
+
+#[tokio::test]
+async fn nsmf_pdusession_in_process_equals_http2() {
+    let local = smf_body(Arc::new(TestSmf::default())).await;
+    let (server, versions) = start(nsmf_pdusession::router(Arc::new(TestSmf::default()))).await;
+    let remote = smf_body(Arc::new(nsmf_pdusession::PduSessionClient(client(
+        &server.api_root(),
+    ))))
+    .await;
+    assert_eq!(local, remote);
+    assert_all_h2(&versions);
+}
+
+async fn amf_body(svc: Arc<dyn namf::CommunicationService>) -> Vec<Outcome> {
+    use namf::{N1N2MessageTransfer, NgapIeType};
+    let transfer = |id, n1: Option<&[u8]>, n2: Option<&[u8]>| {
+        N1N2MessageTransfer::sm(
+            id,
+            n1.map(<[u8]>::to_vec),
+            n2.map(|b| (NgapIeType::PduResSetupReq, b.to_vec())),
+        )
+    };
+    let o = vec![
+        out(svc
+            .n1_n2_message_transfer(SUPI, transfer(1, Some(N1_EST_ACC), Some(N2_SETUP_REQ)))
+            .await),
+        out(svc.n1_n2_message_transfer(SUPI, transfer(1, Some(N1_EST_ACC), None)).await),
+        out(svc.n1_n2_message_transfer(SUPI, transfer(1, None, Some(N2_SETUP_REQ))).await),
+        out(svc.n1_n2_message_transfer(SUPI, transfer(5, None, Some(N2_SETUP_REQ))).await),
+        out(svc.n1_n2_message_transfer(SUPI, transfer(9, Some(N1_EST_ACC), None)).await),
+        out(svc.n1_n2_message_transfer(SUPI, transfer(1, Some(&[0]), None)).await),
+        out(svc
+            .n1_n2_message_transfer("imsi-999990000000000", transfer(1, Some(N1_EST_ACC), None))
+            .await),
+    ];
+    for i in 0..3 {
+        assert!(o[i].as_ref().unwrap().contains("N1N2TransferInitiated"), "{:?}", o[i]);
+    }
+    assert!(o[3].as_ref().unwrap().contains("AttemptingToReachUe"));
+    assert!(o[3].as_ref().unwrap().contains("/n1-n2-messages/1"));
+    assert_eq!(
+        status_cause(&o[4]),
+        (409, Some(namf::cause::TEMPORARY_REJECT_REGISTRATION_ONGOING))
+    );
+    assert_eq!(status_cause(&o[5]), (400, Some(cause::MANDATORY_IE_INCORRECT)));
+    assert_eq!(status_cause(&o[6]), (404, Some(cause::CONTEXT_NOT_FOUND)));
+    o
+}
+
+#[tokio::test]
+async fn namf_communication_in_process_equals_http2() {
+    let local = amf_body(Arc::new(TestAmf)).await;
+    let (server, versions) = start(namf_communication::router(Arc::new(TestAmf))).await;
+    let remote = amf_body(Arc::new(namf_communication::CommunicationClient(client(
         &server.api_root(),
     ))))
     .await;

@@ -17,6 +17,7 @@ use ferrocore_sbi::nudm_ueau::*;
 use ferrocore_sbi::nudm_uecm::*;
 use ferrocore_sbi::nudr_dr::*;
 use ferrocore_sbi::{Created, SbiError, Upserted, async_trait};
+use ferrocore_sbi::{namf_communication as namf, nsmf_pdusession as nsmf};
 use ferrocore_sbi_http::RunningServer;
 
 pub const SUPI: &str = "imsi-001010000000001";
@@ -398,6 +399,149 @@ impl DataRepositoryService for TestUdr {
             return Err(SbiError::data_not_found("no such slice"));
         }
         Ok(sm_data(dnn.as_deref().unwrap_or("internet")))
+    }
+}
+
+/// A PDU Session Establishment Request as the AMF forwards it (N1 SM).
+pub const N1_EST_REQ: &[u8] = &[0x2e, 0x01, 0x01, 0xc1, 0xff, 0xff, 0x91, 0xa1];
+/// A PDU Session Resource Setup Response Transfer (N2 SM).
+pub const N2_SETUP_RSP: &[u8] = &[0x00, 0x03, 0xe0, 0x0a, 0x00, 0x00, 0x01];
+/// The test SMF's PDU Session Establishment Reject (#27 missing or unknown DNN).
+pub const N1_EST_REJ: &[u8] = &[0x2e, 0x01, 0x01, 0xc3, 0x1b];
+
+/// A toy SMF: SM contexts numbered from 1; DNN `internet` only.
+#[derive(Default)]
+pub struct TestSmf {
+    contexts: Mutex<BTreeMap<String, nsmf::SmContextCreateData>>,
+    next: Mutex<u32>,
+}
+
+#[async_trait]
+impl nsmf::PduSessionService for TestSmf {
+    async fn create_sm_context(
+        &self,
+        req: nsmf::SmContextCreate,
+    ) -> Result<Created<nsmf::SmContextCreated>, nsmf::SmContextError> {
+        let n1 = req
+            .n1_sm_msg
+            .ok_or_else(|| SbiError::new(400, nsmf::cause::N1_SM_ERROR, "no N1 SM message"))?;
+        if req.data.dnn.as_deref() != Some("internet") {
+            return Err(nsmf::SmContextError::with_n1_sm_msg(
+                SbiError::new(403, nsmf::cause::DNN_NOT_SUPPORTED, "DNN not served"),
+                N1_EST_REJ.to_vec(),
+            ));
+        }
+        let mut next = self.next.lock().unwrap();
+        *next += 1;
+        let id = next.to_string();
+        let body = nsmf::SmContextCreated::new(
+            nsmf::SmContextCreatedData {
+                pdu_session_id: req.data.pdu_session_id,
+                s_nssai: req.data.s_nssai.clone(),
+                up_cnx_state: Some(nsmf::UpCnxState::Activating),
+                n2_sm_info_type: Some(nsmf::N2SmInfoType::PduResSetupReq),
+                ..Default::default()
+            },
+            // The test SMF echoes the N1 message as its N2 information.
+            Some(n1),
+        );
+        self.contexts.lock().unwrap().insert(id.clone(), req.data);
+        Ok(Created {
+            location: format!("{ROOT}/nsmf-pdusession/v1/sm-contexts/{id}"),
+            body,
+        })
+    }
+
+    async fn update_sm_context(
+        &self,
+        sm_context_ref: &str,
+        req: nsmf::SmContextUpdate,
+    ) -> Result<Option<nsmf::SmContextUpdated>, nsmf::SmContextError> {
+        if !self.contexts.lock().unwrap().contains_key(sm_context_ref) {
+            return Err(SbiError::context_not_found(format!("no SM context {sm_context_ref}")).into());
+        }
+        if req.data.release == Some(true) {
+            return Ok(Some(nsmf::SmContextUpdated::new(
+                nsmf::SmContextUpdatedData {
+                    n2_sm_info_type: Some(nsmf::N2SmInfoType::PduResRelCmd),
+                    ..Default::default()
+                },
+                req.n1_sm_msg,
+                Some(vec![0x00, 0x01]),
+            )));
+        }
+        if req.data.n2_sm_info_type == Some(nsmf::N2SmInfoType::PduResSetupRsp) {
+            return match req.n2_sm_info.as_deref() {
+                Some(N2_SETUP_RSP) => Ok(None),
+                _ => Err(SbiError::new(400, nsmf::cause::N2_SM_ERROR, "unexpected N2").into()),
+            };
+        }
+        Ok(Some(nsmf::SmContextUpdated::new(
+            nsmf::SmContextUpdatedData {
+                up_cnx_state: req.data.up_cnx_state,
+                ..Default::default()
+            },
+            None,
+            None,
+        )))
+    }
+
+    async fn release_sm_context(
+        &self,
+        sm_context_ref: &str,
+        _req: nsmf::SmContextRelease,
+    ) -> Result<(), SbiError> {
+        self.contexts
+            .lock()
+            .unwrap()
+            .remove(sm_context_ref)
+            .map(|_| ())
+            .ok_or_else(|| SbiError::context_not_found(format!("no SM context {sm_context_ref}")))
+    }
+}
+
+/// A PDU Session Establishment Accept (N1 SM) as an SMF sends it.
+pub const N1_EST_ACC: &[u8] = &[0x2e, 0x01, 0x01, 0xc2, 0x11, 0x00];
+/// A PDU Session Resource Setup Request Transfer (N2 SM).
+pub const N2_SETUP_REQ: &[u8] = &[0x00, 0x00, 0x04, 0x00, 0x82, 0x00, 0x0a];
+
+/// A toy AMF for N1N2MessageTransfer: one UE; session 5 is paged (202), session 9 meets a
+/// registration in progress (409); the N1 / N2 octets must be the test constants.
+#[derive(Default)]
+pub struct TestAmf;
+
+#[async_trait]
+impl namf::CommunicationService for TestAmf {
+    async fn n1_n2_message_transfer(
+        &self,
+        ue_context_id: &str,
+        req: namf::N1N2MessageTransfer,
+    ) -> Result<namf::N1N2MessageTransferResult, SbiError> {
+        use namf::{N1N2MessageTransferCause as C, N1N2MessageTransferResult as R};
+        if ue_context_id != SUPI {
+            return Err(SbiError::context_not_found(format!("no UE {ue_context_id}")));
+        }
+        if req.n1_message.as_deref().is_some_and(|b| b != N1_EST_ACC)
+            || req.n2_info.as_deref().is_some_and(|b| b != N2_SETUP_REQ)
+        {
+            return Err(SbiError::mandatory_ie_incorrect("/n1MessageContainer", "octets differ"));
+        }
+        let rsp = |cause| namf::N1N2MessageTransferRspData {
+            cause,
+            supported_features: None,
+        };
+        match req.data.pdu_session_id {
+            Some(9) => Err(SbiError::new(
+                409,
+                namf::cause::TEMPORARY_REJECT_REGISTRATION_ONGOING,
+                "registration in progress",
+            )),
+            Some(5) => Ok(R::Accepted(Created {
+                location: format!("{ROOT}/namf-comm/v1/ue-contexts/{SUPI}/n1-n2-messages/1"),
+                body: rsp(C::AttemptingToReachUe),
+            })),
+            _ => Ok(R::Initiated(rsp(C::N1N2TransferInitiated))),
+        }
     }
 }
 
