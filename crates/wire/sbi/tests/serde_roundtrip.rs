@@ -138,3 +138,114 @@ proptest! {
         prop_assert_eq!(serde_json::from_str::<ProblemDetails>(&s).unwrap(), p);
     }
 }
+
+mod pdu_session {
+    use ferrocore_sbi::binary::{BinaryParts, WithBinaryParts};
+    use ferrocore_sbi::common::{AccessType, RefToBinaryData};
+    use ferrocore_sbi::namf_communication::{
+        N1N2MessageTransfer, N1N2MessageTransferReqData, NgapIeType,
+    };
+    use ferrocore_sbi::nsmf_pdusession::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn through_json<T: WithBinaryParts>(x: T) -> (serde_json::Value, T) {
+        let (json, parts) = x.into_parts();
+        let wire = serde_json::to_value(&json).unwrap();
+        let back = serde_json::from_value(wire.clone()).unwrap();
+        (wire, T::from_parts(back, parts).unwrap())
+    }
+
+    #[test]
+    fn wire_names() {
+        let u = SmContextUpdateData {
+            five_g_mm_cause_value: Some(9),
+            up_cnx_state: Some(UpCnxState::Activating),
+            n2_sm_info_type: Some(N2SmInfoType::PduResSetupRsp),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&u).unwrap(),
+            json!({"5gMmCauseValue": 9, "upCnxState": "ACTIVATING", "n2SmInfoType": "PDU_RES_SETUP_RSP"})
+        );
+        let t = N1N2MessageTransferReqData {
+            five_qi: Some(9),
+            n1n2_failure_txf_notif_uri: Some("http://smf/x".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&t).unwrap(),
+            json!({"5qi": 9, "n1n2FailureTxfNotifURI": "http://smf/x"})
+        );
+        assert_eq!(serde_json::to_value(AccessType::ThreeGppAccess).unwrap(), "3GPP_ACCESS");
+        // AccessType is a closed enumeration; the anyOf ones are open.
+        assert!(serde_json::from_value::<AccessType>(json!("WIRELINE")).is_err());
+        assert_eq!(
+            serde_json::from_value::<N2SmInfoType>(json!("PDU_RES_FUTURE")).unwrap(),
+            N2SmInfoType::Other("PDU_RES_FUTURE".into())
+        );
+        for s in N2SmInfoType::KNOWN {
+            assert!(!matches!(N2SmInfoType::from(*s), N2SmInfoType::Other(_)), "{s}");
+        }
+    }
+
+    #[test]
+    fn references_follow_the_binaries() {
+        // A stale reference without octets is dropped; octets get a reference.
+        let u = SmContextUpdate {
+            data: SmContextUpdateData {
+                n1_sm_msg: Some(RefToBinaryData::new("stale")),
+                ..Default::default()
+            },
+            n1_sm_msg: None,
+            n2_sm_info: Some(vec![1, 2]),
+        };
+        let (wire, back) = through_json(u);
+        assert_eq!(wire, json!({"n2SmInfo": {"contentId": CID_N2_SM}}));
+        assert_eq!(back.n2_sm_info, Some(vec![1, 2]));
+        assert_eq!(back.n1_sm_msg, None);
+        // A received reference to a part that is absent is an error.
+        let e = SmContextUpdate::from_parts(
+            serde_json::from_value(json!({"n1SmMsg": {"contentId": "x"}})).unwrap(),
+            BinaryParts::default(),
+        )
+        .unwrap_err();
+        assert_eq!(e.problem.invalid_params.unwrap()[0].param, "/n1SmMsg/contentId");
+    }
+
+    #[test]
+    fn n1_n2_containers_are_made_and_dropped() {
+        let t = N1N2MessageTransfer {
+            data: N1N2MessageTransferReqData {
+                pdu_session_id: Some(3),
+                ..Default::default()
+            },
+            n1_message: Some(vec![0x2e]),
+            n2_info: Some(vec![0]),
+        };
+        let (wire, back) = through_json(t);
+        assert_eq!(wire["n1MessageContainer"]["n1MessageClass"], "SM");
+        assert_eq!(wire["n2InfoContainer"]["smInfo"]["pduSessionId"], 3);
+        assert_eq!(back.n1_message, Some(vec![0x2e]));
+        let mut t = N1N2MessageTransfer::sm(3, Some(vec![1]), Some((NgapIeType::PduResRelCmd, vec![2])));
+        t.n1_message = None;
+        t.n2_info = None;
+        let (wire, _) = through_json(t);
+        assert!(wire.get("n1MessageContainer").is_none());
+        assert!(wire["n2InfoContainer"]["smInfo"].get("n2InfoContent").is_none());
+    }
+
+    proptest! {
+        #[test]
+        fn binaries_round_trip(n1 in proptest::option::of(proptest::collection::vec(any::<u8>(), 0..64)),
+                               n2 in proptest::option::of(proptest::collection::vec(any::<u8>(), 0..64)),
+                               id in any::<u8>()) {
+            let u = SmContextUpdated::new(Default::default(), n1.clone(), n2.clone());
+            let (_, back) = through_json(u.clone());
+            prop_assert_eq!(back, u);
+            let t = N1N2MessageTransfer::sm(id, n1, n2.map(|b| (NgapIeType::PduResSetupReq, b)));
+            let (_, back) = through_json(t.clone());
+            prop_assert_eq!(back, t);
+        }
+    }
+}
