@@ -76,7 +76,8 @@ impl UpfControl {
             .and_then(|s| self.sessions.get(&s))
             .map(|s| s.state.cp_seid);
         // A session request naming no session: Cause 65 whatever else is wrong.
-        let (cause, offending_ie) = if session && known.is_none() {
+        // (Without any SEID it is a header error: Request rejected.)
+        let (cause, offending_ie) = if session && h.seid.is_some() && known.is_none() {
             (Cause::SESSION_CONTEXT_NOT_FOUND, None)
         } else {
             (e.cause(), e.offending_ie())
