@@ -58,9 +58,8 @@ impl HttpClient {
     ) -> Result<Answer, SbiError> {
         let body = match body {
             Some((content_type, body)) => {
-                let bytes = serde_json::to_vec(body).map_err(|e| {
-                    SbiError::system_failure(format!("encoding the request: {e}"))
-                })?;
+                let bytes = serde_json::to_vec(body)
+                    .map_err(|e| SbiError::system_failure(format!("encoding the request: {e}")))?;
                 Some((content_type.to_owned(), bytes))
             }
             None => None,

@@ -87,7 +87,9 @@ pub async fn decode(content_type: &str, body: Bytes) -> Result<Related, SbiError
         .parse()
         .map_err(|e| bad(format!("Content-Type {content_type:?}: {e}")))?;
     if mime.essence_str() != MULTIPART_RELATED {
-        return Err(bad(format!("expected {MULTIPART_RELATED}, got {content_type}")));
+        return Err(bad(format!(
+            "expected {MULTIPART_RELATED}, got {content_type}"
+        )));
     }
     let boundary = mime
         .get_param(mime::BOUNDARY)
@@ -199,7 +201,11 @@ impl<S: Send + Sync, T: WithBinaryParts> FromRequest<S> for SbiRelated<T> {
         let (json, parts) = read_request::<T::Json, S>(req, state)
             .await?
             .ok_or_else(|| {
-                SbiError::new(415, cause::UNSUPPORTED_MEDIA_TYPE, "the request needs a body")
+                SbiError::new(
+                    415,
+                    cause::UNSUPPORTED_MEDIA_TYPE,
+                    "the request needs a body",
+                )
             })?;
         Ok(Self(T::from_parts(json, parts)?))
     }
@@ -245,8 +251,10 @@ pub(crate) fn related_answer<J: Serialize>(
     let body = match serde_json::to_vec(json) {
         Ok(b) => b,
         Err(e) => {
-            return Problem(SbiError::system_failure(format!("encoding the answer: {e}")))
-                .into_response();
+            return Problem(SbiError::system_failure(format!(
+                "encoding the answer: {e}"
+            )))
+            .into_response();
         }
     };
     let (content_type, body) = if parts.is_empty() {
@@ -261,8 +269,10 @@ pub(crate) fn related_answer<J: Serialize>(
                 resp.headers_mut().insert(header::LOCATION, v);
             }
             Err(_) => {
-                return Problem(SbiError::system_failure("Location is not a valid header value"))
-                    .into_response();
+                return Problem(SbiError::system_failure(
+                    "Location is not a valid header value",
+                ))
+                .into_response();
             }
         }
     }
@@ -353,7 +363,11 @@ mod tests {
             ("multipart/related; boundary=b", ""),
         ] {
             let e = decode(ct, Bytes::from(body)).await.unwrap_err();
-            assert_eq!((e.status, e.cause()), (400, Some(cause::INVALID_MSG_FORMAT)), "{ct} {body:?}");
+            assert_eq!(
+                (e.status, e.cause()),
+                (400, Some(cause::INVALID_MSG_FORMAT)),
+                "{ct} {body:?}"
+            );
         }
         let e = decode(
             "multipart/related; boundary=b",

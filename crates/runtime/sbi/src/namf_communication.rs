@@ -12,8 +12,8 @@ use axum::routing::post;
 use ferrocore_sbi::binary::{BinaryParts, WithBinaryParts};
 use ferrocore_sbi::codec::from_json;
 use ferrocore_sbi::namf_communication::{
-    CommunicationService, N1N2MessageTransfer, N1N2MessageTransferError,
-    N1N2MessageTransferResult, N1N2MessageTransferRspData, paths,
+    CommunicationService, N1N2MessageTransfer, N1N2MessageTransferError, N1N2MessageTransferResult,
+    N1N2MessageTransferRspData, paths,
 };
 use ferrocore_sbi::{Created, SbiError};
 use reqwest::Method;
@@ -80,9 +80,8 @@ impl CommunicationService for CommunicationClient {
         let body = related_body(&json, &parts, false)?;
         let path = paths::n1_n2_messages(&encode_segment(ue_context_id));
         let raw = self.0.send(Method::POST, &path, &[], Some(body)).await?;
-        let rsp = || {
-            from_json::<N1N2MessageTransferRspData>(&raw.body).map_err(|e| invalid_answer(&e))
-        };
+        let rsp =
+            || from_json::<N1N2MessageTransferRspData>(&raw.body).map_err(|e| invalid_answer(&e));
         match raw.status.as_u16() {
             200 => Ok(N1N2MessageTransferResult::Initiated(rsp()?)),
             202 => {

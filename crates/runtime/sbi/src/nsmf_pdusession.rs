@@ -109,15 +109,13 @@ pub struct PduSessionClient(pub HttpClient);
 async fn sm_error_from(raw: RawAnswer, update: bool) -> SmContextError {
     let status = raw.status.as_u16();
     let joined = if update {
-        match read_error_parts::<SmContextUpdateError>(&raw).await {
-            Some((json, parts)) => Some(SmContextError::from_update_parts(status, json, parts)),
-            None => None,
-        }
+        read_error_parts::<SmContextUpdateError>(&raw)
+            .await
+            .map(|(json, parts)| SmContextError::from_update_parts(status, json, parts))
     } else {
-        match read_error_parts::<SmContextCreateError>(&raw).await {
-            Some((json, parts)) => Some(SmContextError::from_create_parts(status, json, parts)),
-            None => None,
-        }
+        read_error_parts::<SmContextCreateError>(&raw)
+            .await
+            .map(|(json, parts)| SmContextError::from_create_parts(status, json, parts))
     };
     match joined {
         Some(Ok(e)) => e,

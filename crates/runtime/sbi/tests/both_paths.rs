@@ -392,7 +392,11 @@ fn sm_create(dnn: &str, n1: Option<&[u8]>) -> nsmf::SmContextCreate {
     nsmf::SmContextCreate::new(data, n1.map(<[u8]>::to_vec), None)
 }
 
-fn sm_update(data: nsmf::SmContextUpdateData, n1: Option<&[u8]>, n2: Option<&[u8]>) -> nsmf::SmContextUpdate {
+fn sm_update(
+    data: nsmf::SmContextUpdateData,
+    n1: Option<&[u8]>,
+    n2: Option<&[u8]>,
+) -> nsmf::SmContextUpdate {
     nsmf::SmContextUpdate::new(data, n1.map(<[u8]>::to_vec), n2.map(<[u8]>::to_vec))
 }
 
@@ -409,17 +413,30 @@ async fn smf_body(svc: Arc<dyn nsmf::PduSessionService>) -> (Vec<SmOutcome>, Vec
         .await
         .unwrap();
     let id = created.resource_id().to_owned();
-    assert_eq!(created.body.n2_sm_info.as_deref(), Some(N1_EST_REQ), "N2 echoes N1");
+    assert_eq!(
+        created.body.n2_sm_info.as_deref(),
+        Some(N1_EST_REQ),
+        "N2 echoes N1"
+    );
     let setup_rsp = SmContextUpdateData {
         n2_sm_info_type: Some(N2SmInfoType::PduResSetupRsp),
         ..Default::default()
     };
     let o = vec![
         Ok(format!("{created:?}")),
-        sm_out(svc.create_sm_context(sm_create("ims", Some(N1_EST_REQ))).await),
+        sm_out(
+            svc.create_sm_context(sm_create("ims", Some(N1_EST_REQ)))
+                .await,
+        ),
         sm_out(svc.create_sm_context(sm_create("internet", None)).await),
-        sm_out(svc.update_sm_context(&id, sm_update(setup_rsp.clone(), None, Some(N2_SETUP_RSP))).await),
-        sm_out(svc.update_sm_context(&id, sm_update(setup_rsp, None, Some(&[1]))).await),
+        sm_out(
+            svc.update_sm_context(&id, sm_update(setup_rsp.clone(), None, Some(N2_SETUP_RSP)))
+                .await,
+        ),
+        sm_out(
+            svc.update_sm_context(&id, sm_update(setup_rsp, None, Some(&[1])))
+                .await,
+        ),
         sm_out(
             svc.update_sm_context(
                 &id,
@@ -448,7 +465,10 @@ async fn smf_body(svc: Arc<dyn nsmf::PduSessionService>) -> (Vec<SmOutcome>, Vec
             )
             .await,
         ),
-        sm_out(svc.update_sm_context("77", sm_update(Default::default(), None, None)).await),
+        sm_out(
+            svc.update_sm_context("77", sm_update(Default::default(), None, None))
+                .await,
+        ),
     ];
     let rejected = o[1].as_ref().unwrap_err();
     assert_eq!(
@@ -456,17 +476,30 @@ async fn smf_body(svc: Arc<dyn nsmf::PduSessionService>) -> (Vec<SmOutcome>, Vec
         (403, Some(nsmf::cause::DNN_NOT_SUPPORTED))
     );
     assert_eq!(rejected.n1_sm_msg.as_deref(), Some(N1_EST_REJ));
-    assert_eq!(o[2].as_ref().unwrap_err().cause(), Some(nsmf::cause::N1_SM_ERROR));
+    assert_eq!(
+        o[2].as_ref().unwrap_err().cause(),
+        Some(nsmf::cause::N1_SM_ERROR)
+    );
     assert_eq!(o[3], Ok("None".into()));
-    assert_eq!(o[4].as_ref().unwrap_err().cause(), Some(nsmf::cause::N2_SM_ERROR));
+    assert_eq!(
+        o[4].as_ref().unwrap_err().cause(),
+        Some(nsmf::cause::N2_SM_ERROR)
+    );
     assert!(o[5].as_ref().unwrap().contains("Deactivated"));
     assert!(o[6].as_ref().unwrap().contains("PduResRelCmd"));
     let e = o[7].as_ref().unwrap_err();
-    assert_eq!((e.status(), e.cause()), (404, Some(cause::CONTEXT_NOT_FOUND)));
+    assert_eq!(
+        (e.status(), e.cause()),
+        (404, Some(cause::CONTEXT_NOT_FOUND))
+    );
     let release = |data| nsmf::SmContextRelease::new(data, Some(vec![0, 2]));
     let r = vec![
-        out(svc.release_sm_context(&id, release(Default::default())).await),
-        out(svc.release_sm_context(&id, release(Default::default())).await),
+        out(svc
+            .release_sm_context(&id, release(Default::default()))
+            .await),
+        out(svc
+            .release_sm_context(&id, release(Default::default()))
+            .await),
     ];
     assert_eq!(r[0], Ok("()".into()));
     assert_eq!(status_cause(&r[1]), (404, Some(cause::CONTEXT_NOT_FOUND)));
@@ -498,25 +531,44 @@ async fn amf_body(svc: Arc<dyn namf::CommunicationService>) -> Vec<Outcome> {
         out(svc
             .n1_n2_message_transfer(SUPI, transfer(1, Some(N1_EST_ACC), Some(N2_SETUP_REQ)))
             .await),
-        out(svc.n1_n2_message_transfer(SUPI, transfer(1, Some(N1_EST_ACC), None)).await),
-        out(svc.n1_n2_message_transfer(SUPI, transfer(1, None, Some(N2_SETUP_REQ))).await),
-        out(svc.n1_n2_message_transfer(SUPI, transfer(5, None, Some(N2_SETUP_REQ))).await),
-        out(svc.n1_n2_message_transfer(SUPI, transfer(9, Some(N1_EST_ACC), None)).await),
-        out(svc.n1_n2_message_transfer(SUPI, transfer(1, Some(&[0]), None)).await),
+        out(svc
+            .n1_n2_message_transfer(SUPI, transfer(1, Some(N1_EST_ACC), None))
+            .await),
+        out(svc
+            .n1_n2_message_transfer(SUPI, transfer(1, None, Some(N2_SETUP_REQ)))
+            .await),
+        out(svc
+            .n1_n2_message_transfer(SUPI, transfer(5, None, Some(N2_SETUP_REQ)))
+            .await),
+        out(svc
+            .n1_n2_message_transfer(SUPI, transfer(9, Some(N1_EST_ACC), None))
+            .await),
+        out(svc
+            .n1_n2_message_transfer(SUPI, transfer(1, Some(&[0]), None))
+            .await),
         out(svc
             .n1_n2_message_transfer("imsi-999990000000000", transfer(1, Some(N1_EST_ACC), None))
             .await),
     ];
-    for i in 0..3 {
-        assert!(o[i].as_ref().unwrap().contains("N1N2TransferInitiated"), "{:?}", o[i]);
+    for x in &o[..3] {
+        assert!(
+            x.as_ref().unwrap().contains("N1N2TransferInitiated"),
+            "{x:?}"
+        );
     }
     assert!(o[3].as_ref().unwrap().contains("AttemptingToReachUe"));
     assert!(o[3].as_ref().unwrap().contains("/n1-n2-messages/1"));
     assert_eq!(
         status_cause(&o[4]),
-        (409, Some(namf::cause::TEMPORARY_REJECT_REGISTRATION_ONGOING))
+        (
+            409,
+            Some(namf::cause::TEMPORARY_REJECT_REGISTRATION_ONGOING)
+        )
     );
-    assert_eq!(status_cause(&o[5]), (400, Some(cause::MANDATORY_IE_INCORRECT)));
+    assert_eq!(
+        status_cause(&o[5]),
+        (400, Some(cause::MANDATORY_IE_INCORRECT))
+    );
     assert_eq!(status_cause(&o[6]), (404, Some(cause::CONTEXT_NOT_FOUND)));
     o
 }

@@ -32,7 +32,11 @@ struct Reply {
 
 impl Reply {
     fn problem(&self) -> ProblemDetails {
-        assert_eq!(self.content_type, "application/problem+json", "{:?}", self.body);
+        assert_eq!(
+            self.content_type, "application/problem+json",
+            "{:?}",
+            self.body
+        );
         serde_json::from_slice(&self.body).unwrap()
     }
 }
@@ -94,7 +98,10 @@ fn foreign_body(json: &Value, parts: &[(&str, &str, &[u8])]) -> (String, Vec<u8>
         body.extend_from_slice(data);
     }
     body.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
-    (format!("multipart/related; boundary={b}; type=\"application/json\""), body)
+    (
+        format!("multipart/related; boundary={b}; type=\"application/json\""),
+        body,
+    )
 }
 
 #[tokio::test]
@@ -102,13 +109,24 @@ async fn create_with_n1_and_n2_round_trips() {
     let s = server().await;
     let (ct, body) = foreign_body(
         &create_json(Some("n1-part"), Some("n2-part"), "internet"),
-        &[(NGAP, "n2-part", N2_SETUP_RSP), (NAS_5G, "n1-part", N1_EST_REQ)],
+        &[
+            (NGAP, "n2-part", N2_SETUP_RSP),
+            (NAS_5G, "n1-part", N1_EST_REQ),
+        ],
     );
     let r = post(&s, "/nsmf-pdusession/v1/sm-contexts", &ct, body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
-    assert!(r.location.unwrap().ends_with("/nsmf-pdusession/v1/sm-contexts/1"));
+    assert!(
+        r.location
+            .unwrap()
+            .ends_with("/nsmf-pdusession/v1/sm-contexts/1")
+    );
     // The test SMF answers its N1 input as N2 information: a multipart answer.
-    assert!(r.content_type.starts_with("multipart/related;"), "{}", r.content_type);
+    assert!(
+        r.content_type.starts_with("multipart/related;"),
+        "{}",
+        r.content_type
+    );
     let m = multipart::decode(&r.content_type, r.body).await.unwrap();
     let json: Value = serde_json::from_slice(&m.json).unwrap();
     assert_eq!(json["n2SmInfoType"], "PDU_RES_SETUP_REQ");
@@ -151,7 +169,10 @@ async fn missing_referenced_part_is_400() {
         "/n2InfoContainer/smInfo/n2InfoContent/ngapData/contentId"
     );
     // With both parts it goes through.
-    let (ct, body) = foreign_body(&transfer, &[(NAS_5G, "a", N1_EST_ACC), (NGAP, "b", N2_SETUP_REQ)]);
+    let (ct, body) = foreign_body(
+        &transfer,
+        &[(NAS_5G, "a", N1_EST_ACC), (NGAP, "b", N2_SETUP_REQ)],
+    );
     let r = post(&s, &path, &ct, body).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
     let rsp: Value = serde_json::from_slice(&r.body).unwrap();
@@ -170,16 +191,26 @@ async fn malformed_multipart() {
     ] {
         let r = post(&s, path, ct, body).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{ct}");
-        assert_eq!(r.problem().cause.as_deref(), Some(cause::INVALID_MSG_FORMAT));
+        assert_eq!(
+            r.problem().cause.as_deref(),
+            Some(cause::INVALID_MSG_FORMAT)
+        );
     }
     // The root part is not JSON; the request is neither JSON nor multipart.
     let (ct, body) = foreign_body(&json!("x"), &[]);
-    let body = String::from_utf8(body).unwrap().replacen("application/json\r\n", "application/vnd.3gpp.5gnas\r\n", 1);
+    let body = String::from_utf8(body).unwrap().replacen(
+        "application/json\r\n",
+        "application/vnd.3gpp.5gnas\r\n",
+        1,
+    );
     let r = post(&s, path, &ct, body.into_bytes()).await;
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let r = post(&s, path, "text/plain", json).await;
     assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert_eq!(r.problem().cause.as_deref(), Some(cause::UNSUPPORTED_MEDIA_TYPE));
+    assert_eq!(
+        r.problem().cause.as_deref(),
+        Some(cause::UNSUPPORTED_MEDIA_TYPE)
+    );
     // The JSON part is checked as any JSON body.
     let mut bad = create_json(Some("n1"), None, "internet");
     bad.as_object_mut().unwrap().remove("servingNfId");
@@ -204,7 +235,10 @@ async fn errors_with_n1_and_404_use_the_error_structures() {
     let json: Value = serde_json::from_slice(&m.json).unwrap();
     assert_eq!(json["error"]["cause"], "DNN_NOT_SUPPORTED");
     assert_eq!(json["error"]["status"], 403);
-    assert_eq!(m.parts.0[0].content_id, json["n1SmMsg"]["contentId"].as_str().unwrap());
+    assert_eq!(
+        m.parts.0[0].content_id,
+        json["n1SmMsg"]["contentId"].as_str().unwrap()
+    );
     assert_eq!(m.parts.0[0].content_type, NAS_5G);
     assert_eq!(m.parts.0[0].data, N1_EST_REJ);
     // Update of an unknown context: 404 as SmContextUpdateError in plain JSON (the spec
@@ -221,7 +255,13 @@ async fn errors_with_n1_and_404_use_the_error_structures() {
     let json: Value = serde_json::from_slice(&r.body).unwrap();
     assert_eq!(json["error"]["cause"], "CONTEXT_NOT_FOUND");
     // Release with no body at all is allowed (the body is optional): 404 here.
-    let r = post(&s, "/nsmf-pdusession/v1/sm-contexts/9/release", "", Vec::new()).await;
+    let r = post(
+        &s,
+        "/nsmf-pdusession/v1/sm-contexts/9/release",
+        "",
+        Vec::new(),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.problem().cause.as_deref(), Some(cause::CONTEXT_NOT_FOUND));
     // 409 of N1N2MessageTransfer: N1N2MessageTransferError.
@@ -235,5 +275,8 @@ async fn errors_with_n1_and_404_use_the_error_structures() {
     .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     let json: Value = serde_json::from_slice(&r.body).unwrap();
-    assert_eq!(json["error"]["cause"], "TEMPORARY_REJECT_REGISTRATION_ONGOING");
+    assert_eq!(
+        json["error"]["cause"],
+        "TEMPORARY_REJECT_REGISTRATION_ONGOING"
+    );
 }

@@ -35,12 +35,7 @@ pub struct BinaryParts(pub Vec<BinaryPart>);
 
 impl BinaryParts {
     /// Adds a part and returns the reference to put in the JSON part.
-    pub fn push(
-        &mut self,
-        content_id: &str,
-        content_type: &str,
-        data: Vec<u8>,
-    ) -> RefToBinaryData {
+    pub fn push(&mut self, content_id: &str, content_type: &str, data: Vec<u8>) -> RefToBinaryData {
         self.0.push(BinaryPart {
             content_id: content_id.to_owned(),
             content_type: content_type.to_owned(),
@@ -112,9 +107,18 @@ mod tests {
         let mut parts = BinaryParts::default();
         let r = parts.push("n1", NAS_5G, vec![0x2e, 1]);
         assert_eq!(parts.take(None, "/x").unwrap(), None);
-        assert_eq!(parts.take(Some(&r), "/n1SmMsg/contentId").unwrap(), Some(vec![0x2e, 1]));
+        assert_eq!(
+            parts.take(Some(&r), "/n1SmMsg/contentId").unwrap(),
+            Some(vec![0x2e, 1])
+        );
         let e = parts.take(Some(&r), "/n1SmMsg/contentId").unwrap_err();
-        assert_eq!((e.status, e.cause()), (400, Some(cause::MANDATORY_IE_INCORRECT)));
-        assert_eq!(e.problem.invalid_params.unwrap()[0].param, "/n1SmMsg/contentId");
+        assert_eq!(
+            (e.status, e.cause()),
+            (400, Some(cause::MANDATORY_IE_INCORRECT))
+        );
+        assert_eq!(
+            e.problem.invalid_params.unwrap()[0].param,
+            "/n1SmMsg/contentId"
+        );
     }
 }

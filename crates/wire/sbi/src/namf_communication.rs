@@ -38,8 +38,7 @@ pub mod paths {
 /// TS 29.518 §6.1.7.3 application errors of N1N2MessageTransfer.
 pub mod cause {
     /// 409: a registration procedure is ongoing; retry later.
-    pub const TEMPORARY_REJECT_REGISTRATION_ONGOING: &str =
-        "TEMPORARY_REJECT_REGISTRATION_ONGOING";
+    pub const TEMPORARY_REJECT_REGISTRATION_ONGOING: &str = "TEMPORARY_REJECT_REGISTRATION_ONGOING";
     /// 409: an N2 handover is ongoing; retry later.
     pub const TEMPORARY_REJECT_HANDOVER_ONGOING: &str = "TEMPORARY_REJECT_HANDOVER_ONGOING";
     /// 409: paging for a request of higher priority is ongoing.
@@ -383,18 +382,22 @@ impl WithBinaryParts for N1N2MessageTransfer {
         };
         match self.n2_info {
             None => {
-                if let Some(sm) = d.n2_info_container.as_mut().and_then(|c| c.sm_info.as_mut()) {
+                if let Some(sm) = d
+                    .n2_info_container
+                    .as_mut()
+                    .and_then(|c| c.sm_info.as_mut())
+                {
                     sm.n2_info_content = None;
                 }
             }
             Some(b) => {
                 let r = p.push(CID_N2, NGAP, b);
                 let pdu_session_id = d.pdu_session_id.unwrap_or_default();
-                let c = d.n2_info_container.get_or_insert_with(|| N2InfoContainer {
+                let c = d.n2_info_container.get_or_insert(N2InfoContainer {
                     n2_information_class: N2InformationClass::Sm,
                     sm_info: None,
                 });
-                let sm = c.sm_info.get_or_insert_with(|| N2SmInformation {
+                let sm = c.sm_info.get_or_insert(N2SmInformation {
                     pdu_session_id,
                     n2_info_content: None,
                     s_nssai: None,

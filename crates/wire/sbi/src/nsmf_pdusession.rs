@@ -14,9 +14,9 @@ use serde_with::skip_serializing_none;
 
 use crate::binary::{BinaryParts, NAS_5G, NGAP, WithBinaryParts};
 use crate::common::{
-    AccessType, DateTime, Dnn, Gpsi, Guami, NfInstanceId, NgApCause, PduSessionId, Pei,
-    PlmnIdNid, ProblemDetails, RatType, RefToBinaryData, Snssai, Supi, SupportedFeatures,
-    Uinteger, Uri, UserLocation,
+    AccessType, DateTime, Dnn, Gpsi, Guami, NfInstanceId, NgApCause, PduSessionId, Pei, PlmnIdNid,
+    ProblemDetails, RatType, RefToBinaryData, Snssai, Supi, SupportedFeatures, Uinteger, Uri,
+    UserLocation,
 };
 use crate::{Created, SbiError};
 
@@ -552,7 +552,8 @@ pub struct SmContextRelease {
 /// for the UE or AN, an N1 SM message (PDU Session Establishment / Modification Reject)
 /// and N2 SM information. Without binaries it goes on the wire as
 /// `application/problem+json` where the spec allows it (not for 404), otherwise as
-/// `SmContextCreateError` / `SmContextUpdateError`.
+/// `SmContextCreateError` / `SmContextUpdateError`. (Their `recoveryTime` is not
+/// carried, to keep the error small: it is sent as absent and ignored on receipt.)
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{error}")]
 pub struct SmContextError {
@@ -566,8 +567,6 @@ pub struct SmContextError {
     pub n2_sm_info_type: Option<N2SmInfoType>,
     /// User plane state (Update only).
     pub up_cnx_state: Option<UpCnxState>,
-    /// SMF recovery time.
-    pub recovery_time: Option<DateTime>,
 }
 
 impl From<SbiError> for SmContextError {
@@ -578,7 +577,6 @@ impl From<SbiError> for SmContextError {
             n2_sm_info: None,
             n2_sm_info_type: None,
             up_cnx_state: None,
-            recovery_time: None,
         }
     }
 }
@@ -623,7 +621,12 @@ macro_rules! normalizing_new {
 normalizing_new!(SmContextCreate, SmContextCreateData, n1_sm_msg, n2_sm_info);
 normalizing_new!(SmContextCreated, SmContextCreatedData, n2_sm_info);
 normalizing_new!(SmContextUpdate, SmContextUpdateData, n1_sm_msg, n2_sm_info);
-normalizing_new!(SmContextUpdated, SmContextUpdatedData, n1_sm_msg, n2_sm_info);
+normalizing_new!(
+    SmContextUpdated,
+    SmContextUpdatedData,
+    n1_sm_msg,
+    n2_sm_info
+);
 normalizing_new!(SmContextRelease, SmContextReleaseData, n2_sm_info);
 
 const P_N1: &str = "/n1SmMsg/contentId";
@@ -719,7 +722,7 @@ impl SmContextError {
             n1_sm_msg: p.push_opt(CID_N1_SM, NAS_5G, self.n1_sm_msg),
             n2_sm_info: p.push_opt(CID_N2_SM, NGAP, self.n2_sm_info),
             n2_sm_info_type: self.n2_sm_info_type,
-            recovery_time: self.recovery_time,
+            recovery_time: None,
         };
         (json, p)
     }
@@ -733,7 +736,7 @@ impl SmContextError {
             n2_sm_info: p.push_opt(CID_N2_SM, NGAP, self.n2_sm_info),
             n2_sm_info_type: self.n2_sm_info_type,
             up_cnx_state: self.up_cnx_state,
-            recovery_time: self.recovery_time,
+            recovery_time: None,
         };
         (json, p)
     }
@@ -749,7 +752,6 @@ impl SmContextError {
             n2_sm_info: p.take(json.n2_sm_info.as_ref(), P_N2)?,
             n2_sm_info_type: json.n2_sm_info_type,
             up_cnx_state: None,
-            recovery_time: json.recovery_time,
             error: SbiError::from_problem(status, json.error),
         })
     }
@@ -765,7 +767,6 @@ impl SmContextError {
             n2_sm_info: p.take(json.n2_sm_info.as_ref(), P_N2)?,
             n2_sm_info_type: json.n2_sm_info_type,
             up_cnx_state: json.up_cnx_state,
-            recovery_time: json.recovery_time,
             error: SbiError::from_problem(status, json.error),
         })
     }

@@ -7,16 +7,16 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use ferrocore_sbi::SbiError;
+use ferrocore_sbi::binary::WithBinaryParts;
 use ferrocore_sbi::common::*;
 use ferrocore_sbi::hex::Hex;
+use ferrocore_sbi::namf_communication as namf;
 use ferrocore_sbi::nausf_ueau::*;
+use ferrocore_sbi::nsmf_pdusession as nsmf;
 use ferrocore_sbi::nudm_sdm::*;
 use ferrocore_sbi::nudm_ueau::*;
 use ferrocore_sbi::nudm_uecm::*;
 use ferrocore_sbi::nudr_dr::*;
-use ferrocore_sbi::binary::WithBinaryParts;
-use ferrocore_sbi::namf_communication as namf;
-use ferrocore_sbi::nsmf_pdusession as nsmf;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -742,7 +742,11 @@ fn part<T: WithBinaryParts>(x: T) -> (Value, bool) {
 }
 
 fn media(binary: bool) -> &'static str {
-    if binary { MULTIPART } else { "application/json" }
+    if binary {
+        MULTIPART
+    } else {
+        "application/json"
+    }
 }
 
 fn pdu_session_cases(c: &mut Vec<Case>) {
@@ -751,11 +755,21 @@ fn pdu_session_cases(c: &mut Vec<Case>) {
     const N2: &[u8] = &[0x00, 0x03, 0xe0];
     let loc = "http://smf.example/nsmf-pdusession/v1/sm-contexts/1";
     // Create SM Context: multipart/related only, whatever the parts.
-    let (req, _) = part(SmContextCreate::new(sm_context_create_data(), Some(N1.to_vec()), None));
+    let (req, _) = part(SmContextCreate::new(
+        sm_context_create_data(),
+        Some(N1.to_vec()),
+        None,
+    ));
     assert_eq!(req["n1SmMsg"]["contentId"], CID_N1_SM);
     let create = || {
-        Case::new("nsmf create sm-context", SMF, "/sm-contexts", "POST", paths::sm_contexts())
-            .body(MULTIPART, req.clone())
+        Case::new(
+            "nsmf create sm-context",
+            SMF,
+            "/sm-contexts",
+            "POST",
+            paths::sm_contexts(),
+        )
+        .body(MULTIPART, req.clone())
     };
     let created = SmContextCreatedData {
         pdu_session_id: Some(1),
@@ -789,7 +803,8 @@ fn pdu_session_cases(c: &mut Vec<Case>) {
             .named("nsmf create sm-context -> 403 DNN_NOT_SUPPORTED + N1 reject"),
     );
     // 404 has no problem+json in the spec: SmContextCreateError.
-    let (json, _) = SmContextError::from(SbiError::user_not_found("no such SUPI")).into_create_parts();
+    let (json, _) =
+        SmContextError::from(SbiError::user_not_found("no such SUPI")).into_create_parts();
     c.push(
         create()
             .answer(404, "application/json", Some(v(&json)))
@@ -822,7 +837,10 @@ fn pdu_session_cases(c: &mut Vec<Case>) {
     let deactivate = SmContextUpdate::new(
         SmContextUpdateData {
             up_cnx_state: Some(UpCnxState::Deactivated),
-            ng_ap_cause: Some(NgApCause { group: 0, value: 20 }),
+            ng_ap_cause: Some(NgApCause {
+                group: 0,
+                value: 20,
+            }),
             cause: Some(Cause::RelDueToUnspecifiedReason),
             ..Default::default()
         },
@@ -858,7 +876,8 @@ fn pdu_session_cases(c: &mut Vec<Case>) {
     ));
     assert!(bin);
     c.push(update(release_req).answer(200, MULTIPART, Some(body)));
-    let (json, _) = SmContextError::from(SbiError::context_not_found("no SM context 1")).into_update_parts();
+    let (json, _) =
+        SmContextError::from(SbiError::context_not_found("no SM context 1")).into_update_parts();
     c.push(
         update(deactivate.clone())
             .answer(404, "application/json", Some(v(&json)))
@@ -881,8 +900,14 @@ fn pdu_session_cases(c: &mut Vec<Case>) {
     let t = "/sm-contexts/{smContextRef}/release";
     let release = |r: SmContextRelease| {
         let (body, bin) = part(r);
-        Case::new("nsmf release sm-context", SMF, t, "POST", paths::release("1"))
-            .body(media(bin), body)
+        Case::new(
+            "nsmf release sm-context",
+            SMF,
+            t,
+            "POST",
+            paths::release("1"),
+        )
+        .body(media(bin), body)
     };
     let plain = SmContextRelease::new(
         SmContextReleaseData {
@@ -915,8 +940,14 @@ fn n1_n2_cases(c: &mut Vec<Case>) {
         Some(vec![0x2e, 0x01, 0x01, 0xc2]),
         Some((NgapIeType::PduResSetupReq, vec![0, 0, 4])),
     );
-    req.data.n2_info_container.as_mut().unwrap().sm_info.as_mut().unwrap().s_nssai =
-        Some(snssai(1, Some([0, 0, 1])));
+    req.data
+        .n2_info_container
+        .as_mut()
+        .unwrap()
+        .sm_info
+        .as_mut()
+        .unwrap()
+        .s_nssai = Some(snssai(1, Some([0, 0, 1])));
     req.data.n1n2_failure_txf_notif_uri = Some("http://smf.example/n1n2-failure/1".into());
     req.data.arp = Some(Arp {
         priority_level: 8,
@@ -927,10 +958,19 @@ fn n1_n2_cases(c: &mut Vec<Case>) {
     req.data.last_msg_indication = Some(false);
     let (body, bin) = part(req);
     assert!(bin);
-    assert_eq!(body["n2InfoContainer"]["smInfo"]["n2InfoContent"]["ngapData"]["contentId"], CID_N2);
+    assert_eq!(
+        body["n2InfoContainer"]["smInfo"]["n2InfoContent"]["ngapData"]["contentId"],
+        CID_N2
+    );
     let post = || {
-        Case::new("namf-comm n1-n2-messages", AMF, t, "POST", paths::n1_n2_messages(SUPI))
-            .body(MULTIPART, body.clone())
+        Case::new(
+            "namf-comm n1-n2-messages",
+            AMF,
+            t,
+            "POST",
+            paths::n1_n2_messages(SUPI),
+        )
+        .body(MULTIPART, body.clone())
     };
     let rsp = |cause| {
         v(&N1N2MessageTransferRspData {
@@ -938,7 +978,11 @@ fn n1_n2_cases(c: &mut Vec<Case>) {
             supported_features: None,
         })
     };
-    c.push(post().answer(200, "application/json", Some(rsp(N1N2MessageTransferCause::N1N2TransferInitiated))));
+    c.push(post().answer(
+        200,
+        "application/json",
+        Some(rsp(N1N2MessageTransferCause::N1N2TransferInitiated)),
+    ));
     c.push(post().created(
         "application/json",
         "http://amf.example/namf-comm/v1/ue-contexts/imsi-001010000000001/n1-n2-messages/1",
@@ -951,9 +995,19 @@ fn n1_n2_cases(c: &mut Vec<Case>) {
     let (json_only, bin) = part(N1N2MessageTransfer::sm(1, Some(vec![0x2e]), None));
     assert!(bin);
     c.push(
-        Case::new("namf-comm n1-n2-messages (N1 only)", AMF, t, "POST", paths::n1_n2_messages(SUPI))
-            .body(MULTIPART, json_only)
-            .answer(200, "application/json", Some(rsp(N1N2MessageTransferCause::N1N2TransferInitiated))),
+        Case::new(
+            "namf-comm n1-n2-messages (N1 only)",
+            AMF,
+            t,
+            "POST",
+            paths::n1_n2_messages(SUPI),
+        )
+        .body(MULTIPART, json_only)
+        .answer(
+            200,
+            "application/json",
+            Some(rsp(N1N2MessageTransferCause::N1N2TransferInitiated)),
+        ),
     );
     let wrapped = |e: SbiError| {
         v(&N1N2MessageTransferError {
@@ -966,12 +1020,28 @@ fn n1_n2_cases(c: &mut Vec<Case>) {
     };
     c.push(
         post()
-            .answer(409, "application/json", Some(wrapped(SbiError::new(409, cause::TEMPORARY_REJECT_REGISTRATION_ONGOING, "registering"))))
+            .answer(
+                409,
+                "application/json",
+                Some(wrapped(SbiError::new(
+                    409,
+                    cause::TEMPORARY_REJECT_REGISTRATION_ONGOING,
+                    "registering",
+                ))),
+            )
             .named("namf-comm n1-n2-messages -> 409 TEMPORARY_REJECT_REGISTRATION_ONGOING"),
     );
     c.push(
         post()
-            .answer(504, "application/json", Some(wrapped(SbiError::new(504, cause::UE_NOT_REACHABLE, "paging failed"))))
+            .answer(
+                504,
+                "application/json",
+                Some(wrapped(SbiError::new(
+                    504,
+                    cause::UE_NOT_REACHABLE,
+                    "paging failed",
+                ))),
+            )
             .named("namf-comm n1-n2-messages -> 504 UE_NOT_REACHABLE"),
     );
     c.push(post().problem(&SbiError::context_not_found("no UE context")));
@@ -1027,9 +1097,7 @@ fn checker_rejects_what_the_spec_forbids() {
         nsmf::SmContextError::from(SbiError::user_not_found("x")).into_create_parts();
     let mut create_error = v(&create_error);
     create_error["error"]["notInSpec"] = json!(1);
-    let sm_create = || {
-        Case::new("x", SMF, "/sm-contexts", "POST", nsmf::paths::sm_contexts())
-    };
+    let sm_create = || Case::new("x", SMF, "/sm-contexts", "POST", nsmf::paths::sm_contexts());
     let mut create_req = v(&sm_context_create_data());
     create_req["notInSpec"] = json!(1);
     let mut cases = vec![

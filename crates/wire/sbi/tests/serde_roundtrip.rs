@@ -177,7 +177,10 @@ mod pdu_session {
             serde_json::to_value(&t).unwrap(),
             json!({"5qi": 9, "n1n2FailureTxfNotifURI": "http://smf/x"})
         );
-        assert_eq!(serde_json::to_value(AccessType::ThreeGppAccess).unwrap(), "3GPP_ACCESS");
+        assert_eq!(
+            serde_json::to_value(AccessType::ThreeGppAccess).unwrap(),
+            "3GPP_ACCESS"
+        );
         // AccessType is a closed enumeration; the anyOf ones are open.
         assert!(serde_json::from_value::<AccessType>(json!("WIRELINE")).is_err());
         assert_eq!(
@@ -185,7 +188,10 @@ mod pdu_session {
             N2SmInfoType::Other("PDU_RES_FUTURE".into())
         );
         for s in N2SmInfoType::KNOWN {
-            assert!(!matches!(N2SmInfoType::from(*s), N2SmInfoType::Other(_)), "{s}");
+            assert!(
+                !matches!(N2SmInfoType::from(*s), N2SmInfoType::Other(_)),
+                "{s}"
+            );
         }
     }
 
@@ -210,7 +216,10 @@ mod pdu_session {
             BinaryParts::default(),
         )
         .unwrap_err();
-        assert_eq!(e.problem.invalid_params.unwrap()[0].param, "/n1SmMsg/contentId");
+        assert_eq!(
+            e.problem.invalid_params.unwrap()[0].param,
+            "/n1SmMsg/contentId"
+        );
     }
 
     #[test]
@@ -227,12 +236,17 @@ mod pdu_session {
         assert_eq!(wire["n1MessageContainer"]["n1MessageClass"], "SM");
         assert_eq!(wire["n2InfoContainer"]["smInfo"]["pduSessionId"], 3);
         assert_eq!(back.n1_message, Some(vec![0x2e]));
-        let mut t = N1N2MessageTransfer::sm(3, Some(vec![1]), Some((NgapIeType::PduResRelCmd, vec![2])));
+        let mut t =
+            N1N2MessageTransfer::sm(3, Some(vec![1]), Some((NgapIeType::PduResRelCmd, vec![2])));
         t.n1_message = None;
         t.n2_info = None;
         let (wire, _) = through_json(t);
         assert!(wire.get("n1MessageContainer").is_none());
-        assert!(wire["n2InfoContainer"]["smInfo"].get("n2InfoContent").is_none());
+        assert!(
+            wire["n2InfoContainer"]["smInfo"]
+                .get("n2InfoContent")
+                .is_none()
+        );
     }
 
     proptest! {

@@ -458,7 +458,9 @@ impl nsmf::PduSessionService for TestSmf {
         req: nsmf::SmContextUpdate,
     ) -> Result<Option<nsmf::SmContextUpdated>, nsmf::SmContextError> {
         if !self.contexts.lock().unwrap().contains_key(sm_context_ref) {
-            return Err(SbiError::context_not_found(format!("no SM context {sm_context_ref}")).into());
+            return Err(
+                SbiError::context_not_found(format!("no SM context {sm_context_ref}")).into(),
+            );
         }
         if req.data.release == Some(true) {
             return Ok(Some(nsmf::SmContextUpdated::new(
@@ -519,12 +521,17 @@ impl namf::CommunicationService for TestAmf {
     ) -> Result<namf::N1N2MessageTransferResult, SbiError> {
         use namf::{N1N2MessageTransferCause as C, N1N2MessageTransferResult as R};
         if ue_context_id != SUPI {
-            return Err(SbiError::context_not_found(format!("no UE {ue_context_id}")));
+            return Err(SbiError::context_not_found(format!(
+                "no UE {ue_context_id}"
+            )));
         }
         if req.n1_message.as_deref().is_some_and(|b| b != N1_EST_ACC)
             || req.n2_info.as_deref().is_some_and(|b| b != N2_SETUP_REQ)
         {
-            return Err(SbiError::mandatory_ie_incorrect("/n1MessageContainer", "octets differ"));
+            return Err(SbiError::mandatory_ie_incorrect(
+                "/n1MessageContainer",
+                "octets differ",
+            ));
         }
         let rsp = |cause| namf::N1N2MessageTransferRspData {
             cause,
