@@ -59,6 +59,9 @@ pub struct AmfConfig {
     pub t3522_secs: u32,
     /// T3555: CONFIGURATION UPDATE COMMAND retransmission.
     pub t3555_secs: u32,
+    /// T3513: PAGING retransmission (TS 24.501 §10.2); paging gives up after
+    /// `max_retransmissions` retransmissions.
+    pub t3513_secs: u32,
     /// Retransmissions before a procedure is aborted (on the fifth expiry: 4).
     pub max_retransmissions: u8,
     /// Mobile reachable timer (TS 24.501 §5.3.7); default: the T3512 sent to UEs + 240 s.
@@ -83,6 +86,12 @@ pub struct AmfConfig {
     pub dereg_callback_uri: String,
     /// Most UE contexts kept; a new UE beyond it is refused (TS 24.501 #22 congestion).
     pub max_ues: usize,
+    /// The DNN of a PDU session the UE requests without one (TS 23.502 §4.3.2.2.1 step 2:
+    /// the AMF selects the default DNN).
+    pub default_dnn: String,
+    /// This AMF's `apiRoot` on the SBI: the base of the SM context status callback URI
+    /// and of the `Location` of a 202 N1N2MessageTransfer.
+    pub api_root: String,
 }
 
 impl Default for AmfConfig {
@@ -104,6 +113,7 @@ impl Default for AmfConfig {
             t3570_secs: 6,
             t3522_secs: 6,
             t3555_secs: 6,
+            t3513_secs: 4,
             max_retransmissions: 4,
             mobile_reachable_secs: None,
             implicit_deregistration_secs: 240,
@@ -115,6 +125,8 @@ impl Default for AmfConfig {
             instance_id: "6b0b5c1e-4b0a-4c2e-9f3e-000000000001".into(),
             dereg_callback_uri: "http://127.0.0.1:7004/namf-callback/v1/dereg".into(),
             max_ues: 1_000_000,
+            default_dnn: "internet".into(),
+            api_root: "http://127.0.0.1:7004".into(),
         }
     }
 }
@@ -235,6 +247,7 @@ impl AmfConfig {
             ("t3570", self.t3570_secs),
             ("t3522", self.t3522_secs),
             ("t3555", self.t3555_secs),
+            ("t3513", self.t3513_secs),
         ] {
             if v == 0 {
                 return Err(ConfigError::Timer(name));

@@ -98,6 +98,47 @@ pub struct UeContext {
     pub radio_capability: Option<Arc<[u8]>>,
     /// The procedure under way, if any.
     pub procedure: Option<Box<Procedure>>,
+    /// The UE's PDU sessions (PDU session routing contexts, TS 24.501 §5.4.5.2.2), by PSI.
+    pub sessions: Vec<PduSession>,
+    /// SM messages from N1N2MessageTransfer held until the UE can take them: while it is
+    /// paged, or until its AS context is set up (TS 23.502 §4.2.3.3).
+    pub pending_sm: Vec<PendingSm>,
+    /// Paging under way (T3513): the retransmissions sent so far.
+    pub paging: Option<u8>,
+}
+
+/// One PDU session as the AMF keeps it: the SMF's context, slice and DNN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PduSession {
+    /// PDU session identity (1..=15).
+    pub psi: u8,
+    /// `smContextRef` at the SMF (the last segment of the created context's
+    /// `Location`); `None` while the Create SM Context is in flight.
+    pub sm_context_ref: Option<Box<str>>,
+    pub snssai: Slice,
+    pub dnn: Box<str>,
+    /// User plane resources are set up in the NG-RAN (an N3 tunnel).
+    pub up_active: bool,
+}
+
+/// Which NGAP SM transfer an N2 SM information carries (the AMF relays it opaque).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum N2Kind {
+    /// PDU Session Resource Setup Request Transfer.
+    SetupRequest,
+    /// PDU Session Resource Release Command Transfer.
+    ReleaseCommand,
+    /// PDU Session Resource Modify Request Transfer.
+    ModifyRequest,
+}
+
+/// An N1 SM message and / or N2 SM information for one PDU session, to deliver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingSm {
+    pub psi: u8,
+    /// The 5GSM message (plain), for a DL NAS TRANSPORT.
+    pub n1: Option<Vec<u8>>,
+    pub n2: Option<(N2Kind, Vec<u8>)>,
 }
 
 impl UeContext {
@@ -117,7 +158,27 @@ impl UeContext {
             imeisv: None,
             radio_capability: None,
             procedure: None,
+            sessions: Vec::new(),
+            pending_sm: Vec::new(),
+            paging: None,
         }
+    }
+
+    /// The PDU session `psi`.
+    pub fn session(&self, psi: u8) -> Option<&PduSession> {
+        self.sessions.iter().find(|s| s.psi == psi)
+    }
+
+    /// The PDU session `psi`, to change.
+    pub fn session_mut(&mut self, psi: u8) -> Option<&mut PduSession> {
+        self.sessions.iter_mut().find(|s| s.psi == psi)
+    }
+
+    /// The PSIs of the PDU sessions, in order.
+    pub fn psis(&self) -> Vec<u8> {
+        let mut v: Vec<u8> = self.sessions.iter().map(|s| s.psi).collect();
+        v.sort_unstable();
+        v
     }
 
     /// RM-REGISTERED.
@@ -153,6 +214,28 @@ pub enum Procedure {
         new_tmsi: u32,
         retransmit: Retransmit,
     },
+    /// Service request (TS 24.501 §5.6.1.4): user plane activation asked of the SMFs.
+    ServiceRequest(ServiceRequest),
+}
+
+/// A service request waiting for the SMFs' answers before the INITIAL CONTEXT SETUP
+/// REQUEST with the SERVICE ACCEPT goes out (TS 23.502 §4.2.3.2 steps 4-12).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ServiceRequest {
+    /// Uplink NAS COUNT of the message KgNB is bound to (TS 33.501 Annex A.9).
+    pub kgnb_count: u32,
+    /// Service type "mobile terminated services": the answer to paging.
+    pub paging_response: bool,
+    /// Update SM Context (ACTIVATING) transactions awaited, with their PSI.
+    pub awaiting: Vec<(TxnId, u8)>,
+    /// Sessions to set up: PSI, N1 SM message (if any), Setup Request Transfer.
+    pub setup: Vec<(u8, Option<Vec<u8>>, Vec<u8>)>,
+    /// Sessions whose user plane could not be re-established.
+    pub failed: Vec<u8>,
+    /// The UE sent a PDU session status IE: the accept carries the network's.
+    pub pdu_session_status: bool,
+    /// The UE sent an uplink data status IE: the accept carries the reactivation result.
+    pub uplink_data_status: bool,
 }
 
 /// A downlink NAS message kept for retransmission on timer expiry.
@@ -229,4 +312,10 @@ pub struct Registration {
     pub pdu_session_status: bool,
     pub new_tmsi: Option<u32>,
     pub retransmit: Retransmit,
+    /// This authentication and security mode control serve a SERVICE REQUEST that failed
+    /// its integrity check (TS 24.501 §4.4.4.3): its plain octets, processed once the
+    /// new security context is in use.
+    pub service_request: Option<Vec<u8>>,
+    /// The sessions the UE reported in its PDU session status IE.
+    pub ue_pdu_sessions: Option<Vec<u8>>,
 }

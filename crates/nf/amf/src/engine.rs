@@ -28,6 +28,8 @@ pub struct Amf {
     pub(crate) timers: Timers,
     /// SBI transactions in flight and the UE each belongs to.
     pub(crate) txns: HashMap<TxnId, UeKey>,
+    /// What the SM context transactions among them are for.
+    pub(crate) sm_txns: HashMap<TxnId, crate::gmm::sm::SmTxn>,
     next_txn: u64,
     /// Interned UE radio capabilities (TS 38.413 §9.3.1.74), shared by content.
     pub(crate) radio_capabilities: HashSet<Arc<[u8]>>,
@@ -56,6 +58,7 @@ impl Amf {
             ids: Ids::default(),
             timers: Timers::default(),
             txns: HashMap::new(),
+            sm_txns: HashMap::new(),
             next_txn: 0,
             radio_capabilities: HashSet::new(),
             registered: 0,
@@ -90,8 +93,17 @@ impl Amf {
                     tracing::debug!(txn = txn.0, "SBI reply for no transaction: ignored");
                     return;
                 };
-                self.on_sbi_reply(now, key, txn, reply);
+                if let Some(sm) = self.sm_txns.remove(&txn) {
+                    self.on_sm_reply(now, key, txn, sm, reply);
+                } else {
+                    self.on_sbi_reply(now, key, txn, reply);
+                }
             }
+            Event::N1N2Transfer {
+                id,
+                ue_context_id,
+                transfer,
+            } => self.n1n2_transfer(now, id, &ue_context_id, transfer),
         }
     }
 
@@ -168,6 +180,24 @@ impl Amf {
         txn
     }
 
+    /// Sends NGAP octets built elsewhere (`ngap_sm`) on `assoc`, `stream`.
+    pub(crate) fn send_ngap_bytes(
+        &mut self,
+        assoc: AssocId,
+        stream: u16,
+        name: &'static str,
+        bytes: Result<Vec<u8>, crate::ngap_sm::Error>,
+    ) {
+        match bytes {
+            Ok(bytes) => self.out.push(Action::SendNgap {
+                assoc,
+                stream,
+                bytes,
+            }),
+            Err(e) => tracing::error!(message = name, error = %e, "NGAP message does not encode"),
+        }
+    }
+
     /// Sends one NGAP message on `assoc`, `stream`.
     pub(crate) fn send_ngap<M: NgapMessage>(&mut self, assoc: AssocId, stream: u16, m: &M) {
         match m.encode() {
@@ -206,6 +236,10 @@ impl Amf {
             .insert((binding.assoc, binding.ran_ue_id), key);
         if let Some(ue) = self.ues.get_mut(&key) {
             ue.ran = Some(binding);
+            if ue.paging.take().is_some() {
+                // The paged UE is back (TS 23.502 §4.2.3.3 step 4).
+                self.metrics.paging.succ.inc();
+            }
         }
         self.timers.stop_each(key, &TimerKind::IDLE);
         self.update_connected_gauge();
@@ -233,6 +267,8 @@ impl Amf {
         let aborted = ue.procedure.take();
         self.timers.stop_each(key, &TimerKind::NAS_TRANSACTION);
         self.update_connected_gauge();
+        // AN release: the user plane of every active session goes (TS 23.502 §4.2.6).
+        self.deactivate_sessions(key);
         if let Some(p) = aborted {
             self.procedure_aborted_by_release(now, key, *p);
         }
@@ -276,6 +312,8 @@ impl Amf {
         }
         self.timers.stop_all(key);
         self.txns.retain(|_, k| *k != key);
+        let txns = &self.txns;
+        self.sm_txns.retain(|t, _| txns.contains_key(t));
         self.release_radio_capability(ue.radio_capability);
         self.update_connected_gauge();
     }
@@ -314,6 +352,7 @@ impl Amf {
             }
             TimerKind::T3522 => self.deregistration_timer(now, key),
             TimerKind::T3555 => self.configuration_update_timer(now, key),
+            TimerKind::T3513 => self.paging_timer(now, key),
             TimerKind::MobileReachable => {
                 tracing::info!(
                     "mobile reachable timer expired: implicit de-registration timer started"

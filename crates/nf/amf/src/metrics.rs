@@ -94,6 +94,15 @@ pub struct Inner {
     pub guti_realloc: Procedure,
     pub ue_context_release: Counter,
     pub sbi_errors: Family<CauseLabel, Counter>,
+    pub paging: Procedure,
+    pub service: Procedure,
+    pub sm_create: Procedure,
+    pub sm_update: Procedure,
+    pub sm_release: Counter,
+    pub sm_ul_routed: Counter,
+    pub sm_dl_routed: Counter,
+    pub sm_not_forwarded: Family<CauseLabel, Counter>,
+    pub n1n2: Procedure,
     pub connected_gnbs: Gauge,
     pub registered_subscribers: Gauge,
     pub cm_connected_ues: Gauge,
@@ -149,6 +158,15 @@ impl Metrics {
             guti_realloc: Procedure::default(),
             ue_context_release: Counter::default(),
             sbi_errors: Family::default(),
+            paging: Procedure::default(),
+            service: Procedure::default(),
+            sm_create: Procedure::default(),
+            sm_update: Procedure::default(),
+            sm_release: Counter::default(),
+            sm_ul_routed: Counter::default(),
+            sm_dl_routed: Counter::default(),
+            sm_not_forwarded: Family::default(),
+            n1n2: Procedure::default(),
             connected_gnbs: Gauge::default(),
             registered_subscribers: Gauge::default(),
             cm_connected_ues: Gauge::default(),
@@ -255,6 +273,36 @@ impl Metrics {
             "SBI requests answered with an error, by cause",
             m.sbi_errors.clone(),
         );
+        // TS 28.552 §5.2.10: MM.Paging5GReq / MM.Paging5GSucc.
+        m.paging.register(&mut r, "amf_mm_paging_5g", "5G paging procedures");
+        m.service
+            .register(&mut r, "amf_mm_service", "service requests (TS 24.501 §5.6.1)");
+        m.sm_create
+            .register(&mut r, "amf_sm_create_sm_context", "Nsmf Create SM Context");
+        m.sm_update
+            .register(&mut r, "amf_sm_update_sm_context", "Nsmf Update SM Context");
+        r.register(
+            "amf_sm_release_sm_context",
+            "Nsmf Release SM Context requests",
+            m.sm_release.clone(),
+        );
+        r.register(
+            "amf_sm_ul_msg_routed",
+            "uplink 5GSM messages forwarded to an SMF",
+            m.sm_ul_routed.clone(),
+        );
+        r.register(
+            "amf_sm_dl_msg_routed",
+            "downlink 5GSM messages sent to UEs",
+            m.sm_dl_routed.clone(),
+        );
+        r.register(
+            "amf_sm_msg_not_forwarded",
+            "uplink 5GSM messages returned to the UE, by 5GMM cause",
+            m.sm_not_forwarded.clone(),
+        );
+        m.n1n2
+            .register(&mut r, "amf_n1n2_transfer", "N1N2MessageTransfer served");
         r.register(
             "amf_connected_gnbs",
             "gNBs with a completed NG Setup",
@@ -329,6 +377,8 @@ pub fn gmm_cause_label(cause: u8) -> &'static str {
         24 => "security_mode_rejected_unspecified",
         26 => "non_5g_authentication_unacceptable",
         62 => "no_network_slices_available",
+        90 => "payload_was_not_forwarded",
+        91 => "dnn_not_supported_or_not_subscribed_in_the_slice",
         95 => "semantically_incorrect_message",
         96 => "invalid_mandatory_information",
         97 => "message_type_non_existent",

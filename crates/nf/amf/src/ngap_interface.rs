@@ -189,7 +189,13 @@ impl Amf {
             Message::InitialUeMessage(m) => self.initial_ue_message(now, assoc, stream, m),
             Message::UplinkNasTransport(m) => self.uplink_nas_transport(now, assoc, stream, m),
             Message::InitialContextSetupResponse(m) => {
-                self.initial_context_setup_response(assoc, stream, m)
+                self.initial_context_setup_response(assoc, stream, m, bytes)
+            }
+            Message::PduSessionResourceSetupResponse(m) => {
+                self.pdu_session_resource_setup_response(assoc, stream, m, bytes)
+            }
+            Message::PduSessionResourceReleaseResponse(m) => {
+                self.pdu_session_resource_release_response(assoc, stream, m, bytes)
             }
             Message::InitialContextSetupFailure(m) => {
                 self.initial_context_setup_failure(now, assoc, stream, m)
@@ -371,18 +377,92 @@ impl Amf {
         self.on_nas(now, key, &m.nas_pdu, false);
     }
 
-    /// INITIAL CONTEXT SETUP RESPONSE (TS 38.413 §8.3.1.2).
+    /// INITIAL CONTEXT SETUP RESPONSE (TS 38.413 §8.3.1.2): the AS context is up; the
+    /// sessions set up or not go to their SMF (TS 23.502 §4.2.3.2 step 15), and SM
+    /// messages held for the UE are delivered.
     fn initial_context_setup_response(
         &mut self,
         assoc: AssocId,
         stream: u16,
         m: InitialContextSetupResponse,
+        bytes: &[u8],
     ) {
         let Some(key) = self.ue_of(assoc, stream, m.amf_ue_ngap_id, m.ran_ue_ngap_id) else {
             return;
         };
         if let Some(b) = self.ues.get_mut(&key).and_then(|u| u.ran.as_mut()) {
             b.context_setup = true;
+        }
+        self.session_results(key, crate::ngap_sm::initial_context_setup_response(bytes));
+        self.flush_pending_sm(key);
+    }
+
+    /// The Setup Response / Unsuccessful Transfers of a response, to the SMFs.
+    fn session_results(
+        &mut self,
+        key: UeKey,
+        r: Result<
+            (
+                Vec<crate::ngap_sm::SessionTransfer>,
+                Vec<crate::ngap_sm::SessionTransfer>,
+            ),
+            crate::ngap_sm::Error,
+        >,
+    ) {
+        use ferrocore_sbi::nsmf_pdusession::N2SmInfoType;
+        let (setup, failed) = match r {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::warn!(error = %e, "PDU session lists not readable");
+                return;
+            }
+        };
+        for (psi, t) in setup {
+            self.sm_n2_report(key, psi, N2SmInfoType::PduResSetupRsp, t);
+        }
+        for (psi, t) in failed {
+            self.sm_n2_report(key, psi, N2SmInfoType::PduResSetupFail, t);
+        }
+    }
+
+    /// PDU SESSION RESOURCE SETUP RESPONSE (TS 38.413 §8.2.1.2): each session's Setup
+    /// Response Transfer (or Setup Unsuccessful Transfer) to its SMF in Update SM
+    /// Context, n2SmInfoType PDU_RES_SETUP_RSP / PDU_RES_SETUP_FAIL (TS 23.502
+    /// §4.3.2.2.1 step 14).
+    fn pdu_session_resource_setup_response(
+        &mut self,
+        assoc: AssocId,
+        stream: u16,
+        m: ferrocore_ngap::msg::PduSessionResourceSetupResponse,
+        bytes: &[u8],
+    ) {
+        let Some(key) = self.ue_of(assoc, stream, m.amf_ue_ngap_id, m.ran_ue_ngap_id) else {
+            return;
+        };
+        self.session_results(key, crate::ngap_sm::setup_response(bytes));
+    }
+
+    /// PDU SESSION RESOURCE RELEASE RESPONSE (TS 38.413 §8.2.3.2): each session's Release
+    /// Response Transfer to its SMF, n2SmInfoType PDU_RES_REL_RSP (TS 23.502 §4.3.4.2
+    /// step 8).
+    fn pdu_session_resource_release_response(
+        &mut self,
+        assoc: AssocId,
+        stream: u16,
+        m: ferrocore_ngap::msg::PduSessionResourceReleaseResponse,
+        bytes: &[u8],
+    ) {
+        use ferrocore_sbi::nsmf_pdusession::N2SmInfoType;
+        let Some(key) = self.ue_of(assoc, stream, m.amf_ue_ngap_id, m.ran_ue_ngap_id) else {
+            return;
+        };
+        match crate::ngap_sm::release_response(bytes) {
+            Ok(released) => {
+                for (psi, t) in released {
+                    self.sm_n2_report(key, psi, N2SmInfoType::PduResRelRsp, t);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "released sessions not readable"),
         }
     }
 

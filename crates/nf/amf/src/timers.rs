@@ -26,6 +26,8 @@ pub enum TimerKind {
     ImplicitDeregistration,
     /// Removal of a de-registered UE's context.
     Purge,
+    /// PAGING sent (TS 24.501 §10.2, network side: paging for 5GS services).
+    T3513,
 }
 
 impl TimerKind {
@@ -42,10 +44,11 @@ impl TimerKind {
     ];
 
     /// The timers of a UE without an NG connection.
-    pub const IDLE: [TimerKind; 3] = [
+    pub const IDLE: [TimerKind; 4] = [
         Self::MobileReachable,
         Self::ImplicitDeregistration,
         Self::Purge,
+        Self::T3513,
     ];
 }
 
@@ -130,6 +133,7 @@ impl Amf {
             TimerKind::MobileReachable => self.cfg.mobile_reachable_secs,
             TimerKind::ImplicitDeregistration => c.implicit_deregistration_secs,
             TimerKind::Purge => c.deregistered_context_secs,
+            TimerKind::T3513 => c.t3513_secs,
         };
         Duration::from_secs(u64::from(secs))
     }

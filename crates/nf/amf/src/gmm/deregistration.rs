@@ -37,6 +37,8 @@ impl Amf {
             self.metrics.registration(r.kind).fail("deregistered");
         }
         self.set_rm(key, RmState::Deregistered);
+        // Every SM context goes (TS 23.502 §4.2.2.3.2 step 2).
+        self.release_all_sessions(key);
         if !switch_off {
             self.send_mm(key, NasDeregistrationAcceptUeOriginating::new());
         }
@@ -47,8 +49,13 @@ impl Amf {
     /// REQUEST with T3522 when the UE is CM-CONNECTED; locally when it is CM-IDLE (no
     /// paging in this AMF yet).
     pub fn deregister(&mut self, now: Instant, supi: &str) -> Result<(), AmfError> {
-        let (key, ue) = self.registered_ue(supi)?;
+        let (key, _) = self.registered_ue(supi)?;
         self.metrics.dereg_nw_init.inc();
+        // TS 23.502 §4.2.2.3.3 step 4: the SM contexts are released.
+        self.release_all_sessions(key);
+        let Some(ue) = self.ues.get(&key) else {
+            return Ok(());
+        };
         if ue.ran.is_none() {
             tracing::info!(
                 supi,
@@ -125,6 +132,7 @@ impl Amf {
         }
         self.metrics.dereg_implicit.inc();
         tracing::info!(ue = %ue.label(), "implicitly de-registered");
+        self.release_all_sessions(key);
         self.set_rm(key, RmState::Deregistered);
         self.start_timer(now, key, TimerKind::Purge);
     }

@@ -8,6 +8,8 @@ pub mod deregistration;
 pub mod identity;
 pub mod registration;
 pub mod security_mode;
+pub mod service;
+pub mod sm;
 
 use std::time::Instant;
 
@@ -292,13 +294,17 @@ impl Amf {
             Nas5gmmMessage::ConfigurationUpdateComplete(_) => {
                 self.configuration_update_complete(now, key)
             }
+            Nas5gmmMessage::ServiceRequest(s) if initial => {
+                self.service_request(now, key, &up, *s)
+            }
+            Nas5gmmMessage::UlNasTransport(t) => self.ul_nas_transport(now, key, *t),
             Nas5gmmMessage::FiveGmmStatus(s) => {
                 self.metrics.gmm_status_received.inc();
                 tracing::warn!(cause = s.fgmm_cause.value, "5GMM STATUS received");
             }
             other => {
-                // Downlink-only messages and procedures this AMF does not run (service
-                // request, UL NAS transport without an SMF): TS 24.501 §7.4.
+                // Downlink-only messages, procedures this AMF does not run, and a
+                // service request on a connection that exists: TS 24.501 §7.4.
                 tracing::warn!(
                     message = ferrocore_nas::names::mm_name(other.message_type().as_u8()),
                     "5GMM message not handled"
@@ -402,6 +408,11 @@ impl Amf {
             SbiReply::Confirm5gAka(r) => self.confirm_reply(now, key, r),
             SbiReply::RegisterAmf(r) => self.register_amf_reply(now, key, r),
             SbiReply::GetAmData(r) => self.am_data_reply(now, key, r),
+            SbiReply::CreateSmContext(_)
+            | SbiReply::UpdateSmContext(_)
+            | SbiReply::ReleaseSmContext(_) => {
+                tracing::debug!(txn = txn.0, "SM answer of no SM transaction ignored");
+            }
         }
     }
 }

@@ -161,6 +161,11 @@ impl Amf {
             pdu_session_status: req.pdu_session_status.is_some(),
             new_tmsi: None,
             retransmit: Retransmit::default(),
+            service_request: None,
+            ue_pdu_sessions: req
+                .pdu_session_status
+                .as_ref()
+                .map(ferrocore_nas::ies::pdu_session_status),
         };
         if kind == RegKind::Emergency {
             // No emergency services in this AMF (§5.5.1.2.5).
@@ -219,6 +224,11 @@ impl Amf {
         let Some(reg) = ue.registration() else {
             return;
         };
+        if reg.service_request.is_some() {
+            // Authentication for a service request (TS 24.501 §4.4.4.3) is done.
+            self.service_request_after_security(now, key);
+            return;
+        }
         let Some(supi) = supi else {
             self.registration_reject(key, cause::UE_IDENTITY_CANNOT_BE_DERIVED);
             return;
@@ -363,6 +373,18 @@ impl Amf {
         if let Some(t) = new_tmsi {
             self.ids.by_tmsi.insert(t, key);
         }
+        // PDU sessions synchronised with the UE's (TS 24.501 §5.5.1.2.4, §5.5.1.3.4): at
+        // initial registration the UE has none but those it lists.
+        let sync = self.ues.get_mut(&key).and_then(|u| u.registration()).and_then(|r| {
+            match (r.kind, r.ue_pdu_sessions.take()) {
+                (RegKind::Initial, l) => Some(l.unwrap_or_default()),
+                (_, l) => l,
+            }
+        });
+        if let Some(list) = sync {
+            self.sync_pdu_session_status(key, &list);
+        }
+        let psis = self.ues.get(&key).map(|u| u.psis()).unwrap_or_default();
         let c = &self.cfg;
         let tai_list = c.tai_list.clone();
         let configured: Vec<NasSnssai> = c.slices.iter().map(|s| nas_slice(*s)).collect();
@@ -399,8 +421,10 @@ impl Amf {
             accept = accept.with_fgs_network_feature_support(ie);
         }
         if reg.pdu_session_status {
-            // No PDU session is active in this AMF yet.
-            accept = accept.with_pdu_session_status(NasPduSessionStatus::new(vec![0, 0]));
+            // The sessions the AMF keeps for the UE.
+            let ie = NasPduSessionStatus::from_sessions(&psis)
+                .unwrap_or_else(|_| NasPduSessionStatus::new(vec![0, 0]));
+            accept = accept.with_pdu_session_status(ie);
         }
         let kgnb_count = reg.kgnb_count;
         let plain = match ferrocore_nas::encode(&NasMessage::mm(accept)) {
@@ -534,6 +558,10 @@ impl Amf {
                 {
                     self.ids.by_tmsi.remove(&t);
                 }
+                if reg.service_request.is_some() {
+                    self.metrics.service.fail(label);
+                    return;
+                }
                 self.metrics.registration(reg.kind).fail(label);
                 tracing::warn!(cause = label, kind = ?reg.kind, "registration failed");
             } else {
@@ -545,6 +573,20 @@ impl Amf {
     /// REGISTRATION REJECT (TS 24.501 §5.5.1.2.5) with `c`, then the NG connection is
     /// released.
     pub(crate) fn registration_reject(&mut self, key: UeKey, c: u8) {
+        let for_service = self
+            .ues
+            .get_mut(&key)
+            .and_then(|u| u.registration())
+            .is_some_and(|r| r.service_request.is_some());
+        if for_service {
+            // The authentication of a service request failed: SERVICE REJECT (§5.6.1.5).
+            if let Some(ue) = self.ues.get_mut(&key) {
+                ue.procedure = None;
+            }
+            self.timers.stop_each(key, &TimerKind::REGISTRATION);
+            self.service_reject(key, c);
+            return;
+        }
         self.registration_failed(key, gmm_cause_label(c));
         self.send_mm(key, NasRegistrationReject::new(NasFGmmCause::new(c)));
         if matches!(c, cause::ILLEGAL_UE | cause::SERVICES_NOT_ALLOWED)
@@ -628,6 +670,7 @@ impl Amf {
                 self.metrics.registration(reg.kind).fail("an_release");
             }
             Procedure::NetworkDeregistration(_) => self.set_rm(key, RmState::Deregistered),
+            Procedure::ServiceRequest(_) => self.metrics.service.fail("an_release"),
             Procedure::ConfigurationUpdate { new_tmsi, .. } => {
                 if self.ues.get(&key).is_some_and(|u| u.tmsi != Some(new_tmsi)) {
                     self.ids.by_tmsi.remove(&new_tmsi);

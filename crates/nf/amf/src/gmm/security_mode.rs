@@ -145,6 +145,13 @@ impl Amf {
         let mut caps = None;
         if let Some(reg) = ue.registration() {
             reg.kgnb_count = up.count;
+            if reg.service_request.is_some()
+                && let (Some(NasMessage::Mm(Nas5gmmMessage::ServiceRequest(_))), Some(b)) =
+                    (&inner, &container)
+            {
+                // The entire SERVICE REQUEST (§4.4.6).
+                reg.service_request = Some(b.clone());
+            }
             if let Some(NasMessage::Mm(Nas5gmmMessage::RegistrationRequest(full))) = &inner {
                 // The entire initial message replaces the cleartext one (§4.4.6).
                 if let Some(b) = container {
@@ -160,6 +167,9 @@ impl Amf {
                         .collect();
                 }
                 reg.pdu_session_status |= full.pdu_session_status.is_some();
+                if let Some(s) = &full.pdu_session_status {
+                    reg.ue_pdu_sessions = Some(ferrocore_nas::ies::pdu_session_status(s));
+                }
                 caps = full
                     .ue_security_capability
                     .as_ref()
