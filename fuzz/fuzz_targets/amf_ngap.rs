@@ -43,7 +43,7 @@ const MAX_MESSAGES: usize = 4096;
 /// on that same `s`, even when `s` is not one of its outbound streams, so SCTP refuses
 /// the send and the answer is lost. Tolerated while true, so the campaign looks further;
 /// set to false once fixed and the regression input must pass.
-const TOLERATE_ECHOED_INBOUND_STREAM: bool = true;
+const TOLERATE_ECHOED_INBOUND_STREAM: bool = false;
 
 struct Net {
     amf: Amf,

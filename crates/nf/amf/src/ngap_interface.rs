@@ -20,6 +20,9 @@ use crate::AssocId;
 use crate::context::UeKey;
 use crate::engine::Amf;
 
+/// The stream of non-UE-associated signalling (TS 38.412 §7).
+const NON_UE_STREAM: u16 = 0;
+
 /// One gNB association.
 #[derive(Debug, Clone)]
 pub struct Gnb {
@@ -147,6 +150,10 @@ impl Amf {
             ran_ue_ngap_id: ran,
             cause: Some(cause),
         };
+        // Never echo the inbound stream: the gNB may have more streams towards us than we
+        // may use towards it. UE-associated on the UE's stream, else stream 0 (TS 38.412 §7).
+        let _ = stream;
+        let stream = ran.map_or(NON_UE_STREAM, |r| self.ue_stream(assoc, r));
         self.send_ngap(assoc, stream, &m);
     }
 
@@ -257,7 +264,7 @@ impl Amf {
         if let Some((cause, label)) = failure {
             tracing::warn!(cause = label, "NG Setup refused");
             self.metrics.ng_setup.fail(label);
-            self.send_ngap(assoc, stream, &NgSetupFailure { cause });
+            self.send_ngap(assoc, NON_UE_STREAM, &NgSetupFailure { cause });
             return;
         }
         // A repeated NG Setup restarts the interface: drop the old NG connections.
@@ -280,7 +287,7 @@ impl Amf {
                 slices: self.cfg.slices.iter().map(|s| ngap_snssai(*s)).collect(),
             }],
         };
-        self.send_ngap(assoc, stream, &response);
+        self.send_ngap(assoc, NON_UE_STREAM, &response);
         self.metrics.ng_setup.succ.inc();
         self.metrics
             .connected_gnbs
@@ -305,7 +312,7 @@ impl Amf {
                 }
             }
         };
-        self.send_ngap(assoc, stream, &ack);
+        self.send_ngap(assoc, NON_UE_STREAM, &ack);
     }
 
     /// RAN CONFIGURATION UPDATE (TS 38.413 §8.7.2): the supported TAs are taken over.
@@ -318,7 +325,7 @@ impl Amf {
                 setup.name = m.ran_node_name;
             }
         }
-        self.send_ngap(assoc, stream, &RanConfigurationUpdateAcknowledge);
+        self.send_ngap(assoc, NON_UE_STREAM, &RanConfigurationUpdateAcknowledge);
     }
 
     /// The UE of a UE-associated message, checked (TS 38.413 §10.6): an unknown
