@@ -29,9 +29,9 @@ pub mod config;
 pub mod context;
 mod engine;
 pub mod gmm;
-mod n1n2;
 pub mod ids;
 pub mod metrics;
+mod n1n2;
 mod nas;
 pub mod ngap_interface;
 mod ngap_sm;
@@ -39,10 +39,10 @@ mod outbox;
 mod services;
 pub mod timers;
 
+use ferrocore_sbi::namf_communication::{N1N2MessageTransfer, N1N2MessageTransferResult};
 use ferrocore_sbi::nausf_ueau::{
     AuthenticationInfo, ConfirmationData, ConfirmationDataResponse, UeAuthenticationCtx,
 };
-use ferrocore_sbi::namf_communication::{N1N2MessageTransfer, N1N2MessageTransferResult};
 use ferrocore_sbi::nsmf_pdusession::{
     SmContextCreate, SmContextCreated, SmContextError, SmContextRelease, SmContextUpdate,
     SmContextUpdated,
@@ -125,6 +125,8 @@ pub enum Action {
 }
 
 /// The SBI operations the AMF consumes.
+// Requests travel inline, once each: no boxing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum SbiRequest {
     /// Nausf_UEAuthentication_Authenticate, step 1 (TS 29.509 §5.2.2.2.2).

@@ -9,10 +9,12 @@
 pub mod usim;
 
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ferrocore_amf::{Action, Amf, AmfConfig, AmfServices, AssocId, Event, SbiReply, SbiRequest};
+use ferrocore_amf::{
+    Action, Amf, AmfConfig, AmfServices, AssocId, Event, N1N2Id, SbiReply, SbiRequest,
+};
 use ferrocore_ausf::{Ausf, AusfConfig};
 use ferrocore_crypto::kdf;
 use ferrocore_crypto::secret::Kamf;
@@ -27,6 +29,12 @@ use ferrocore_ngap::{
     FiveGSTmsi, GnbId, Message, NgapMessage, NrCgi, PagingDrx, Plmn, PlmnSlices,
     RrcEstablishmentCause, Snssai, SupportedTa, Tai, UserLocation,
 };
+use ferrocore_sbi::namf_communication::{N1N2MessageTransfer, N1N2MessageTransferResult};
+use ferrocore_sbi::nsmf_pdusession::{
+    N2SmInfoType, PduSessionService, SmContextCreate, SmContextCreated, SmContextError,
+    SmContextRelease, SmContextUpdate, SmContextUpdated, SmContextUpdatedData, UpCnxState,
+};
+use ferrocore_sbi::{Created, SbiError, async_trait};
 use ferrocore_udm::{Udm, UdmConfig};
 use ferrocore_udr::SubscriberStore;
 use ferrocore_udr::model::{Key128, OperatorKey, Subscriber, Supi};
@@ -56,7 +64,9 @@ pub struct Home {
     pub store: Arc<dyn SubscriberStore>,
     pub udm: Arc<Udm>,
     pub ausf: Arc<Ausf>,
-    /// The AUSF and UDM as the AMF calls them.
+    /// The SMF double.
+    pub smf: Arc<SmfDouble>,
+    /// The AUSF, UDM and SMF as the AMF calls them.
     pub services: AmfServices,
 }
 
@@ -74,10 +84,12 @@ impl Home {
         let nudr = Arc::new(Nudr::new(store.clone()));
         let udm = Arc::new(Udm::new(UdmConfig::default(), nudr));
         let ausf = Arc::new(Ausf::new(AusfConfig::default(), udm.clone()));
+        let smf = Arc::new(SmfDouble::default());
         let services = AmfServices {
             ausf: ausf.clone(),
             uecm: udm.clone(),
             sdm: udm.clone(),
+            smf: smf.clone(),
         };
         Home {
             rt,
@@ -85,6 +97,7 @@ impl Home {
             store,
             udm,
             ausf,
+            smf,
             services,
         }
     }
@@ -121,6 +134,9 @@ pub struct Bench {
     /// SBI requests held back instead of answered (when `hold_sbi`).
     pub held: Vec<(ferrocore_amf::TxnId, SbiRequest)>,
     pub hold_sbi: bool,
+    /// N1N2MessageTransfer answers of the engine.
+    pub n1n2: VecDeque<(N1N2Id, Result<N1N2MessageTransferResult, SbiError>)>,
+    next_n1n2: u64,
 }
 
 pub const GNB: AssocId = 1;
@@ -134,6 +150,8 @@ impl Bench {
             sent: VecDeque::new(),
             held: Vec::new(),
             hold_sbi: false,
+            n1n2: VecDeque::new(),
+            next_n1n2: 0,
         }
     }
 
@@ -178,6 +196,7 @@ impl Bench {
                         message,
                     });
                 }
+                Action::N1N2Response { id, result } => self.n1n2.push_back((id, result)),
                 Action::Sbi { txn, request } => {
                     if self.hold_sbi {
                         self.held.push((txn, request));
@@ -224,6 +243,185 @@ impl Bench {
 
     pub fn counter(&self, sample: &str) -> u64 {
         self.amf.metrics().value(sample)
+    }
+
+    /// An SMF's N1N2MessageTransfer for `supi`; returns the engine's answer.
+    pub fn n1n2_transfer(
+        &mut self,
+        supi: &str,
+        transfer: N1N2MessageTransfer,
+    ) -> Result<N1N2MessageTransferResult, SbiError> {
+        self.next_n1n2 += 1;
+        let id = N1N2Id(self.next_n1n2);
+        self.event(Event::N1N2Transfer {
+            id,
+            ue_context_id: supi.into(),
+            transfer,
+        });
+        let (got, result) = self.n1n2.pop_front().expect("an N1N2 answer");
+        assert_eq!(got, id);
+        result
+    }
+}
+
+/// One request the SMF double received.
+#[derive(Debug, Clone)]
+pub enum SmfCall {
+    Create(SmContextCreate),
+    Update(String, SmContextUpdate),
+    Release(String, SmContextRelease),
+}
+
+/// An SMF in a few lines: records every request; creates contexts `ctx-1`, `ctx-2`...;
+/// refuses the DNN `"nowhere"` (403 DNN_NOT_SUPPORTED); answers ACTIVATING with a
+/// PDU Session Resource Setup Request Transfer; 404 for an unknown context.
+#[derive(Default)]
+pub struct SmfDouble {
+    pub calls: Mutex<Vec<SmfCall>>,
+    contexts: Mutex<Vec<String>>,
+}
+
+impl SmfDouble {
+    pub fn calls(&self) -> Vec<SmfCall> {
+        self.calls.lock().unwrap().clone()
+    }
+    pub fn take_calls(&self) -> Vec<SmfCall> {
+        std::mem::take(&mut *self.calls.lock().unwrap())
+    }
+}
+
+/// The PDU Session Resource Setup Request Transfer the double's UPF would have (TS 38.413
+/// §9.3.4.1): UPF N3 endpoint 10.100.200.1 TEID 0x1001, IPv4, default flow 5QI 9.
+pub fn setup_request_transfer() -> Vec<u8> {
+    use ferrocore_ngap::transfer::{Ambr, QosFlowRequest, SetupRequestTransfer, Transfer};
+    SetupRequestTransfer {
+        session_ambr: Some(Ambr {
+            downlink: 1_000_000_000,
+            uplink: 500_000_000,
+        }),
+        ul_tunnel: ferrocore_ngap::GtpTunnel {
+            addr: std::net::IpAddr::V4(std::net::Ipv4Addr::new(10, 100, 200, 1)),
+            teid: 0x1001,
+        },
+        session_type: ferrocore_ngap::PduSessionType::ipv4,
+        qos_flows: vec![QosFlowRequest {
+            qfi: 1,
+            five_qi: 9,
+            arp_priority: 8,
+        }],
+    }
+    .encode()
+    .unwrap()
+}
+
+/// The gNB's PDU Session Resource Setup Response Transfer: its N3 endpoint.
+pub fn setup_response_transfer() -> Vec<u8> {
+    use ferrocore_ngap::transfer::{SetupResponseTransfer, Transfer};
+    SetupResponseTransfer {
+        dl_tunnel: ferrocore_ngap::GtpTunnel {
+            addr: std::net::IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 7)),
+            teid: 0x77,
+        },
+        qfis: vec![1],
+    }
+    .encode()
+    .unwrap()
+}
+
+/// PDU SESSION ESTABLISHMENT REQUEST of session `psi` (IPv4).
+pub fn establishment_request(psi: u8) -> Vec<u8> {
+    let r =
+        NasPduSessionEstablishmentRequest::new(NasIntegrityProtectionMaximumDataRate::new(0xffff))
+            .with_pdu_session_type(NasPduSessionType::new(1));
+    ferrocore_nas::encode(&NasMessage::sm(r, psi, 1)).unwrap()
+}
+
+/// PDU SESSION ESTABLISHMENT ACCEPT of session `psi`, as an SMF builds it.
+pub fn establishment_accept(psi: u8) -> Vec<u8> {
+    let a = NasPduSessionEstablishmentAccept::new(
+        NasPduSessionType::new(1),
+        NasSscMode::new(1),
+        NasQosRules::new(vec![0x01, 0x00, 0x06, 0x31, 0x31, 0x01, 0x01, 0xff, 0x01]),
+        NasSessionAmbr::new(vec![0x06, 0x00, 0x64, 0x06, 0x00, 0x32]),
+    )
+    .with_pdu_address(NasPduAddress::new(vec![0x01, 10, 45, 0, 2]));
+    ferrocore_nas::encode(&NasMessage::sm(a, psi, 1)).unwrap()
+}
+
+#[async_trait]
+impl PduSessionService for SmfDouble {
+    async fn create_sm_context(
+        &self,
+        request: SmContextCreate,
+    ) -> Result<Created<SmContextCreated>, SmContextError> {
+        self.calls
+            .lock()
+            .unwrap()
+            .push(SmfCall::Create(request.clone()));
+        if request.data.dnn.as_deref() == Some("nowhere") {
+            return Err(SbiError::new(
+                403,
+                ferrocore_sbi::nsmf_pdusession::cause::DNN_NOT_SUPPORTED,
+                "no such DNN",
+            )
+            .into());
+        }
+        let mut contexts = self.contexts.lock().unwrap();
+        let r = format!("ctx-{}", contexts.len() + 1);
+        contexts.push(r.clone());
+        Ok(Created {
+            location: format!("http://smf.test/nsmf-pdusession/v1/sm-contexts/{r}"),
+            body: SmContextCreated::default(),
+        })
+    }
+
+    async fn update_sm_context(
+        &self,
+        sm_context_ref: &str,
+        request: SmContextUpdate,
+    ) -> Result<Option<SmContextUpdated>, SmContextError> {
+        self.calls
+            .lock()
+            .unwrap()
+            .push(SmfCall::Update(sm_context_ref.into(), request.clone()));
+        if !self
+            .contexts
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|c| c == sm_context_ref)
+        {
+            return Err(SbiError::context_not_found(sm_context_ref.to_owned()).into());
+        }
+        if request.data.up_cnx_state == Some(UpCnxState::Activating) {
+            let data = SmContextUpdatedData {
+                up_cnx_state: Some(UpCnxState::Activating),
+                n2_sm_info_type: Some(N2SmInfoType::PduResSetupReq),
+                ..SmContextUpdatedData::default()
+            };
+            return Ok(Some(SmContextUpdated::new(
+                data,
+                None,
+                Some(setup_request_transfer()),
+            )));
+        }
+        Ok(None)
+    }
+
+    async fn release_sm_context(
+        &self,
+        sm_context_ref: &str,
+        request: SmContextRelease,
+    ) -> Result<(), SbiError> {
+        self.calls
+            .lock()
+            .unwrap()
+            .push(SmfCall::Release(sm_context_ref.into(), request));
+        self.contexts
+            .lock()
+            .unwrap()
+            .retain(|c| c != sm_context_ref);
+        Ok(())
     }
 }
 
