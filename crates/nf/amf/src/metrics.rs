@@ -274,9 +274,13 @@ impl Metrics {
             m.sbi_errors.clone(),
         );
         // TS 28.552 §5.2.10: MM.Paging5GReq / MM.Paging5GSucc.
-        m.paging.register(&mut r, "amf_mm_paging_5g", "5G paging procedures");
-        m.service
-            .register(&mut r, "amf_mm_service", "service requests (TS 24.501 §5.6.1)");
+        m.paging
+            .register(&mut r, "amf_mm_paging_5g", "5G paging procedures");
+        m.service.register(
+            &mut r,
+            "amf_mm_service",
+            "service requests (TS 24.501 §5.6.1)",
+        );
         m.sm_create
             .register(&mut r, "amf_sm_create_sm_context", "Nsmf Create SM Context");
         m.sm_update

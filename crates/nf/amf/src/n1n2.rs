@@ -196,9 +196,9 @@ impl Amf {
             .iter()
             .filter(|(_, g)| {
                 g.setup.as_ref().is_some_and(|s| {
-                    s.supported_tas.iter().any(|ta| {
-                        tacs.contains(&ta.tac) && ta.plmns.iter().any(|p| p.plmn == plmn)
-                    })
+                    s.supported_tas
+                        .iter()
+                        .any(|ta| tacs.contains(&ta.tac) && ta.plmns.iter().any(|p| p.plmn == plmn))
                 })
             })
             .map(|(a, _)| *a)

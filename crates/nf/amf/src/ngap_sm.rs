@@ -105,7 +105,10 @@ pub(crate) fn release_command(
         )?,
     ];
     if let Some(n) = nas_pdu {
-        ies.push(build_ngap_ie!(PDUSessionResourceReleaseCommand, NAS_PDU(n))?);
+        ies.push(build_ngap_ie!(
+            PDUSessionResourceReleaseCommand,
+            NAS_PDU(n)
+        )?);
     }
     ies.push(build_ngap_ie!(
         PDUSessionResourceReleaseCommand,
@@ -122,9 +125,9 @@ pub(crate) fn initial_context_setup(
     ics: &InitialContextSetupRequest,
     items: &[SetupItem],
 ) -> Result<Vec<u8>, Error> {
-    let bytes = ics.encode().map_err(|e| {
-        oxirush_ngap::Error::new(oxirush_ngap::ErrorKind::Encode, e.to_string())
-    })?;
+    let bytes = ics
+        .encode()
+        .map_err(|e| oxirush_ngap::Error::new(oxirush_ngap::ErrorKind::Encode, e.to_string()))?;
     if items.is_empty() {
         return Ok(bytes);
     }

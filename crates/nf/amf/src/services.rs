@@ -57,9 +57,9 @@ impl AmfServices {
             SbiRequest::UpdateSmContext {
                 sm_context_ref,
                 update,
-            } => SbiReply::UpdateSmContext(
-                self.smf.update_sm_context(&sm_context_ref, update).await,
-            ),
+            } => {
+                SbiReply::UpdateSmContext(self.smf.update_sm_context(&sm_context_ref, update).await)
+            }
             SbiRequest::ReleaseSmContext {
                 sm_context_ref,
                 release,

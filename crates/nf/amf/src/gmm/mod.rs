@@ -294,9 +294,7 @@ impl Amf {
             Nas5gmmMessage::ConfigurationUpdateComplete(_) => {
                 self.configuration_update_complete(now, key)
             }
-            Nas5gmmMessage::ServiceRequest(s) if initial => {
-                self.service_request(now, key, &up, *s)
-            }
+            Nas5gmmMessage::ServiceRequest(s) if initial => self.service_request(now, key, &up, *s),
             Nas5gmmMessage::UlNasTransport(t) => self.ul_nas_transport(now, key, *t),
             Nas5gmmMessage::FiveGmmStatus(s) => {
                 self.metrics.gmm_status_received.inc();

@@ -375,12 +375,14 @@ impl Amf {
         }
         // PDU sessions synchronised with the UE's (TS 24.501 §5.5.1.2.4, §5.5.1.3.4): at
         // initial registration the UE has none but those it lists.
-        let sync = self.ues.get_mut(&key).and_then(|u| u.registration()).and_then(|r| {
-            match (r.kind, r.ue_pdu_sessions.take()) {
+        let sync = self
+            .ues
+            .get_mut(&key)
+            .and_then(|u| u.registration())
+            .and_then(|r| match (r.kind, r.ue_pdu_sessions.take()) {
                 (RegKind::Initial, l) => Some(l.unwrap_or_default()),
                 (_, l) => l,
-            }
-        });
+            });
         if let Some(list) = sync {
             self.sync_pdu_session_status(key, &list);
         }

@@ -21,9 +21,7 @@ use ferrocore_sbi::nsmf_pdusession::{
 use super::{cause, ngap_security_capabilities};
 use crate::TxnId;
 use crate::config::Slice;
-use crate::context::{
-    N2Kind, Procedure, RegStep, Registration, Retransmit, ServiceRequest, UeKey,
-};
+use crate::context::{N2Kind, Procedure, RegStep, Registration, Retransmit, ServiceRequest, UeKey};
 use crate::engine::Amf;
 use crate::gmm::sm::SmPurpose;
 use crate::metrics::{RegKind, gmm_cause_label};
@@ -310,9 +308,11 @@ impl Amf {
                 self.send_ngap_bytes(b.assoc, b.stream, "PDUSessionResourceSetupRequest", bytes);
             }
         } else {
-            let (Some(ctx), Some(caps), Some(count)) =
-                (ue.security.as_ref(), ue.ue_caps, NasCount::new(sr.kgnb_count))
-            else {
+            let (Some(ctx), Some(caps), Some(count)) = (
+                ue.security.as_ref(),
+                ue.ue_caps,
+                NasCount::new(sr.kgnb_count),
+            ) else {
                 self.service_reject(key, cause::PROTOCOL_ERROR);
                 return;
             };

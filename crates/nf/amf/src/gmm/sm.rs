@@ -14,9 +14,9 @@ use ferrocore_nas::types::{
 use ferrocore_sbi::common::{AccessType, Guami, PlmnIdNid, RatType, Snssai as SbiSnssai};
 use ferrocore_sbi::hex::Hex;
 use ferrocore_sbi::nsmf_pdusession::{
-    self as nsmf, N2SmInfoType, RequestType, SmContextCreate, SmContextCreateData,
-    SmContextError, SmContextRelease, SmContextReleaseData, SmContextUpdate,
-    SmContextUpdateData, SmContextUpdated, UpCnxState,
+    self as nsmf, N2SmInfoType, RequestType, SmContextCreate, SmContextCreateData, SmContextError,
+    SmContextRelease, SmContextReleaseData, SmContextUpdate, SmContextUpdateData, SmContextUpdated,
+    UpCnxState,
 };
 
 use super::cause;
@@ -193,13 +193,12 @@ impl Amf {
             }
             (
                 None
-                | Some(
-                    RequestTypeValue::ModificationRequest | RequestTypeValue::ExistingPduSession,
-                ),
+                | Some(RequestTypeValue::ModificationRequest | RequestTypeValue::ExistingPduSession),
                 Some(s),
             ) if s.sm_context_ref.is_some() => {
                 let release_complete = n1.get(3) == Some(&PDU_SESSION_RELEASE_COMPLETE);
-                let update = SmContextUpdate::new(SmContextUpdateData::default(), Some(n1.clone()), None);
+                let update =
+                    SmContextUpdate::new(SmContextUpdateData::default(), Some(n1.clone()), None);
                 self.metrics.sm_ul_routed.inc();
                 self.update_sm_context(key, psi, SmPurpose::UplinkN1 { n1 }, update);
                 if release_complete {
@@ -397,12 +396,7 @@ impl Amf {
             Some((N2Kind::ReleaseCommand, transfer)) => {
                 let bytes =
                     ngap_sm::release_command(b.amf_ue_id, b.ran_ue_id, nas, &[(psi, transfer)]);
-                self.send_ngap_bytes(
-                    b.assoc,
-                    b.stream,
-                    "PDUSessionResourceReleaseCommand",
-                    bytes,
-                );
+                self.send_ngap_bytes(b.assoc, b.stream, "PDUSessionResourceReleaseCommand", bytes);
             }
             Some((N2Kind::ModifyRequest, transfer)) => {
                 use ferrocore_ngap::transfer::{ModifyRequestTransfer, Transfer};
@@ -599,7 +593,11 @@ impl Amf {
                 }
                 Err(e) => {
                     self.metrics.sm_update.fail("n2_report_refused");
-                    tracing::warn!(psi, status = e.status(), "N2 SM information refused by the SMF");
+                    tracing::warn!(
+                        psi,
+                        status = e.status(),
+                        "N2 SM information refused by the SMF"
+                    );
                 }
             },
             (SmPurpose::Deactivate, SbiReply::UpdateSmContext(r)) => {
