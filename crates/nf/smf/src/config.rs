@@ -263,7 +263,10 @@ impl SmfConfig {
         )?;
         let mut dnns: Vec<Dnn> = Vec::new();
         for d in &self.dnns {
-            if dnns.iter().any(|o| o.config.dnn.eq_ignore_ascii_case(&d.dnn)) {
+            if dnns
+                .iter()
+                .any(|o| o.config.dnn.eq_ignore_ascii_case(&d.dnn))
+            {
                 return Err(ConfigError::DuplicateDnn(d.dnn.clone()));
             }
             if !(576..=MAX_IPV4_MTU_ON_1500_N3).contains(&d.ipv4_mtu) {
@@ -283,15 +286,13 @@ impl SmfConfig {
                 None => None,
             };
             let ipv6 = match &d.ipv6_prefix_pool {
-                Some(s) => Some(
-                    Ipv6PrefixPool::parse(s).map_err(|r| pool_err("ipv6_prefix_pool", s, r))?,
-                ),
+                Some(s) => {
+                    Some(Ipv6PrefixPool::parse(s).map_err(|r| pool_err("ipv6_prefix_pool", s, r))?)
+                }
                 None => None,
             };
             if ipv4.is_none() && ipv6.is_none() {
-                return Err(ConfigError::NoPool {
-                    dnn: d.dnn.clone(),
-                });
+                return Err(ConfigError::NoPool { dnn: d.dnn.clone() });
             }
             for o in &dnns {
                 let v4 = matches!((&ipv4, &o.ipv4), (Some(a), Some(b)) if a.overlaps(b));

@@ -40,6 +40,7 @@ mod timers;
 
 use std::net::SocketAddr;
 
+use ferrocore_sbi::Created;
 use ferrocore_sbi::SbiError;
 use ferrocore_sbi::namf_communication::{N1N2MessageTransfer, N1N2MessageTransferResult};
 use ferrocore_sbi::nsmf_pdusession::{
@@ -47,7 +48,6 @@ use ferrocore_sbi::nsmf_pdusession::{
     SmContextUpdated,
 };
 use ferrocore_sbi::nudm_sdm::{SmDataQuery, SmSubsData};
-use ferrocore_sbi::Created;
 
 pub use config::{ConfigError, DnnConfig, SliceConfig, SmfConfig, UpfConfig};
 pub use engine::Smf;
@@ -114,7 +114,10 @@ pub enum SmfResponse {
 #[derive(Debug, Clone)]
 pub enum Action {
     /// Answer the request `id`.
-    Respond { id: RequestId, response: SmfResponse },
+    Respond {
+        id: RequestId,
+        response: SmfResponse,
+    },
     /// Call an SBI operation; answer with [`Event::SbiReply`].
     Sbi { txn: TxnId, request: SbiRequest },
     /// Send one PFCP datagram from the N4 socket.

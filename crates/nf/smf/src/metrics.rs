@@ -27,8 +27,16 @@ pub struct Procedure {
 
 impl Procedure {
     fn register(&self, r: &mut Registry, name: &str, what: &str) {
-        r.register(format!("{name}_req"), format!("{what}: attempts"), self.req.clone());
-        r.register(format!("{name}_succ"), format!("{what}: successes"), self.succ.clone());
+        r.register(
+            format!("{name}_req"),
+            format!("{what}: attempts"),
+            self.req.clone(),
+        );
+        r.register(
+            format!("{name}_succ"),
+            format!("{what}: successes"),
+            self.succ.clone(),
+        );
         r.register(
             format!("{name}_fail"),
             format!("{what}: failures by cause"),
@@ -121,27 +129,78 @@ impl Metrics {
             n1n2_fail: Family::default(),
             sbi_errors: Family::default(),
         };
-        m.creation
-            .register(&mut r, "smf_sm_pdu_sess_creation", "PDU session establishments");
+        m.creation.register(
+            &mut r,
+            "smf_sm_pdu_sess_creation",
+            "PDU session establishments",
+        );
         m.modification.register(
             &mut r,
             "smf_sm_pdu_sess_modification",
             "user plane activations / deactivations",
         );
         let counters: [(&str, &str, &Counter); 13] = [
-            ("smf_sm_pdu_sess_release_ue", "UE-requested PDU session releases", &m.release_ue),
-            ("smf_sm_pdu_sess_release_nw", "network-requested PDU session releases", &m.release_nw),
-            ("smf_sm_pdu_sess_release_amf", "SM contexts released by the AMF", &m.release_amf),
-            ("smf_pfcp_tx", "PFCP messages sent (retransmissions included)", &m.pfcp_tx),
+            (
+                "smf_sm_pdu_sess_release_ue",
+                "UE-requested PDU session releases",
+                &m.release_ue,
+            ),
+            (
+                "smf_sm_pdu_sess_release_nw",
+                "network-requested PDU session releases",
+                &m.release_nw,
+            ),
+            (
+                "smf_sm_pdu_sess_release_amf",
+                "SM contexts released by the AMF",
+                &m.release_amf,
+            ),
+            (
+                "smf_pfcp_tx",
+                "PFCP messages sent (retransmissions included)",
+                &m.pfcp_tx,
+            ),
             ("smf_pfcp_rx", "PFCP messages received", &m.pfcp_rx),
-            ("smf_pfcp_retransmissions", "PFCP requests retransmitted after T1", &m.pfcp_retransmissions),
-            ("smf_pfcp_timeouts", "PFCP requests given up after N1 retransmissions", &m.pfcp_timeouts),
-            ("smf_pfcp_malformed", "PFCP datagrams that did not decode", &m.pfcp_malformed),
-            ("smf_upf_restarts", "UPF restarts detected by a new Recovery Time Stamp", &m.upf_restarts),
-            ("smf_dl_data_reports", "downlink data reports received (paging triggers)", &m.dl_data_reports),
-            ("smf_usage_reports", "usage reports received", &m.usage_reports),
-            ("smf_usage_ul_octets", "uplink octets reported by UPFs", &m.usage_ul_octets),
-            ("smf_usage_dl_octets", "downlink octets reported by UPFs", &m.usage_dl_octets),
+            (
+                "smf_pfcp_retransmissions",
+                "PFCP requests retransmitted after T1",
+                &m.pfcp_retransmissions,
+            ),
+            (
+                "smf_pfcp_timeouts",
+                "PFCP requests given up after N1 retransmissions",
+                &m.pfcp_timeouts,
+            ),
+            (
+                "smf_pfcp_malformed",
+                "PFCP datagrams that did not decode",
+                &m.pfcp_malformed,
+            ),
+            (
+                "smf_upf_restarts",
+                "UPF restarts detected by a new Recovery Time Stamp",
+                &m.upf_restarts,
+            ),
+            (
+                "smf_dl_data_reports",
+                "downlink data reports received (paging triggers)",
+                &m.dl_data_reports,
+            ),
+            (
+                "smf_usage_reports",
+                "usage reports received",
+                &m.usage_reports,
+            ),
+            (
+                "smf_usage_ul_octets",
+                "uplink octets reported by UPFs",
+                &m.usage_ul_octets,
+            ),
+            (
+                "smf_usage_dl_octets",
+                "downlink octets reported by UPFs",
+                &m.usage_dl_octets,
+            ),
         ];
         for (name, help, c) in counters {
             r.register(name, help, c.clone());
@@ -162,10 +221,26 @@ impl Metrics {
             m.sbi_errors.clone(),
         );
         let gauges: [(&str, &str, &Gauge); 4] = [
-            ("smf_sm_sess_nbr", "PDU sessions (SM contexts) now", &m.sessions),
-            ("smf_ipv4_addresses_allocated", "UE IPv4 addresses allocated", &m.ipv4_allocated),
-            ("smf_ipv6_prefixes_allocated", "UE IPv6 /64 prefixes allocated", &m.ipv6_prefixes_allocated),
-            ("smf_pfcp_associations", "UPFs with a PFCP association", &m.pfcp_associations),
+            (
+                "smf_sm_sess_nbr",
+                "PDU sessions (SM contexts) now",
+                &m.sessions,
+            ),
+            (
+                "smf_ipv4_addresses_allocated",
+                "UE IPv4 addresses allocated",
+                &m.ipv4_allocated,
+            ),
+            (
+                "smf_ipv6_prefixes_allocated",
+                "UE IPv6 /64 prefixes allocated",
+                &m.ipv6_prefixes_allocated,
+            ),
+            (
+                "smf_pfcp_associations",
+                "UPFs with a PFCP association",
+                &m.pfcp_associations,
+            ),
         ];
         for (name, help, g) in gauges {
             r.register(name, help, g.clone());
@@ -237,7 +312,10 @@ mod tests {
         m.creation.fail("missing_or_unknown_dnn");
         m.sessions.set(3);
         let text = m.render();
-        assert!(text.contains("smf_sm_pdu_sess_creation_req_total 1"), "{text}");
+        assert!(
+            text.contains("smf_sm_pdu_sess_creation_req_total 1"),
+            "{text}"
+        );
         assert_eq!(
             m.value("smf_sm_pdu_sess_creation_fail_total{cause=\"missing_or_unknown_dnn\"}"),
             1

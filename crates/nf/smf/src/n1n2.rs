@@ -1,1 +1,293 @@
-//! (in progress)
+//! The N1 SM messages (TS 24.501 §8.3) and N2 SM information (TS 38.413 §9.3.4) the SMF
+//! builds, from the wire crates' builders. Nothing here is specific to one procedure.
+
+use ferrocore_nas::NasMessage;
+use ferrocore_nas::ies::{Snssai as NasSnssai, epco_ie};
+use ferrocore_nas::types::{
+    NasDnn, NasFGsmCause, NasFGsmStatus, NasPduAddress, NasPduSessionEstablishmentAccept,
+    NasPduSessionEstablishmentReject, NasPduSessionReleaseCommand, NasPduSessionType,
+    NasQosFlowDescriptions, NasQosRules, NasSessionAmbr, NasSscMode, Pco, PcoEntry,
+    PduSessionTypeValue, QosFlowDescription, QosFlowOpCode, QosFlowParameter, QosPacketFilter,
+    QosPacketFilterComponent, QosPacketFilterDirection, QosRule, QosRuleOpCode, SscModeValue,
+};
+use ferrocore_ngap::transfer::{
+    Ambr, QosFlowRequest, ReleaseCommandTransfer, SetupRequestTransfer, Transfer,
+};
+use ferrocore_ngap::{Cause, CauseNas, GtpTunnel, PduSessionType};
+
+use crate::config::DnnConfig;
+use crate::context::{PduType, SmContext};
+
+/// The QFI of the default QoS flow.
+pub(crate) const DEFAULT_QFI: u8 = 1;
+
+/// PCO container identifiers (TS 24.008 Table 10.5.154 / 10.5.136A).
+pub(crate) mod pco {
+    pub const DNS_V6: u16 = 0x0003;
+    pub const DNS_V4: u16 = 0x000d;
+    pub const IPV4_LINK_MTU: u16 = 0x0010;
+}
+
+/// Why a message could not be built (a value out of its range: a configuration or
+/// subscription problem, never the peer's input).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum BuildError {
+    #[error("NAS: {0}")]
+    Nas(#[from] ferrocore_nas::Error),
+    #[error("NGAP: {0}")]
+    Ngap(#[from] ferrocore_ngap::Error),
+    #[error("{0}")]
+    Value(String),
+}
+
+fn value_err(e: impl std::fmt::Display) -> BuildError {
+    BuildError::Value(e.to_string())
+}
+
+fn sm(
+    message: impl Into<ferrocore_nas::types::Nas5gsmMessage>,
+    psi: u8,
+    pti: u8,
+) -> Result<Vec<u8>, BuildError> {
+    Ok(ferrocore_nas::encode(&NasMessage::sm(message, psi, pti))?)
+}
+
+/// The 5GSM cause IE of a value (unknown values are carried as they are).
+fn cause_ie(cause: u8) -> NasFGsmCause {
+    NasFGsmCause::new(cause)
+}
+
+/// PDU SESSION ESTABLISHMENT REJECT (TS 24.501 §8.3.3).
+pub(crate) fn establishment_reject(psi: u8, pti: u8, cause: u8) -> Result<Vec<u8>, BuildError> {
+    sm(
+        NasPduSessionEstablishmentReject::new(cause_ie(cause)),
+        psi,
+        pti,
+    )
+}
+
+/// PDU SESSION RELEASE COMMAND (TS 24.501 §8.3.14); `pti` 0 for a network-requested
+/// release (§6.3.3.2).
+pub(crate) fn release_command(psi: u8, pti: u8, cause: u8) -> Result<Vec<u8>, BuildError> {
+    sm(NasPduSessionReleaseCommand::new(cause_ie(cause)), psi, pti)
+}
+
+/// 5GSM STATUS (TS 24.501 §8.3.16).
+pub(crate) fn gsm_status(psi: u8, pti: u8, cause: u8) -> Result<Vec<u8>, BuildError> {
+    sm(NasFGsmStatus::new(cause_ie(cause)), psi, pti)
+}
+
+/// Session-AMBR in the units of TS 24.501 §9.11.4.14 from bit/s: the finest unit whose
+/// 16-bit value holds the rate, rounded up so the UE is never told less than granted.
+pub(crate) fn session_ambr_ie(ul_bps: u64, dl_bps: u64) -> NasSessionAmbr {
+    fn coded(bps: u64) -> (u8, u16) {
+        let kbps = bps.div_ceil(1000).max(1);
+        // Units 01H..19H: 1, 4, 16, 64, 256 times 1 kbps, 1 Mbps, 1 Gbps, 1 Tbps, 1 Pbps.
+        for unit in 0x01u8..=0x19 {
+            let step = (unit - 1) / 5;
+            let mult = 4u64.pow(u32::from((unit - 1) % 5)) * 1000u64.pow(u32::from(step));
+            let v = kbps.div_ceil(mult);
+            if v <= u64::from(u16::MAX) {
+                return (unit, v as u16);
+            }
+        }
+        (0x19, u16::MAX)
+    }
+    let (dl_unit, dl) = coded(dl_bps);
+    let (ul_unit, ul) = coded(ul_bps);
+    NasSessionAmbr::from_raw_fields(dl_unit, dl, ul_unit, ul)
+}
+
+fn nas_type(t: PduType) -> PduSessionTypeValue {
+    match t {
+        PduType::Ipv4 => PduSessionTypeValue::Ipv4,
+        PduType::Ipv6 => PduSessionTypeValue::Ipv6,
+        PduType::Ipv4v6 => PduSessionTypeValue::Ipv4v6,
+    }
+}
+
+/// The default QoS rule (TS 24.501 §9.11.4.13): rule 1, match-all in both directions,
+/// lowest precedence, on the default flow.
+fn default_qos_rule() -> QosRule {
+    let filter = QosPacketFilter::Match {
+        direction: QosPacketFilterDirection::Bidirectional,
+        identifier: 1,
+        components: vec![QosPacketFilterComponent::MatchAll],
+    };
+    QosRule::new(1, QosRuleOpCode::Create)
+        .with_default_rule(true)
+        .with_packet_filters(vec![filter])
+        .with_precedence(255)
+        .with_qfi(DEFAULT_QFI)
+}
+
+/// The extended PCO answer: what the UE asked for and the DNN has.
+fn pco_answer(ctx: &SmContext, dnn: &DnnConfig) -> Option<Pco> {
+    let mut entries = Vec::new();
+    if ctx.pco.dns_v4 && ctx.pdu_type.is_some_and(PduType::has_v4) {
+        for a in &dnn.dns_v4 {
+            entries.push(PcoEntry {
+                identifier: pco::DNS_V4,
+                contents: a.octets().to_vec(),
+            });
+        }
+    }
+    if ctx.pco.dns_v6 && ctx.pdu_type.is_some_and(PduType::has_v6) {
+        for a in &dnn.dns_v6 {
+            entries.push(PcoEntry {
+                identifier: pco::DNS_V6,
+                contents: a.octets().to_vec(),
+            });
+        }
+    }
+    if ctx.pco.ipv4_mtu && ctx.pdu_type.is_some_and(PduType::has_v4) {
+        entries.push(PcoEntry {
+            identifier: pco::IPV4_LINK_MTU,
+            contents: dnn.ipv4_mtu.to_be_bytes().to_vec(),
+        });
+    }
+    (!entries.is_empty()).then(|| Pco::new(0, entries))
+}
+
+/// PDU SESSION ESTABLISHMENT ACCEPT (TS 24.501 §8.3.2, procedure §6.4.1.3): selected
+/// type and SSC mode 1, the default QoS rule, Session-AMBR, PDU address, S-NSSAI, DNN,
+/// the authorized QoS flow description of the default flow (5QI), extended PCO with
+/// DNS / IPv4 link MTU when asked, and #50 / #51 when IPv4v6 was narrowed.
+pub(crate) fn establishment_accept(
+    ctx: &SmContext,
+    dnn: &DnnConfig,
+) -> Result<Vec<u8>, BuildError> {
+    let t = ctx
+        .pdu_type
+        .ok_or_else(|| BuildError::Value("no PDU session type selected".into()))?;
+    let rules = NasQosRules::from_rules(&[default_qos_rule()]).map_err(value_err)?;
+    let mut accept = NasPduSessionEstablishmentAccept::new(
+        NasPduSessionType::from_session_type(nas_type(t)),
+        NasSscMode::from_mode(SscModeValue::Ssc1),
+        rules,
+        session_ambr_ie(ctx.ambr_ul, ctx.ambr_dl),
+    );
+    accept.fgsm_cause = ctx.type_cause.map(cause_ie);
+    accept.pdu_address = Some(match (t, ctx.ipv4) {
+        (PduType::Ipv4, Some(v4)) => NasPduAddress::from_ipv4(v4.octets()),
+        (PduType::Ipv6, _) => NasPduAddress::from_ipv6_iid(ctx.ipv6_iid),
+        (PduType::Ipv4v6, Some(v4)) => NasPduAddress::from_ipv4v6(ctx.ipv6_iid, v4.octets()),
+        _ => {
+            return Err(BuildError::Value(
+                "no IPv4 address for an IPv4 session".into(),
+            ));
+        }
+    });
+    let sd = ctx.snssai.sd.as_ref().map(|h| {
+        let b = h.0;
+        u32::from_be_bytes([0, b[0], b[1], b[2]])
+    });
+    accept.s_nssai = Some(NasSnssai::new(ctx.snssai.sst, sd).to_ie()?);
+    accept.dnn = Some(NasDnn::from_string(&ctx.dnn).map_err(value_err)?);
+    let flow = QosFlowDescription::new(
+        DEFAULT_QFI,
+        QosFlowOpCode::Create,
+        true,
+        vec![QosFlowParameter::FiveQi(ctx.five_qi)],
+    );
+    accept.authorized_qos_flow_descriptions =
+        Some(NasQosFlowDescriptions::from_descriptions(&[flow]).map_err(value_err)?);
+    if let Some(p) = pco_answer(ctx, dnn) {
+        accept.extended_protocol_configuration_options = Some(epco_ie(&p, false)?);
+    }
+    sm(accept, ctx.psi, ctx.pti)
+}
+
+/// PDU Session Resource Setup Request Transfer (TS 38.413 §9.3.4.1): the UPF's N3
+/// F-TEID, the session type, the default flow's 5QI / ARP and the Session-AMBR.
+pub(crate) fn setup_request_transfer(ctx: &SmContext) -> Result<Vec<u8>, BuildError> {
+    let (teid, addr) = ctx
+        .ul_teid
+        .ok_or_else(|| BuildError::Value("no UL F-TEID from the UPF".into()))?;
+    let session_type = match ctx.pdu_type {
+        Some(PduType::Ipv4) => PduSessionType::ipv4,
+        Some(PduType::Ipv6) => PduSessionType::ipv6,
+        Some(PduType::Ipv4v6) => PduSessionType::ipv4v6,
+        None => return Err(BuildError::Value("no PDU session type selected".into())),
+    };
+    let t = SetupRequestTransfer {
+        session_ambr: Some(Ambr {
+            downlink: ctx.ambr_dl,
+            uplink: ctx.ambr_ul,
+        }),
+        ul_tunnel: GtpTunnel { addr, teid },
+        session_type,
+        qos_flows: vec![QosFlowRequest {
+            qfi: DEFAULT_QFI,
+            five_qi: ctx.five_qi,
+            arp_priority: ctx.arp_priority,
+        }],
+    };
+    Ok(t.encode()?)
+}
+
+/// PDU Session Resource Release Command Transfer (TS 38.413 §9.3.4.12), cause NAS
+/// normal release.
+pub(crate) fn release_command_transfer() -> Result<Vec<u8>, BuildError> {
+    Ok(ReleaseCommandTransfer {
+        cause: Cause::nas(CauseNas::normal_release),
+    }
+    .encode()?)
+}
+
+/// A TS 29.571 `BitRate` ("100 Mbps", "1.5 Gbps") in bit/s.
+pub(crate) fn parse_bitrate(s: &str) -> Option<u64> {
+    let (num, unit) = s.trim().split_once(' ')?;
+    let mult: f64 = match unit.trim() {
+        "bps" => 1.0,
+        "Kbps" => 1e3,
+        "Mbps" => 1e6,
+        "Gbps" => 1e9,
+        "Tbps" => 1e12,
+        _ => return None,
+    };
+    let v: f64 = num.parse().ok()?;
+    (v.is_finite() && v >= 0.0).then(|| (v * mult).round() as u64)
+}
+
+/// The 5GSM cause values the SMF sends (TS 24.501 §9.11.4.2).
+pub(crate) mod cause {
+    pub const INSUFFICIENT_RESOURCES: u8 = 26;
+    pub const MISSING_OR_UNKNOWN_DNN: u8 = 27;
+    pub const UNKNOWN_PDU_SESSION_TYPE: u8 = 28;
+    pub const USER_AUTHENTICATION_OR_AUTHORIZATION_FAILED: u8 = 29;
+    pub const REGULAR_DEACTIVATION: u8 = 36;
+    pub const NETWORK_FAILURE: u8 = 38;
+    pub const REACTIVATION_REQUESTED: u8 = 39;
+    pub const INVALID_PDU_SESSION_IDENTITY: u8 = 43;
+    pub const IPV4_ONLY_ALLOWED: u8 = 50;
+    pub const IPV6_ONLY_ALLOWED: u8 = 51;
+    pub const NOT_SUPPORTED_SSC_MODE: u8 = 68;
+    pub const MESSAGE_TYPE_NOT_COMPATIBLE: u8 = 98;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ambr_units_round_up_and_read_back() {
+        let ie = session_ambr_ie(100_000_000, 1_000_000_000);
+        let v = ie.parse().unwrap();
+        assert_eq!(v.ul_kbps, 100_000);
+        assert_eq!(v.dl_kbps, 1_000_000);
+        // 1.5 kbps is sent as 2 kbps, never less.
+        let v = session_ambr_ie(1_500, 65_535_000 + 1).parse().unwrap();
+        assert_eq!(v.ul_kbps, 2);
+        assert!(v.dl_kbps >= 65_536);
+    }
+
+    #[test]
+    fn bitrates() {
+        assert_eq!(parse_bitrate("100 Mbps"), Some(100_000_000));
+        assert_eq!(parse_bitrate("1.5 Gbps"), Some(1_500_000_000));
+        assert_eq!(parse_bitrate("64 Kbps"), Some(64_000));
+        assert_eq!(parse_bitrate("fast"), None);
+        assert_eq!(parse_bitrate("1 Xbps"), None);
+    }
+}

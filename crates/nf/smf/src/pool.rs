@@ -257,7 +257,10 @@ mod tests {
         assert_eq!(p.allocated(), 5);
         assert!(p.release(got[2]));
         assert!(!p.release(got[2]), "double free refused");
-        assert!(!p.release(Ipv4Addr::new(10, 45, 0, 1)), "gateway is not a UE address");
+        assert!(
+            !p.release(Ipv4Addr::new(10, 45, 0, 1)),
+            "gateway is not a UE address"
+        );
         assert!(!p.release(Ipv4Addr::new(10, 46, 0, 2)));
         assert_eq!(p.allocate(), Some(got[2]));
         assert_eq!(p.allocate(), None);
