@@ -230,27 +230,26 @@ impl Dataplane {
             return self.drop(DropReason::NoPdr);
         };
         let octets = payload.len();
-        let Some(fi) = pdr.far else {
+        let Some(action) = pdr.action else {
             return self.drop(DropReason::NoFar);
         };
-        let far = &rules.fars[usize::from(fi)];
-        match far.action {
+        match action {
             FarAction::Drop => return self.drop(DropReason::FarDrop),
             // Uplink buffering (e.g. during an N9 path switch) is not done here.
             FarAction::Buffer => return self.drop(DropReason::Unsupported),
             FarAction::Forward => {}
         }
-        if let Err(r) = police(rules, pdr, Direction::Uplink, table.clock(now), octets) {
+        if let Err(r) = police(pdr, Direction::Uplink, table.clock(now), octets) {
             return self.drop(r);
         }
         self.count(rules, pdr, Direction::Uplink, octets);
         self.stats.ul_packets += 1;
         self.stats.ul_octets += octets as u64;
-        match far.outer {
+        match pdr.outer {
             // N9: re-encapsulate towards the next UPF in the room of the old header.
             Some(oh) => {
                 let frame = &mut buf[..payload.end];
-                match encap(rules, pdr, frame, payload.start, oh.teid) {
+                match encap(pdr, frame, payload.start, oh.teid) {
                     Some(start) => Verdict::N3 {
                         dst: oh.peer,
                         range: start..payload.end,
@@ -290,7 +289,7 @@ impl Dataplane {
             return self.drop(DropReason::NoPdr);
         };
         let pdr = &rules.downlink[pi];
-        match downlink(rules, pdr, frame, Some(table.clock(now))) {
+        match downlink(pdr, frame, Some(table.clock(now))) {
             Downlink::Sent(v) => {
                 self.count(rules, pdr, Direction::Downlink, frame.len() - DL_HEADROOM);
                 self.stats.dl_packets += 1;
@@ -323,10 +322,7 @@ impl Dataplane {
             b.packets.push_back((pdr.id, v));
         }
         self.stats.buffered += 1;
-        let notify = pdr
-            .far
-            .is_some_and(|f| rules.fars[usize::from(f)].notify_cp);
-        if notify && !rules.shared.dl_reported.swap(true, Ordering::AcqRel) {
+        if pdr.notify_cp && !rules.shared.dl_reported.swap(true, Ordering::AcqRel) {
             self.notifications.push_back(Notification::DownlinkData {
                 up_seid: rules.up_seid,
                 pdr_id: pdr.id,
@@ -338,8 +334,7 @@ impl Dataplane {
     /// URR volume counting (TS 29.244 §5.2.2.2), and the threshold check.
     #[inline]
     fn count(&mut self, rules: &SessionRules, pdr: &Pdr, dir: Direction, octets: usize) {
-        for &ui in pdr.urrs.iter() {
-            let urr = &rules.urrs[usize::from(ui)];
+        for urr in pdr.urrs() {
             let c = &urr.counters;
             let o = octets as u64;
             let (mine, other) = match dir {
@@ -479,33 +474,27 @@ pub(crate) enum Downlink {
 /// FAR, QER and encapsulation for a downlink packet in `frame[DL_HEADROOM..]`.
 /// `now_ns: None` skips MBR policing (buffered packets being released).
 #[inline]
-pub(crate) fn downlink(
-    rules: &SessionRules,
-    pdr: &Pdr,
-    frame: &mut [u8],
-    now_ns: Option<u64>,
-) -> Downlink {
-    let Some(fi) = pdr.far else {
+pub(crate) fn downlink(pdr: &Pdr, frame: &mut [u8], now_ns: Option<u64>) -> Downlink {
+    let Some(action) = pdr.action else {
         return Downlink::Dropped(DropReason::NoFar);
     };
-    let far = &rules.fars[usize::from(fi)];
-    match far.action {
+    match action {
         FarAction::Drop => return Downlink::Dropped(DropReason::FarDrop),
         FarAction::Buffer => return Downlink::Buffer,
         FarAction::Forward => {}
     }
-    let Some(oh) = far.outer else {
+    let Some(oh) = pdr.outer else {
         return Downlink::Dropped(DropReason::NoOuterHeader);
     };
     let octets = frame.len() - DL_HEADROOM;
     let polic = match now_ns {
-        Some(t) => police(rules, pdr, Direction::Downlink, t, octets),
-        None => gates(rules, pdr, Direction::Downlink),
+        Some(t) => police(pdr, Direction::Downlink, t, octets),
+        None => gates(pdr, Direction::Downlink),
     };
     if let Err(r) = polic {
         return Downlink::Dropped(r);
     }
-    match encap(rules, pdr, frame, DL_HEADROOM, oh.teid) {
+    match encap(pdr, frame, DL_HEADROOM, oh.teid) {
         Some(start) => Downlink::Sent(Verdict::N3 {
             dst: oh.peer,
             range: start..frame.len(),
@@ -517,46 +506,33 @@ pub(crate) fn downlink(
 /// Writes the G-PDU header in front of `frame[at..]`; the QFI of the PDR's first QER
 /// with one goes in a DL PDU Session Container (TS 29.281 §5.2.2.7).
 #[inline]
-fn encap(rules: &SessionRules, pdr: &Pdr, frame: &mut [u8], at: usize, teid: u32) -> Option<usize> {
-    let qfi = pdr
-        .qers
-        .iter()
-        .find_map(|&q| rules.qers[usize::from(q)].qfi);
-    match qfi {
+fn encap(pdr: &Pdr, frame: &mut [u8], at: usize, teid: u32) -> Option<usize> {
+    match pdr.qfi {
         Some(q) => encap_in_place(frame, at, teid, q).ok(),
         None => encap_repr_in_place(frame, at, &Repr::g_pdu(teid, None)).ok(),
     }
 }
 
-/// QER gates only (TS 29.244 §8.2.27).
+/// QER gates (TS 29.244 §8.2.27), all of the PDR's QERs ANDed at compile time.
 #[inline]
-fn gates(rules: &SessionRules, pdr: &Pdr, dir: Direction) -> Result<(), DropReason> {
-    for &qi in pdr.qers.iter() {
-        let q = &rules.qers[usize::from(qi)];
-        let open = match dir {
-            Direction::Uplink => q.gate_ul,
-            Direction::Downlink => q.gate_dl,
-        };
-        if !open {
-            return Err(DropReason::GateClosed);
-        }
+fn gates(pdr: &Pdr, dir: Direction) -> Result<(), DropReason> {
+    let open = match dir {
+        Direction::Uplink => pdr.gate_ul,
+        Direction::Downlink => pdr.gate_dl,
+    };
+    if open {
+        Ok(())
+    } else {
+        Err(DropReason::GateClosed)
     }
-    Ok(())
 }
 
 /// QER gates and MBR buckets, in the PDR's QER order (a flow QER then the session's
 /// AMBR QER, typically). A packet dropped by a later QER stays charged to earlier ones.
 #[inline]
-fn police(
-    rules: &SessionRules,
-    pdr: &Pdr,
-    dir: Direction,
-    now_ns: u64,
-    octets: usize,
-) -> Result<(), DropReason> {
-    gates(rules, pdr, dir)?;
-    for &qi in pdr.qers.iter() {
-        let rt = &rules.qers[usize::from(qi)].rt;
+fn police(pdr: &Pdr, dir: Direction, now_ns: u64, octets: usize) -> Result<(), DropReason> {
+    gates(pdr, dir)?;
+    for rt in pdr.buckets.iter() {
         let bucket = match dir {
             Direction::Uplink => &rt.ul,
             Direction::Downlink => &rt.dl,
@@ -620,11 +596,11 @@ pub(crate) fn release(rules: &SessionRules, pdr_id: u16, frame: &mut [u8]) -> Do
     let Some(pdr) = rules.downlink.iter().find(|p| p.id == pdr_id) else {
         return Downlink::Dropped(DropReason::NoPdr);
     };
-    let d = downlink(rules, pdr, frame, None);
+    let d = downlink(pdr, frame, None);
     if let Downlink::Sent(_) = d {
         let octets = (frame.len() - DL_HEADROOM) as u64;
-        for &ui in pdr.urrs.iter() {
-            let c = &rules.urrs[usize::from(ui)].counters;
+        for urr in pdr.urrs() {
+            let c = &urr.counters;
             c.dl_packets.fetch_add(1, Ordering::Relaxed);
             c.dl_octets.fetch_add(octets, Ordering::Relaxed);
         }

@@ -244,10 +244,30 @@ pub(crate) struct Pdr {
     pub qfi_mask: u64,
     /// Empty = any packet.
     pub filters: Box<[SdfRule]>,
-    /// Index in `fars`.
-    pub far: Option<u16>,
-    pub qers: Box<[u16]>,
-    pub urrs: Box<[u16]>,
+    // Everything the packet path needs from the PDR's FAR, QERs and URRs, resolved at
+    // compile time and kept inline, so that a packet touches few cache lines.
+    /// The FAR's action; `None`: the PDR has no FAR.
+    pub action: Option<FarAction>,
+    pub notify_cp: bool,
+    pub outer: Option<OuterHeader>,
+    /// All the PDR's QER gates, ANDed.
+    pub gate_ul: bool,
+    pub gate_dl: bool,
+    /// QFI of the first QER that has one (for the DL PDU Session Container).
+    pub qfi: Option<Qfi>,
+    /// The PDR's QERs that police an MBR, in order.
+    pub buckets: Box<[Arc<QerRuntime>]>,
+    /// The first URR inline, the others behind.
+    pub urr0: Option<Urr>,
+    pub urr_rest: Box<[Urr]>,
+}
+
+impl Pdr {
+    /// The PDR's URRs.
+    #[inline(always)]
+    pub fn urrs(&self) -> impl Iterator<Item = &Urr> {
+        self.urr0.iter().chain(self.urr_rest.iter())
+    }
 }
 
 /// A compiled FAR.
@@ -288,7 +308,7 @@ impl QerRuntime {
 }
 
 /// A compiled URR.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Urr {
     pub id: u32,
     pub threshold: VolumeLimit,
@@ -385,8 +405,6 @@ pub struct SessionRules {
     /// Source interface Core / N6-LAN, by precedence.
     pub(crate) downlink: Box<[Pdr]>,
     pub(crate) fars: Box<[Far]>,
-    pub(crate) qers: Box<[Qer]>,
-    pub(crate) urrs: Box<[Urr]>,
     pub(crate) shared: Arc<SessionShared>,
     /// Downlink buffer bound: packets, octets.
     pub(crate) buffer_limit: (usize, usize),
@@ -542,14 +560,29 @@ pub(crate) fn compile(
         for &q in &p.qfis {
             qfi_mask |= 1u64 << (q & 0x3f);
         }
+        let qer_idx = index(&p.qer_ids, &qer_ids, IeType::QER_ID, "QER")?;
+        let urr_idx = index(&p.urr_ids, &urr_ids, IeType::URR_ID, "URR")?;
+        let far_ref = far.map(|f| &fars[usize::from(f)]);
+        let pqers: Vec<&Qer> = qer_idx.iter().map(|&i| &qers[usize::from(i)]).collect();
+        let mut purrs = urr_idx.iter().map(|&i| urrs[usize::from(i)].clone());
         let pdr = Pdr {
             id: p.id,
             teid: p.local_teid,
             qfi_mask,
             filters,
-            far,
-            qers: index(&p.qer_ids, &qer_ids, IeType::QER_ID, "QER")?,
-            urrs: index(&p.urr_ids, &urr_ids, IeType::URR_ID, "URR")?,
+            action: far_ref.map(|f| f.action),
+            notify_cp: far_ref.is_some_and(|f| f.notify_cp),
+            outer: far_ref.and_then(|f| f.outer),
+            gate_ul: pqers.iter().all(|q| q.gate_ul),
+            gate_dl: pqers.iter().all(|q| q.gate_dl),
+            qfi: pqers.iter().find_map(|q| q.qfi),
+            buckets: pqers
+                .iter()
+                .filter(|q| q.rt.ul.is_some() || q.rt.dl.is_some())
+                .map(|q| q.rt.clone())
+                .collect(),
+            urr0: purrs.next(),
+            urr_rest: purrs.collect(),
         };
         match p.source {
             Iface::Access => uplink.push(pdr),
@@ -570,8 +603,6 @@ pub(crate) fn compile(
         uplink: uplink.into(),
         downlink: downlink.into(),
         fars,
-        qers,
-        urrs,
         shared: rt.shared.clone(),
         buffer_limit: limit,
     })
