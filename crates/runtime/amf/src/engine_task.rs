@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use ferrocore_amf::{Action, Amf, AssocId, Event, Metrics};
+use ferrocore_amf::{Action, Amf, AssocId, Event, Metrics, N1N2Id};
 use ferrocore_sctp_io::SctpListener;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
@@ -11,7 +11,16 @@ use tokio::time::Instant as TokioInstant;
 use tracing::{info, warn};
 
 use crate::association::{self, Outbound};
+use crate::communication::{AmfCommunication, Call, CommunicationInbox};
 use crate::services::AmfServices;
+
+/// N1N2 transfers in the engine, by id: where each answer goes.
+type Answers = HashMap<
+    N1N2Id,
+    tokio::sync::oneshot::Sender<
+        Result<ferrocore_sbi::namf_communication::N1N2MessageTransferResult, ferrocore_sbi::SbiError>,
+    >,
+>;
 
 /// Events queued from association and SBI tasks to the engine task.
 const EVENT_QUEUE: usize = 65_536;
@@ -21,6 +30,7 @@ const BATCH: usize = 256;
 /// A running AMF. Dropping it leaves the AMF running; [`AmfHandle::stop`] ends it.
 pub struct AmfHandle {
     metrics: Metrics,
+    communication: AmfCommunication,
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
 }
@@ -31,6 +41,11 @@ impl AmfHandle {
         &self.metrics
     }
 
+    /// The AMF's Namf_Communication (N1N2MessageTransfer), for an SMF or a router.
+    pub fn communication(&self) -> AmfCommunication {
+        self.communication.clone()
+    }
+
     /// Stops the engine task and its associations, and waits for it.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
@@ -38,13 +53,28 @@ impl AmfHandle {
     }
 }
 
-/// Starts the AMF: `amf` serves gNBs arriving on `listener` and calls `services`.
+/// Starts the AMF: `amf` serves gNBs arriving on `listener` and calls `services`;
+/// [`AmfHandle::communication`] gives its Namf_Communication.
 pub fn spawn(amf: Amf, listener: SctpListener, services: AmfServices) -> AmfHandle {
+    let (_, inbox) = AmfCommunication::channel();
+    spawn_with_communication(amf, listener, services, inbox)
+}
+
+/// As [`spawn`], serving the N1N2 transfers of handles made beforehand with
+/// [`AmfCommunication::channel`] (an SMF built before the AMF holds one).
+pub fn spawn_with_communication(
+    amf: Amf,
+    listener: SctpListener,
+    services: AmfServices,
+    inbox: CommunicationInbox,
+) -> AmfHandle {
     let metrics = amf.metrics().clone();
+    let communication = inbox.handle();
     let (stop, stopped) = watch::channel(false);
-    let task = tokio::spawn(run(amf, listener, services, stopped));
+    let task = tokio::spawn(run(amf, listener, services, inbox, stopped));
     AmfHandle {
         metrics,
+        communication,
         stop,
         task,
     }
@@ -54,8 +84,12 @@ async fn run(
     mut amf: Amf,
     mut listener: SctpListener,
     services: AmfServices,
+    inbox: CommunicationInbox,
     mut stopped: watch::Receiver<bool>,
 ) {
+    let CommunicationInbox { rx: mut calls, tx: _keep } = inbox;
+    let mut answers: Answers = HashMap::new();
+    let mut next_n1n2: u64 = 0;
     let (events_tx, mut events) = mpsc::channel::<Event>(EVENT_QUEUE);
     let mut writers: HashMap<AssocId, mpsc::UnboundedSender<Outbound>> = HashMap::new();
     let mut next_assoc: AssocId = 1;
@@ -90,12 +124,21 @@ async fn run(
                     amf.handle_event(now, event);
                 }
             }
+            Some(Call { ue_context_id, transfer, answer }) = calls.recv() => {
+                next_n1n2 += 1;
+                let id = N1N2Id(next_n1n2);
+                answers.insert(id, answer);
+                amf.handle_event(
+                    std::time::Instant::now(),
+                    Event::N1N2Transfer { id, ue_context_id, transfer },
+                );
+            }
             _ = sleep_until(deadline), if deadline.is_some() => {
                 amf.handle_timeout(std::time::Instant::now());
             }
             _ = stopped.changed() => break,
         }
-        perform_actions(&mut amf, &writers, &services, &events_tx);
+        perform_actions(&mut amf, &writers, &services, &events_tx, &mut answers);
     }
     associations.abort_all();
 }
@@ -106,6 +149,7 @@ fn perform_actions(
     writers: &HashMap<AssocId, mpsc::UnboundedSender<Outbound>>,
     services: &AmfServices,
     events: &mpsc::Sender<Event>,
+    answers: &mut Answers,
 ) {
     while let Some(action) = amf.poll_action() {
         match action {
@@ -118,6 +162,12 @@ fn perform_actions(
                     let _ = w.send((stream, bytes));
                 }
                 None => warn!(assoc, "NGAP message for a closed association dropped"),
+            },
+            Action::N1N2Response { id, result } => match answers.remove(&id) {
+                Some(a) => {
+                    let _ = a.send(result);
+                }
+                None => warn!(id = id.0, "N1N2 answer for no transfer"),
             },
             Action::Sbi { txn, request } => {
                 let services = services.clone();

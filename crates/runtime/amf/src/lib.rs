@@ -4,11 +4,14 @@
 //! that forwards its NGAP messages to the engine and writes the engine's messages back;
 //! every SBI request the engine asks for runs as its own task on the service it names
 //! (in-process or an HTTP/2 client: the same traits), and its reply returns as an event.
-//! Timers are the engine's single earliest deadline.
+//! Timers are the engine's single earliest deadline. Namf_Communication N1N2MessageTransfer
+//! is served by [`AmfCommunication`], which forwards into the engine task.
 
 mod association;
+mod communication;
 mod engine_task;
 mod services;
 
-pub use engine_task::{AmfHandle, spawn};
-pub use services::AmfServices;
+pub use communication::{AmfCommunication, CommunicationInbox};
+pub use engine_task::{AmfHandle, spawn, spawn_with_communication};
+pub use services::{AmfServices, NoSmf};

@@ -2,4 +2,4 @@
 //! pure async dispatch over the `ferrocore-sbi` traits, no I/O of its own), so that the
 //! engine's tests and this runtime map requests to replies the same way.
 
-pub use ferrocore_amf::AmfServices;
+pub use ferrocore_amf::{AmfServices, NoSmf};
