@@ -265,6 +265,7 @@ impl Bench {
 }
 
 /// One request the SMF double received.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum SmfCall {
     Create(SmContextCreate),
