@@ -151,6 +151,7 @@ fn amf(args: &NfArgs) -> Result<()> {
         )?)),
         uecm: Arc::new(nudm_uecm::UecmClient(HttpClient::new(&args.udm)?)),
         sdm: Arc::new(nudm_sdm::SdmClient(HttpClient::new(&args.udm)?)),
+        smf: Arc::new(ferrocore_amf_io::NoSmf),
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

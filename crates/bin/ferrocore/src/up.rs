@@ -121,6 +121,8 @@ pub async fn start(config: &Config) -> Result<Core> {
         ausf,
         uecm: udm.clone(),
         sdm: udm,
+        // No SMF in this build yet: 5GSM messages are answered "not forwarded" (#90).
+        smf: Arc::new(ferrocore_amf_io::NoSmf),
     };
     let amf = start_amf(config, services).await?;
     servers.push(amf.metrics_server);

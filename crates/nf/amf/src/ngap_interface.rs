@@ -176,7 +176,7 @@ impl Amf {
         };
         let set_up = self.gnbs.get(&assoc).is_some_and(|g| g.setup.is_some());
         match message {
-            Message::NgSetupRequest(m) => self.ng_setup(now, assoc, stream, m),
+            Message::NgSetupRequest(m) => self.ng_setup(now, assoc, m),
             Message::ErrorIndication(m) => {
                 self.metrics.ngap_error_indication_received.inc();
                 tracing::warn!(assoc, amf_ue_ngap_id = ?m.amf_ue_ngap_id, ran_ue_ngap_id = ?m.ran_ue_ngap_id, cause = ?m.cause, "ERROR INDICATION received");
@@ -191,8 +191,8 @@ impl Amf {
                     Cause::protocol(CauseProtocol::message_not_compatible_with_receiver_state),
                 );
             }
-            Message::NgReset(m) => self.ng_reset(now, assoc, stream, m),
-            Message::RanConfigurationUpdate(m) => self.ran_configuration_update(assoc, stream, m),
+            Message::NgReset(m) => self.ng_reset(now, assoc, m),
+            Message::RanConfigurationUpdate(m) => self.ran_configuration_update(assoc, m),
             Message::InitialUeMessage(m) => self.initial_ue_message(now, assoc, stream, m),
             Message::UplinkNasTransport(m) => self.uplink_nas_transport(now, assoc, stream, m),
             Message::InitialContextSetupResponse(m) => {
@@ -233,7 +233,7 @@ impl Amf {
 
     /// NG SETUP REQUEST (TS 38.413 §8.7.1.2): accepted when one supported TA is a TAI this
     /// AMF serves and shares a slice with it; else NG SETUP FAILURE.
-    fn ng_setup(&mut self, now: Instant, assoc: AssocId, stream: u16, m: NgSetupRequest) {
+    fn ng_setup(&mut self, now: Instant, assoc: AssocId, m: NgSetupRequest) {
         let _span = tracing::info_span!("ng_setup", assoc, gnb_id = m.gnb.id).entered();
         self.metrics.ng_setup.req.inc();
         let plmn = self.cfg.plmn;
@@ -297,7 +297,7 @@ impl Amf {
 
     /// NG RESET (TS 38.413 §8.7.4.2.2): the listed NG connections (or all) are released
     /// locally and acknowledged.
-    fn ng_reset(&mut self, now: Instant, assoc: AssocId, stream: u16, m: NgReset) {
+    fn ng_reset(&mut self, now: Instant, assoc: AssocId, m: NgReset) {
         self.metrics.ng_reset.inc();
         tracing::info!(assoc, cause = ?m.cause, "NG Reset");
         let ack = match &m.reset {
@@ -316,7 +316,7 @@ impl Amf {
     }
 
     /// RAN CONFIGURATION UPDATE (TS 38.413 §8.7.2): the supported TAs are taken over.
-    fn ran_configuration_update(&mut self, assoc: AssocId, stream: u16, m: RanConfigurationUpdate) {
+    fn ran_configuration_update(&mut self, assoc: AssocId, m: RanConfigurationUpdate) {
         if let Some(setup) = self.gnbs.get_mut(&assoc).and_then(|g| g.setup.as_mut()) {
             if let Some(tas) = m.supported_tas {
                 setup.supported_tas = tas;
