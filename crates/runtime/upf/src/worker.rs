@@ -1,0 +1,277 @@
+//! One packet worker: a plain thread owning an N3 socket, a TUN queue, a
+//! [`Dataplane`] and preallocated buffer rings.
+//!
+//! Each turn: one forwarding table snapshot (an `arc_swap::Cache`: a pointer compare
+//! when nothing changed), then up to a batch from N3 (`recvmmsg`) through
+//! [`Dataplane::handle_n3`], inner packets written to the TUN, replies / N9 packets
+//! sent with one `sendmmsg`; then up to a batch read from the TUN through
+//! [`Dataplane::handle_n6`], encapsulated in place in the slot's headroom, sent with one
+//! `sendmmsg`. When both sides are drained the thread sleeps in `poll(2)`.
+
+use std::io;
+use std::net::UdpSocket;
+use std::os::fd::AsRawFd;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use arc_swap::{ArcSwap, Cache};
+use ferrocore_upf::{
+    DL_HEADROOM, Dataplane, DataplaneStats, DropReason, ForwardingTable, Notification, Signal,
+    Verdict,
+};
+use prometheus_client::metrics::counter::Counter;
+use tokio::sync::mpsc;
+use tun_rs::SyncDevice;
+
+use crate::batch::{RecvBatch, SendBatch, Slots, wait_readable};
+use crate::metrics::{IoDrop, KindLabel, Metrics};
+
+/// How long an idle worker sleeps before looking at the stop flag again.
+const IDLE_POLL_MS: i32 = 20;
+/// How often a busy worker adds its counters to the shared metrics.
+const METRICS_EVERY: Duration = Duration::from_millis(10);
+
+pub(crate) struct WorkerParts {
+    pub id: usize,
+    pub dp: Dataplane,
+    pub table: Arc<ArcSwap<ForwardingTable>>,
+    pub n3: UdpSocket,
+    pub tun: SyncDevice,
+    pub batch: usize,
+    pub slot_len: usize,
+    pub notify: mpsc::Sender<Notification>,
+    pub metrics: Metrics,
+    pub stop: Arc<AtomicBool>,
+    pub cpu: Option<usize>,
+}
+
+/// This worker's own counters, and what was already added to the shared ones.
+#[derive(Default, Clone, Copy)]
+struct Io {
+    n3_rx: (u64, u64),
+    n3_tx: (u64, u64),
+    n6_rx: (u64, u64),
+    n6_tx: (u64, u64),
+    io_drops: [u64; 3],
+    signals: [u64; 3],
+    notifications_dropped: u64,
+}
+
+struct Exporter {
+    m: Metrics,
+    drops: Vec<Counter>,
+    io_drops: Vec<Counter>,
+    signals: Vec<Counter>,
+    last_io: Io,
+    last_dp: DataplaneStats,
+    last_at: Instant,
+}
+
+impl Exporter {
+    fn new(m: Metrics) -> Self {
+        Exporter {
+            drops: DropReason::ALL
+                .iter()
+                .map(|d| m.drop_counter(d.name()))
+                .collect(),
+            io_drops: IoDrop::ALL.iter().map(|d| m.drop_counter(d.name())).collect(),
+            signals: ["EchoResponse", "ErrorIndication", "EndMarker"]
+                .into_iter()
+                .map(|kind| m.gtpu_signals.get_or_create(&KindLabel { kind }).clone())
+                .collect(),
+            m,
+            last_io: Io::default(),
+            last_dp: DataplaneStats::default(),
+            last_at: Instant::now(),
+        }
+    }
+
+    fn export(&mut self, io: &Io, dp: &DataplaneStats, now: Instant) {
+        self.last_at = now;
+        let l = &self.last_io;
+        let add = |c: &Counter, new: u64, old: u64| {
+            if new > old {
+                c.inc_by(new - old);
+            }
+        };
+        let m = &self.m;
+        add(&m.n3_rx_packets, io.n3_rx.0, l.n3_rx.0);
+        add(&m.n3_rx_bytes, io.n3_rx.1, l.n3_rx.1);
+        add(&m.n3_tx_packets, io.n3_tx.0, l.n3_tx.0);
+        add(&m.n3_tx_bytes, io.n3_tx.1, l.n3_tx.1);
+        add(&m.n6_rx_packets, io.n6_rx.0, l.n6_rx.0);
+        add(&m.n6_rx_bytes, io.n6_rx.1, l.n6_rx.1);
+        add(&m.n6_tx_packets, io.n6_tx.0, l.n6_tx.0);
+        add(&m.n6_tx_bytes, io.n6_tx.1, l.n6_tx.1);
+        add(&m.notifications_dropped, io.notifications_dropped, l.notifications_dropped);
+        for (i, c) in self.io_drops.iter().enumerate() {
+            add(c, io.io_drops[i], l.io_drops[i]);
+        }
+        for (i, c) in self.signals.iter().enumerate() {
+            add(c, io.signals[i], l.signals[i]);
+        }
+        let d = &self.last_dp;
+        for (i, c) in self.drops.iter().enumerate() {
+            add(c, dp.drops.get(i).copied().unwrap_or(0), d.drops.get(i).copied().unwrap_or(0));
+        }
+        add(&m.buffered_packets, dp.buffered, d.buffered);
+        add(&m.echo_replies, dp.echo_replies, d.echo_replies);
+        add(&m.error_indications_sent, dp.error_indications, d.error_indications);
+        self.last_io = *io;
+        self.last_dp = dp.clone();
+    }
+}
+
+pub(crate) fn run(p: WorkerParts) {
+    let WorkerParts {
+        id,
+        mut dp,
+        table,
+        n3,
+        tun,
+        batch,
+        slot_len,
+        notify,
+        metrics,
+        stop,
+        cpu,
+    } = p;
+    if let Some(cpu) = cpu {
+        pin(cpu);
+    }
+    let span = tracing::info_span!("upf_worker", id);
+    let _enter = span.enter();
+    let mut cache = Cache::new(table);
+    let n3_fd = n3.as_raw_fd();
+    let tun_fd = tun.as_raw_fd();
+    let mut ul = RecvBatch::new(batch, slot_len, 0);
+    let mut ul_tx = SendBatch::new(batch);
+    let mut dl = Slots::new(batch, slot_len + DL_HEADROOM);
+    let mut dl_lens = vec![0usize; batch];
+    let mut dl_tx = SendBatch::new(batch);
+    let mut io = Io::default();
+    let mut exporter = Exporter::new(metrics);
+    let mut busy = false;
+    tracing::debug!("started");
+    while !stop.load(Ordering::Relaxed) {
+        if !busy {
+            let ready = wait_readable([n3_fd, tun_fd], IDLE_POLL_MS);
+            if ready == [false, false] {
+                exporter.export(&io, dp.stats(), Instant::now());
+                continue;
+            }
+        }
+        let now = Instant::now();
+        let table = cache.load();
+
+        // Uplink (and N3 signalling, N9).
+        let n = match ul.recv(n3_fd) {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::debug!(error = %e, "N3 recvmmsg");
+                0
+            }
+        };
+        for i in 0..n {
+            let len = ul.len(i);
+            io.n3_rx.0 += 1;
+            io.n3_rx.1 += len as u64;
+            if ul.truncated(i) {
+                io.io_drops[0] += 1;
+                continue;
+            }
+            let Some(src) = ul.src(i) else { continue };
+            let buf = ul.slots_mut().get_mut(i);
+            match dp.handle_n3(table, now, src, buf, len) {
+                Verdict::N6 { range } => {
+                    let pkt = &buf[range];
+                    match tun.send(pkt) {
+                        Ok(_) => {
+                            io.n6_tx.0 += 1;
+                            io.n6_tx.1 += pkt.len() as u64;
+                        }
+                        Err(_) => io.io_drops[2] += 1,
+                    }
+                }
+                Verdict::N3 { dst, range } | Verdict::Reply { dst, range } => {
+                    ul_tx.push(i, range, dst);
+                }
+                Verdict::Signal(s) => {
+                    let k = match s {
+                        Signal::EchoResponse { .. } => 0,
+                        Signal::ErrorIndication { .. } => 1,
+                        Signal::EndMarker { .. } => 2,
+                    };
+                    io.signals[k] += 1;
+                    tracing::debug!(signal = ?s, "GTP-U signalling");
+                }
+                Verdict::Buffered | Verdict::Drop(_) => {}
+            }
+        }
+        if !ul_tx.is_empty() {
+            let s = ul_tx.flush(n3_fd, ul.slots());
+            io.n3_tx.0 += s.packets;
+            io.n3_tx.1 += s.bytes;
+            io.io_drops[1] += s.failed;
+        }
+
+        // Downlink.
+        let mut m = 0;
+        while m < batch {
+            let slot = dl.get_mut(m);
+            match tun.recv(&mut slot[DL_HEADROOM..]) {
+                Ok(len) => {
+                    dl_lens[m] = len;
+                    m += 1;
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    tracing::debug!(error = %e, "TUN read");
+                    break;
+                }
+            }
+        }
+        for (i, &len) in dl_lens.iter().enumerate().take(m) {
+            io.n6_rx.0 += 1;
+            io.n6_rx.1 += len as u64;
+            let frame = &mut dl.get_mut(i)[..DL_HEADROOM + len];
+            if let Verdict::N3 { dst, range } = dp.handle_n6(table, now, frame) {
+                dl_tx.push(i, range, dst);
+            }
+        }
+        if !dl_tx.is_empty() {
+            let s = dl_tx.flush(n3_fd, &dl);
+            io.n3_tx.0 += s.packets;
+            io.n3_tx.1 += s.bytes;
+            io.io_drops[1] += s.failed;
+        }
+
+        while let Some(note) = dp.poll_notification() {
+            if notify.try_send(note).is_err() {
+                io.notifications_dropped += 1;
+            }
+        }
+        busy = n == batch || m == batch;
+        if !busy || now.duration_since(exporter.last_at) >= METRICS_EVERY {
+            exporter.export(&io, dp.stats(), now);
+        }
+    }
+    exporter.export(&io, dp.stats(), Instant::now());
+    tracing::debug!("stopped");
+}
+
+fn pin(cpu: usize) {
+    // SAFETY: a zeroed cpu_set_t is empty; CPU_SET with an index below CPU_SETSIZE
+    // only sets a bit in it; sched_setaffinity(0, ...) applies to this thread.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        if cpu < libc::CPU_SETSIZE as usize {
+            libc::CPU_SET(cpu, &mut set);
+            if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
+                tracing::warn!(cpu, error = %io::Error::last_os_error(), "could not pin worker");
+            }
+        }
+    }
+}
