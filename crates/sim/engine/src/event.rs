@@ -1,6 +1,9 @@
 //! What the simulator reports to its driver.
 
+use std::net::{IpAddr, Ipv4Addr};
 use std::time::Instant;
+
+use crate::session::SessionFailure;
 
 /// A UE's index in its [`crate::Gnb`].
 pub type UeId = usize;
@@ -38,6 +41,38 @@ pub enum SimEvent {
     Deregistered { ue: UeId },
     /// ERROR INDICATION received from the AMF (TS 38.413 §8.7.5).
     ErrorIndication { cause: String },
+    /// PDU SESSION ESTABLISHMENT ACCEPT processed (TS 24.501 §6.4.1.3); the gNB's tunnel
+    /// for the session is up by then when the network set one up. More in
+    /// [`crate::Ue::session`].
+    SessionEstablished {
+        ue: UeId,
+        psi: u8,
+        ipv4: Option<Ipv4Addr>,
+        ipv6_interface_id: Option<[u8; 8]>,
+        dns: Vec<IpAddr>,
+        mtu: Option<u16>,
+        at: Instant,
+    },
+    /// The PDU session did not come up.
+    SessionFailed {
+        ue: UeId,
+        psi: u8,
+        cause: SessionFailure,
+    },
+    /// The PDU session is released (either side asked, TS 24.501 §6.4.3, or locally).
+    SessionReleased { ue: UeId, psi: u8 },
+    /// SERVICE ACCEPT processed (TS 24.501 §5.6.1.4.1).
+    ServiceAccepted { ue: UeId, at: Instant },
+    /// The service request failed: SERVICE REJECT with this 5GMM cause (§5.6.1.5), or
+    /// `None` when T3517 expired or the connection went first (§5.6.1.7).
+    ServiceFailed { ue: UeId, cause: Option<u8> },
+    /// PAGING for this idle UE (TS 38.413 §8.5.1): it starts a service request.
+    Paged { ue: UeId },
+    /// The UE's connection was released while it stays registered: CM-IDLE.
+    Idle { ue: UeId },
+    /// GTP-U ERROR INDICATION from a UPF (TS 29.281 §7.3.1) about one of our uplink
+    /// TEIDs.
+    GtpuErrorIndication { teid: u32, peer: IpAddr },
     /// Something the AMF sent could not be used (malformed NGAP, unknown UE NGAP ID);
     /// the gNB answered it with an ERROR INDICATION where TS 38.413 §10 says so.
     ProtocolError { detail: String },

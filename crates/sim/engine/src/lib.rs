@@ -8,8 +8,11 @@
 //!
 //! - [`usim`]: Milenage, the AUTN check and AUTS, RES* and KAMF, SUCI concealment.
 //! - [`ue`]: the UE's 5GMM procedures (registration, 5G AKA, security mode control,
-//!   identity, configuration update, de-registration) and timers.
-//! - [`gnb`]: NG Setup and the UE-associated NGAP procedures.
+//!   identity, configuration update, de-registration, service request), its 5GSM
+//!   procedures (PDU session establishment and release) and timers.
+//! - [`gnb`]: NG Setup, the UE-associated NGAP procedures, PDU session resources,
+//!   paging, and the N3 user plane (GTP-U, TS 29.281).
+//! - [`session`]: PDU session requests and results, uplink / downlink packets.
 //! - [`config`], [`event`], [`error`]: plain data in and out.
 //!
 //! ```
@@ -33,6 +36,7 @@ pub mod config;
 pub mod error;
 pub mod event;
 pub mod gnb;
+pub mod session;
 pub mod ue;
 pub mod usim;
 
@@ -40,4 +44,8 @@ pub use config::{GnbConfig, SuciProtection, UeProfile};
 pub use error::SimError;
 pub use event::{FailureReason, SimEvent, UeId};
 pub use gnb::Gnb;
+pub use session::{
+    Downlink, IDLE_UPLINK_BUFFER, SessionFailure, SessionInfo, SessionRequest, SessionType,
+    UPLINK_HEADROOM, UserPlaneOut,
+};
 pub use ue::{TrackingArea, Ue, UeState};

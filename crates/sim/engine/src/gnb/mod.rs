@@ -11,8 +11,11 @@
 mod build;
 pub mod radio_capability;
 mod receive;
+mod session;
+mod user_plane;
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
 use ferrocore_ngap::NgapMessage;
@@ -20,8 +23,10 @@ use ferrocore_ngap::msg::{InitialUeMessage, UplinkNasTransport};
 use ferrocore_ngap::{FiveGSTmsi, Plmn, RrcEstablishmentCause};
 use tracing::{debug, info_span, warn};
 
-use crate::ue::UeOutput;
-use crate::{GnbConfig, SimEvent, Ue, UeId, UeProfile};
+use crate::ue::{ServiceType, UeOutput};
+use crate::{GnbConfig, SessionRequest, SimEvent, Ue, UeId, UeProfile};
+
+use user_plane::Tunnel;
 
 /// The stream of non-UE-associated signalling (TS 38.412 §7).
 pub const NON_UE_STREAM: u16 = 0;
@@ -57,6 +62,10 @@ struct UeSlot {
     conn: Option<u32>,
     /// The deadline this UE has in the timer index.
     deadline: Option<Instant>,
+    /// N3 tunnels of the sessions whose user plane is up, by PSI.
+    tunnels: Vec<Tunnel>,
+    /// Uplink packets (with their headroom) waiting for the user plane: PSI, packet.
+    pending_ul: VecDeque<(u8, Vec<u8>)>,
 }
 
 /// A gNB with its UEs: one sans-IO engine. Feed it NGAP octets and time, drain what it
@@ -69,11 +78,20 @@ pub struct Gnb {
     connections: HashMap<u32, Connection>,
     next_ran_id: u32,
     /// Initial NAS messages waiting for NG Setup to finish.
-    waiting: VecDeque<(UeId, Vec<u8>, Option<FiveGSTmsi>)>,
+    waiting: VecDeque<(UeId, Vec<u8>, Option<FiveGSTmsi>, ServiceType)>,
     timers: BTreeSet<(Instant, UeId)>,
     ue_streams: u16,
     transmits: VecDeque<(u16, Vec<u8>)>,
     events: VecDeque<SimEvent>,
+    /// The gNB's N3 address: the DL F-TEID it gives the core.
+    n3_addr: IpAddr,
+    /// UDP port of the UPFs' GTP-U endpoints.
+    upf_port: u16,
+    /// DL TEID -> (UE, PSI).
+    teids: HashMap<u32, (UeId, u8)>,
+    next_teid: u32,
+    /// GTP-U datagrams to send: echo responses, error indications, packets that waited.
+    user_plane: VecDeque<(SocketAddr, Vec<u8>)>,
     span: tracing::Span,
 }
 
@@ -94,8 +112,31 @@ impl Gnb {
             ue_streams: 1,
             transmits: VecDeque::new(),
             events: VecDeque::new(),
+            n3_addr: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            upf_port: ferrocore_gtpu::UDP_PORT,
+            teids: HashMap::new(),
+            next_teid: 1,
+            user_plane: VecDeque::new(),
             span,
         }
+    }
+
+    /// The N3 address the gNB gives the core as its DL F-TEID address (TS 38.413
+    /// §9.3.2.2); 127.0.0.1 until set. The driver sets it to the address its GTP-U socket
+    /// is bound to.
+    pub fn set_n3_address(&mut self, addr: IpAddr) {
+        self.n3_addr = addr;
+    }
+
+    /// The N3 address.
+    pub fn n3_address(&self) -> IpAddr {
+        self.n3_addr
+    }
+
+    /// The UDP port of the UPFs' GTP-U endpoints (the F-TEID carries an address only);
+    /// 2152 (TS 29.281 §4.4.2) unless set, e.g. for a test UPF on another port.
+    pub fn set_upf_port(&mut self, port: u16) {
+        self.upf_port = port;
     }
 
     /// The configuration.
@@ -146,6 +187,8 @@ impl Gnb {
             ue,
             conn: None,
             deadline: None,
+            tunnels: Vec::new(),
+            pending_ul: VecDeque::new(),
         });
         self.ues.len() - 1
     }
@@ -168,6 +211,24 @@ impl Gnb {
     pub fn deregister(&mut self, now: Instant, ue: UeId, switch_off: bool) {
         if let Some(slot) = self.ues.get_mut(ue) {
             slot.ue.deregister(now, switch_off);
+            self.drain_ue(now, ue);
+        }
+    }
+
+    /// Starts a UE-requested PDU session establishment (TS 24.501 §6.4.1.2) of a
+    /// registered `ue`; an idle UE comes back with a service request first. The outcome
+    /// is a [`SimEvent::SessionEstablished`] or [`SimEvent::SessionFailed`].
+    pub fn establish_session(&mut self, now: Instant, ue: UeId, request: SessionRequest) {
+        if let Some(slot) = self.ues.get_mut(ue) {
+            slot.ue.establish_session(now, request);
+            self.drain_ue(now, ue);
+        }
+    }
+
+    /// Starts a UE-requested PDU session release (TS 24.501 §6.4.3.2).
+    pub fn release_session(&mut self, now: Instant, ue: UeId, psi: u8) {
+        if let Some(slot) = self.ues.get_mut(ue) {
+            slot.ue.release_session(now, psi);
             self.drain_ue(now, ue);
         }
     }
@@ -254,6 +315,7 @@ impl Gnb {
                     pdu,
                     initial,
                     s_tmsi,
+                    cause,
                 } => {
                     let s_tmsi = s_tmsi.map(|s| FiveGSTmsi {
                         set_id: s.amf_set_id(),
@@ -261,7 +323,7 @@ impl Gnb {
                         tmsi: s.tmsi(),
                     });
                     if initial || slot.conn.is_none() {
-                        self.initial_message(id, pdu, s_tmsi);
+                        self.initial_message(id, pdu, s_tmsi, cause);
                     } else {
                         self.uplink(id, pdu);
                     }
@@ -276,7 +338,40 @@ impl Gnb {
                         .push_back(SimEvent::RegistrationFailed { ue: id, reason });
                 }
                 UeOutput::Deregistered => {
+                    self.drop_user_plane(id);
                     self.events.push_back(SimEvent::Deregistered { ue: id });
+                }
+                UeOutput::SessionEstablished(info) => {
+                    self.events.push_back(SimEvent::SessionEstablished {
+                        ue: id,
+                        psi: info.psi,
+                        ipv4: info.ipv4,
+                        ipv6_interface_id: info.ipv6_interface_id,
+                        dns: info.dns,
+                        mtu: info.mtu,
+                        at: info.at,
+                    });
+                }
+                UeOutput::SessionFailed { psi, cause } => {
+                    self.events
+                        .push_back(SimEvent::SessionFailed { ue: id, psi, cause });
+                }
+                UeOutput::SessionReleased { psi } => {
+                    self.remove_tunnel(id, psi);
+                    self.events
+                        .push_back(SimEvent::SessionReleased { ue: id, psi });
+                }
+                UeOutput::ServiceAccepted { at } => {
+                    self.events
+                        .push_back(SimEvent::ServiceAccepted { ue: id, at });
+                    self.flush_pending_uplink(id);
+                }
+                UeOutput::ServiceFailed { cause } => {
+                    if let Some(slot) = self.ues.get_mut(id) {
+                        slot.pending_ul.clear();
+                    }
+                    self.events
+                        .push_back(SimEvent::ServiceFailed { ue: id, cause });
                 }
             }
         }
@@ -302,10 +397,16 @@ impl Gnb {
 
     /// A new UE-associated logical NG-connection with an INITIAL UE MESSAGE (TS 38.413
     /// §8.6.1), held back until NG Setup is done.
-    fn initial_message(&mut self, id: UeId, pdu: Vec<u8>, s_tmsi: Option<FiveGSTmsi>) {
+    fn initial_message(
+        &mut self,
+        id: UeId,
+        pdu: Vec<u8>,
+        s_tmsi: Option<FiveGSTmsi>,
+        cause: ServiceType,
+    ) {
         if self.ng != NgState::Ready {
             debug!(ue = id, "NG Setup not done: initial message held");
-            self.waiting.push_back((id, pdu, s_tmsi));
+            self.waiting.push_back((id, pdu, s_tmsi, cause));
             return;
         }
         // A UE starting over leaves its old connection to the AMF to release.
@@ -320,7 +421,11 @@ impl Gnb {
             ran_ue_ngap_id: ran_id,
             nas_pdu: pdu,
             location,
-            rrc_establishment_cause: RrcEstablishmentCause::mo_Signalling,
+            rrc_establishment_cause: match cause {
+                ServiceType::Signalling => RrcEstablishmentCause::mo_Signalling,
+                ServiceType::Data => RrcEstablishmentCause::mo_Data,
+                ServiceType::MobileTerminated => RrcEstablishmentCause::mt_Access,
+            },
             five_g_s_tmsi: s_tmsi,
             ue_context_requested: false,
         };

@@ -35,8 +35,8 @@ impl Gnb {
                     self.ng = NgState::Ready;
                     self.events.push_back(SimEvent::NgSetupDone);
                     let waiting: Vec<_> = self.waiting.drain(..).collect();
-                    for (ue, pdu, s_tmsi) in waiting {
-                        self.initial_message(ue, pdu, s_tmsi);
+                    for (ue, pdu, s_tmsi, cause) in waiting {
+                        self.initial_message(ue, pdu, s_tmsi, cause);
                     }
                 }
             }
@@ -65,7 +65,9 @@ impl Gnb {
                     self.transmits.push_back((NON_UE_STREAM, b));
                 }
             }
-            Message::Paging(_) => debug!("PAGING: no idle-mode UEs to page"),
+            Message::Paging(m) => self.on_paging(now, m),
+            Message::PduSessionResourceSetupRequest(m) => self.on_session_setup(now, m),
+            Message::PduSessionResourceReleaseCommand(m) => self.on_session_release(now, m),
             other => {
                 let detail = format!("{} not handled by the simulator", other.name());
                 debug!(%detail);
@@ -76,7 +78,7 @@ impl Gnb {
 
     /// Finds the connection of a UE-associated message; an unknown RAN UE NGAP ID is
     /// answered with ERROR INDICATION, cause unknown-local-UE-NGAP-ID (§10.6).
-    fn connection_for(&mut self, amf_id: u64, ran_id: u32) -> Option<crate::UeId> {
+    pub(super) fn connection_for(&mut self, amf_id: u64, ran_id: u32) -> Option<crate::UeId> {
         match self.connections.get_mut(&ran_id) {
             Some(conn) => {
                 if conn.amf_id.is_none() {
@@ -105,7 +107,7 @@ impl Gnb {
     }
 
     /// Delivers a NAS PDU to the UE of connection `ran_id`, if it is still its current one.
-    fn deliver(&mut self, now: Instant, ue: crate::UeId, ran_id: u32, nas: &[u8]) {
+    pub(super) fn deliver(&mut self, now: Instant, ue: crate::UeId, ran_id: u32, nas: &[u8]) {
         let Some(slot) = self.ues.get_mut(ue) else {
             return;
         };
@@ -127,23 +129,20 @@ impl Gnb {
         }
     }
 
-    /// INITIAL CONTEXT SETUP REQUEST (TS 38.413 §8.3.1.2): INITIAL CONTEXT SETUP RESPONSE
-    /// (no PDU session resources), then the NAS-PDU to the UE.
+    /// INITIAL CONTEXT SETUP REQUEST (TS 38.413 §8.3.1.2): the PDU Session Resource
+    /// Setup List's tunnels go up (e.g. after a service request, TS 23.502 §4.2.3.2),
+    /// INITIAL CONTEXT SETUP RESPONSE with a Setup Response Transfer per session, then the
+    /// NAS-PDUs to the UE (the message's, then the sessions'); packets the UE held go out.
     fn on_initial_context_setup(&mut self, now: Instant, m: InitialContextSetupRequest) {
         let (amf_id, ran_id) = (m.amf_ue_ngap_id, m.ran_ue_ngap_id);
         let Some(ue) = self.connection_for(amf_id, ran_id) else {
             return;
         };
-        if !m.sessions.is_empty() {
-            warn!(
-                sessions = m.sessions.len(),
-                "PDU session resources requested: not simulated, none set up"
-            );
-        }
+        let setup = self.setup_sessions(ue, &m.sessions);
         let rsp = InitialContextSetupResponse {
             amf_ue_ngap_id: amf_id,
             ran_ue_ngap_id: ran_id,
-            setup: Vec::new(),
+            setup,
         };
         match rsp.encode() {
             Ok(b) => self.transmits.push_back((self.stream_of(ran_id), b)),
@@ -152,6 +151,12 @@ impl Gnb {
         if let Some(nas) = m.nas_pdu {
             self.deliver(now, ue, ran_id, &nas);
         }
+        for item in &m.sessions {
+            if let Some(nas) = &item.nas_pdu {
+                self.deliver(now, ue, ran_id, nas);
+            }
+        }
+        self.flush_pending_uplink(ue);
     }
 
     /// UE CONTEXT RELEASE COMMAND (TS 38.413 §8.3.3): UE CONTEXT RELEASE COMPLETE, and the
@@ -194,7 +199,9 @@ impl Gnb {
         self.drop_connection(now, ran_id);
     }
 
-    /// Removes a connection; its UE, if it was the current one, is told.
+    /// Removes a connection; its UE, if it was the current one, is told, and loses its
+    /// user plane (the sessions stay; TS 23.502 §4.2.6). A UE that stays registered is
+    /// in CM-IDLE: [`SimEvent::Idle`].
     fn drop_connection(&mut self, now: Instant, ran_id: u32) {
         let Some(conn) = self.connections.remove(&ran_id) else {
             return;
@@ -205,7 +212,15 @@ impl Gnb {
         {
             slot.conn = None;
             slot.ue.connection_released(now);
+            self.drop_user_plane(ue);
+            let registered = self
+                .ues
+                .get(ue)
+                .is_some_and(|s| s.ue.state() == crate::UeState::Registered);
             self.drain_ue(now, ue);
+            if registered {
+                self.events.push_back(SimEvent::Idle { ue });
+            }
         }
     }
 

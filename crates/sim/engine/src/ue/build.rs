@@ -44,7 +44,7 @@ impl Ue {
         }
     }
 
-    fn ng_ksi(&self) -> u8 {
+    pub(super) fn ng_ksi(&self) -> u8 {
         self.current.as_ref().map_or(NO_KEY, |c| c.ng_ksi())
     }
 
@@ -216,6 +216,24 @@ impl Ue {
             _ => plain,
         };
         debug!(message = message.name(), "uplink");
+        self.emit_nas(pdu, None);
+    }
+
+    /// Sends an encoded plain 5GMM message, protected as `protection` says, on the
+    /// connection.
+    pub(crate) fn send_encoded(&mut self, plain: Vec<u8>, protection: Protection) {
+        let pdu = match (protection, self.current.as_mut()) {
+            (Protection::Current, Some(ctx)) => {
+                match ctx.protect(&plain, SecurityHeaderType::IntegrityProtectedAndCiphered) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        warn!(error = %e, "cannot protect");
+                        return;
+                    }
+                }
+            }
+            _ => plain,
+        };
         self.emit_nas(pdu, None);
     }
 

@@ -13,6 +13,8 @@
 mod build;
 mod procedures;
 mod receive;
+mod service;
+mod sm;
 mod timers;
 
 use std::collections::VecDeque;
@@ -25,8 +27,11 @@ use tracing::{debug, info_span, warn};
 
 use crate::config::UeProfile;
 use crate::event::FailureReason;
+use crate::session::{SessionFailure, SessionInfo};
 use crate::usim::Usim;
 
+pub use service::ServiceType;
+pub use sm::{PduSession, SessionState};
 pub use timers::Timer;
 use timers::Timers;
 
@@ -61,6 +66,8 @@ pub(crate) enum UeOutput {
         pdu: Vec<u8>,
         initial: bool,
         s_tmsi: Option<STmsi>,
+        /// Why the connection is set up (the RRC establishment cause, TS 38.331).
+        cause: ServiceType,
     },
     /// The UE gives up its NAS signalling connection (local release, e.g. after T3510).
     Release,
@@ -70,6 +77,16 @@ pub(crate) enum UeOutput {
     RegistrationFailed(FailureReason),
     /// The UE is deregistered.
     Deregistered,
+    /// PDU SESSION ESTABLISHMENT ACCEPT processed.
+    SessionEstablished(SessionInfo),
+    /// A PDU session did not come up.
+    SessionFailed { psi: u8, cause: SessionFailure },
+    /// A PDU session is gone.
+    SessionReleased { psi: u8 },
+    /// SERVICE ACCEPT processed.
+    ServiceAccepted { at: Instant },
+    /// The service request failed (SERVICE REJECT cause, or `None`).
+    ServiceFailed { cause: Option<u8> },
 }
 
 /// Registration attempt counter limit (TS 24.501 §5.5.1.2.7).
@@ -111,6 +128,13 @@ pub struct Ue {
     auth_failures: u8,
     last_auth_failure: Option<u8>,
     reregister_after_release: bool,
+    /// PDU sessions by PSI (TS 24.501 §6.1.3.2), at most 15.
+    sessions: Vec<PduSession>,
+    /// The last procedure transaction identity allocated (TS 24.501 §9.6: 1..=254).
+    last_pti: u8,
+    /// 5GSM messages (in their UL NAS TRANSPORT) waiting for the service request to
+    /// bring the NAS signalling connection up.
+    held_sm: VecDeque<Vec<u8>>,
     outputs: VecDeque<UeOutput>,
     span: tracing::Span,
 }
@@ -150,6 +174,9 @@ impl Ue {
             auth_failures: 0,
             last_auth_failure: None,
             reregister_after_release: false,
+            sessions: Vec::new(),
+            last_pti: 0,
+            held_sm: VecDeque::new(),
             outputs: VecDeque::new(),
             span,
         }
@@ -200,9 +227,13 @@ impl Ue {
         self.connected
     }
 
-    /// The earliest running timer.
+    /// The earliest running timer (5GMM, or a 5GSM T3580 / T3582).
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.timers.earliest()
+        let sm = self.sessions.iter().filter_map(|s| s.deadline()).min();
+        match (self.timers.earliest(), sm) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     pub(crate) fn poll_output(&mut self) -> Option<UeOutput> {
@@ -247,6 +278,11 @@ impl Ue {
         let span = self.span.clone();
         let _g = span.enter();
         self.connected = false;
+        if self.timers.is_running(Timer::T3517) {
+            // §5.6.1.7 b): the connection went before SERVICE ACCEPT / REJECT.
+            self.timers.stop(Timer::T3517);
+            self.service_failed(None);
+        }
         match self.state {
             UeState::RegisteredInitiated => {
                 if let Some(cause) = self.last_auth_failure {
@@ -277,6 +313,7 @@ impl Ue {
             debug!(?timer, "expired");
             self.on_timer(now, timer);
         }
+        self.sm_timeouts(now);
     }
 
     fn on_timer(&mut self, now: Instant, timer: Timer) {
@@ -306,6 +343,14 @@ impl Ue {
                     self.send_deregistration_request(now);
                 }
             }
+            // §5.6.1.7 c): T3517 expired; the procedure is aborted.
+            Timer::T3517 => {
+                if self.connected {
+                    self.outputs.push_back(UeOutput::Release);
+                    self.connected = false;
+                }
+                self.service_failed(None);
+            }
         }
     }
 
@@ -330,6 +375,7 @@ impl Ue {
 
     fn fail_registration(&mut self, reason: FailureReason) {
         self.timers.stop_all();
+        self.release_sessions_locally();
         self.state = UeState::Deregistered;
         self.pending = None;
         self.initial_full = None;
@@ -340,18 +386,25 @@ impl Ue {
 
     fn finish_deregistration(&mut self) {
         self.timers.stop_all();
+        // §5.5.2.2.2, §5.5.2.3.2: the PDU sessions are released locally.
+        self.release_sessions_locally();
         self.state = UeState::Deregistered;
         self.initial_full = None;
         self.outputs.push_back(UeOutput::Deregistered);
     }
 
     fn emit_nas(&mut self, pdu: Vec<u8>, s_tmsi: Option<STmsi>) {
+        self.emit_nas_for(pdu, s_tmsi, ServiceType::Signalling);
+    }
+
+    fn emit_nas_for(&mut self, pdu: Vec<u8>, s_tmsi: Option<STmsi>, cause: ServiceType) {
         let initial = !self.connected;
         self.connected = true;
         self.outputs.push_back(UeOutput::Nas {
             pdu,
             initial,
             s_tmsi: if initial { s_tmsi } else { None },
+            cause,
         });
     }
 }

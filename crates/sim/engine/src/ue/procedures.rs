@@ -130,7 +130,7 @@ impl Ue {
         self.fail_registration(FailureReason::AuthenticationRejected);
     }
 
-    fn forget_identity(&mut self) {
+    pub(super) fn forget_identity(&mut self) {
         self.guti = None;
         self.tai_list.clear();
         self.current = None;

@@ -81,7 +81,8 @@ impl Ue {
             }
         };
         let NasMessage::Mm(mm) = message else {
-            debug!("5GSM or nested message: no PDU session support, ignored");
+            // §5.4.5: 5GSM messages travel inside DL NAS TRANSPORT only.
+            debug!("plain 5GSM or nested message outside DL NAS TRANSPORT: ignored");
             return;
         };
         if integrity == Integrity::Unverified && !exempt(&mm) {
@@ -112,7 +113,9 @@ impl Ue {
                 // Only header type 3 carries a SECURITY MODE COMMAND (§4.4.2.1.1).
                 warn!("SECURITY MODE COMMAND without a new-context header: ignored");
             }
-            M::DlNasTransport(_) => debug!("DL NAS TRANSPORT: no PDU session support"),
+            M::DlNasTransport(m) => self.on_dl_nas_transport(now, &m),
+            M::ServiceAccept(m) => self.on_service_accept(now, &m),
+            M::ServiceReject(m) => self.on_service_reject(&m),
             other => {
                 debug!(
                     message = ferrocore_nas::names::mm_name(other.message_type().as_u8()),

@@ -13,15 +13,23 @@ pub enum Timer {
     T3520,
     /// Deregistration request sent; 15 s.
     T3521,
+    /// Service request sent; 15 s (TS 24.501 §5.6.1.2).
+    T3517,
 }
 
 impl Timer {
-    const ALL: [Timer; 4] = [Timer::T3510, Timer::T3511, Timer::T3520, Timer::T3521];
+    const ALL: [Timer; 5] = [
+        Timer::T3510,
+        Timer::T3511,
+        Timer::T3520,
+        Timer::T3521,
+        Timer::T3517,
+    ];
 
     /// The default value of Table 10.2.1.
     pub fn duration(self) -> Duration {
         Duration::from_secs(match self {
-            Timer::T3510 | Timer::T3520 | Timer::T3521 => 15,
+            Timer::T3510 | Timer::T3520 | Timer::T3521 | Timer::T3517 => 15,
             Timer::T3511 => 10,
         })
     }
@@ -34,7 +42,7 @@ impl Timer {
 /// The running timers' deadlines.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Timers {
-    deadlines: [Option<Instant>; 4],
+    deadlines: [Option<Instant>; 5],
 }
 
 impl Timers {
@@ -47,7 +55,11 @@ impl Timers {
     }
 
     pub(crate) fn stop_all(&mut self) {
-        self.deadlines = [None; 4];
+        self.deadlines = [None; 5];
+    }
+
+    pub(crate) fn is_running(&self, timer: Timer) -> bool {
+        self.deadlines[timer.index()].is_some()
     }
 
     pub(crate) fn earliest(&self) -> Option<Instant> {
