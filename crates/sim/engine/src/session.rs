@@ -42,7 +42,9 @@ impl std::str::FromStr for SessionType {
             "ipv4" | "v4" | "4" => Ok(SessionType::Ipv4),
             "ipv6" | "v6" | "6" => Ok(SessionType::Ipv6),
             "ipv4v6" | "v4v6" | "dual" => Ok(SessionType::Ipv4v6),
-            other => Err(format!("PDU session type {other}: expected ipv4, ipv6 or ipv4v6")),
+            other => Err(format!(
+                "PDU session type {other}: expected ipv4, ipv6 or ipv4v6"
+            )),
         }
     }
 }

@@ -125,7 +125,10 @@ impl Gnb {
             return;
         };
         if slot.ue.is_connected() || slot.ue.state() != UeState::Registered {
-            debug!(ue, "PAGING for a UE that is connected or not registered: ignored");
+            debug!(
+                ue,
+                "PAGING for a UE that is connected or not registered: ignored"
+            );
             return;
         }
         info!(ue, "paged");
@@ -161,7 +164,11 @@ impl Gnb {
         };
         match msg.encode() {
             Ok(b) => {
-                debug!(ue, ran_ue_ngap_id = ran_id, "UE CONTEXT RELEASE REQUEST (inactivity)");
+                debug!(
+                    ue,
+                    ran_ue_ngap_id = ran_id,
+                    "UE CONTEXT RELEASE REQUEST (inactivity)"
+                );
                 self.transmits.push_back((self.stream_of(ran_id), b));
             }
             Err(e) => warn!(error = %e, "cannot encode UE CONTEXT RELEASE REQUEST"),

@@ -133,7 +133,10 @@ impl Gnb {
             .ue
             .session(psi)
             .is_some_and(|s| s.state() == SessionState::Active);
-        if slot.ue.state() != UeState::Registered || !session_up || !idle && !slot.ue.service_pending() {
+        if slot.ue.state() != UeState::Registered
+            || !session_up
+            || !idle && !slot.ue.service_pending()
+        {
             return None;
         }
         if slot.pending_ul.len() < IDLE_UPLINK_BUFFER {
@@ -160,7 +163,10 @@ impl Gnb {
                 return;
             };
             let Some(t) = slot.tunnels.iter().find(|t| t.psi == psi) else {
-                debug!(ue, psi, "no user plane after the service request: packet dropped");
+                debug!(
+                    ue,
+                    psi, "no user plane after the service request: packet dropped"
+                );
                 continue;
             };
             let qfi = uplink_qfi(&slot.ue, psi, t);
@@ -181,7 +187,12 @@ impl Gnb {
     /// - anything else, or what does not decode: dropped.
     ///
     /// What goes back comes out of [`Gnb::poll_user_plane`].
-    pub fn handle_gtpu(&mut self, _now: Instant, from: SocketAddr, bytes: &[u8]) -> Option<Downlink> {
+    pub fn handle_gtpu(
+        &mut self,
+        _now: Instant,
+        from: SocketAddr,
+        bytes: &[u8],
+    ) -> Option<Downlink> {
         let d = match decap(bytes) {
             Ok(d) => d,
             Err(e) => {

@@ -92,7 +92,8 @@ impl Ue {
         let mut full = clear.clone();
         let bad = |e: ferrocore_nas::types::ValueError| SimError::Config(e.to_string());
         if !uplink.is_empty() {
-            full.uplink_data_status = Some(NasUplinkDataStatus::from_sessions(uplink).map_err(bad)?);
+            full.uplink_data_status =
+                Some(NasUplinkDataStatus::from_sessions(uplink).map_err(bad)?);
         }
         full.pdu_session_status = Some(NasPduSessionStatus::from_sessions(&active).map_err(bad)?);
         let mut container = ferrocore_nas::encode(&NasMessage::mm(full))?;
@@ -136,7 +137,8 @@ impl Ue {
             self.sync_session_status(&pdu_session_status(status));
         }
         info!("service accepted");
-        self.outputs.push_back(UeOutput::ServiceAccepted { at: now });
+        self.outputs
+            .push_back(UeOutput::ServiceAccepted { at: now });
         self.flush_held_sm();
     }
 

@@ -9,8 +9,8 @@ use ferrocore_nas::ies::{Snssai, epco, epco_ie};
 use ferrocore_nas::types::{
     MaxDataRate, Nas5gsmMessage, NasDlNasTransport, NasDnn, NasFGsmCause,
     NasIntegrityProtectionMaximumDataRate, NasPayloadContainer, NasPayloadContainerType,
-    NasPduSessionEstablishmentAccept, NasPduSessionEstablishmentRequest,
-    NasPduSessionIdentity2, NasPduSessionModificationCommand, NasPduSessionModificationComplete,
+    NasPduSessionEstablishmentAccept, NasPduSessionEstablishmentRequest, NasPduSessionIdentity2,
+    NasPduSessionModificationCommand, NasPduSessionModificationComplete,
     NasPduSessionReleaseCommand, NasPduSessionReleaseComplete, NasPduSessionReleaseRequest,
     NasPduSessionType, NasRequestType, NasSscMode, NasUlNasTransport, PayloadContainerKind, Pco,
     PcoEntry, PduSessionTypeValue, RequestTypeValue,
@@ -349,7 +349,11 @@ impl Ue {
             Nas5gsmMessage::PduSessionReleaseReject(r) => {
                 // §6.4.3.4: the session stays active.
                 if let Some(s) = self.sessions.iter_mut().find(|s| s.psi() == psi) {
-                    info!(psi, cause = r.fgsm_cause.value, "PDU SESSION RELEASE REJECT");
+                    info!(
+                        psi,
+                        cause = r.fgsm_cause.value,
+                        "PDU SESSION RELEASE REJECT"
+                    );
                     s.state = SessionState::Active;
                     s.deadline = None;
                     s.pending = None;
@@ -359,10 +363,18 @@ impl Ue {
                 self.on_modification_command(psi, pti, &c)
             }
             Nas5gsmMessage::FiveGsmStatus(s) => {
-                warn!(psi, cause = s.fgsm_cause.value, "5GSM STATUS from the network");
+                warn!(
+                    psi,
+                    cause = s.fgsm_cause.value,
+                    "5GSM STATUS from the network"
+                );
             }
             other => {
-                debug!(psi, ?other, "5GSM message not compatible with the protocol state");
+                debug!(
+                    psi,
+                    ?other,
+                    "5GSM message not compatible with the protocol state"
+                );
                 self.sm_status(psi, pti, CAUSE_NOT_COMPATIBLE);
             }
         }
@@ -378,9 +390,11 @@ impl Ue {
         pti: u8,
         a: &NasPduSessionEstablishmentAccept,
     ) {
-        let Some(s) = self.sessions.iter_mut().find(|s| {
-            s.psi() == psi && s.state == SessionState::ActivePending && s.pti == pti
-        }) else {
+        let Some(s) = self
+            .sessions
+            .iter_mut()
+            .find(|s| s.psi() == psi && s.state == SessionState::ActivePending && s.pti == pti)
+        else {
             warn!(psi, pti, "ESTABLISHMENT ACCEPT for no pending request");
             self.sm_status(psi, pti, CAUSE_PTI_MISMATCH);
             return;
@@ -425,7 +439,9 @@ impl Ue {
                         let o: [u8; 16] = e.contents[..16].try_into().unwrap_or_default();
                         dns.push(IpAddr::V6(Ipv6Addr::from(o)));
                     }
-                    (PCO_MTU_V4, 2) => mtu = Some(u16::from_be_bytes([e.contents[0], e.contents[1]])),
+                    (PCO_MTU_V4, 2) => {
+                        mtu = Some(u16::from_be_bytes([e.contents[0], e.contents[1]]))
+                    }
                     _ => {}
                 }
             }
@@ -452,9 +468,11 @@ impl Ue {
 
     /// PDU SESSION ESTABLISHMENT REJECT (TS 24.501 §6.4.1.4).
     fn on_establishment_reject(&mut self, psi: u8, pti: u8, cause: u8) {
-        let Some(i) = self.sessions.iter().position(|s| {
-            s.psi() == psi && s.state == SessionState::ActivePending && s.pti == pti
-        }) else {
+        let Some(i) = self
+            .sessions
+            .iter()
+            .position(|s| s.psi() == psi && s.state == SessionState::ActivePending && s.pti == pti)
+        else {
             self.sm_status(psi, pti, CAUSE_PTI_MISMATCH);
             return;
         };
@@ -557,15 +575,14 @@ fn establishment_request(
             contents: Vec::new(),
         });
     }
-    let req = NasPduSessionEstablishmentRequest::new(
-        NasIntegrityProtectionMaximumDataRate::from_rates(
+    let req =
+        NasPduSessionEstablishmentRequest::new(NasIntegrityProtectionMaximumDataRate::from_rates(
             MaxDataRate::FullRate,
             MaxDataRate::FullRate,
-        ),
-    )
-    .with_pdu_session_type(NasPduSessionType::from_session_type(kind))
-    .with_ssc_mode(NasSscMode::new(1))
-    .with_extended_protocol_configuration_options(epco_ie(&Pco::new(0, entries), true)?);
+        ))
+        .with_pdu_session_type(NasPduSessionType::from_session_type(kind))
+        .with_ssc_mode(NasSscMode::new(1))
+        .with_extended_protocol_configuration_options(epco_ie(&Pco::new(0, entries), true)?);
     let sm = NasMessage::sm(req, request.psi, pti);
     let mut transport = transport_of(&sm, request.psi)?;
     transport.request_type = Some(NasRequestType::from_request_type(
@@ -575,9 +592,10 @@ fn establishment_request(
         transport.s_nssai = Some(Snssai::new(sst, sd).to_ie()?);
     }
     if let Some(dnn) = &request.dnn {
-        transport.dnn = Some(NasDnn::from_string(dnn).map_err(|e| {
-            crate::error::SimError::Config(format!("DNN {dnn}: {e}"))
-        })?);
+        transport.dnn = Some(
+            NasDnn::from_string(dnn)
+                .map_err(|e| crate::error::SimError::Config(format!("DNN {dnn}: {e}")))?,
+        );
     }
     Ok(ferrocore_nas::encode(&NasMessage::mm(transport))?)
 }
@@ -593,8 +611,7 @@ fn transport_of(sm: &NasMessage, psi: u8) -> Result<NasUlNasTransport, crate::er
 
 /// A UL NAS TRANSPORT (TS 24.501 §8.2.10) with `sm` for PDU session `psi`, encoded plain.
 fn ul_transport(sm: NasMessage, psi: u8) -> Option<Vec<u8>> {
-    let built = transport_of(&sm, psi)
-        .and_then(|t| Ok(ferrocore_nas::encode(&NasMessage::mm(t))?));
+    let built = transport_of(&sm, psi).and_then(|t| Ok(ferrocore_nas::encode(&NasMessage::mm(t))?));
     match built {
         Ok(b) => Some(b),
         Err(e) => {
