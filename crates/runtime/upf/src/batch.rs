@@ -374,8 +374,7 @@ pub fn from_storage(s: &libc::sockaddr_storage) -> Option<SocketAddr> {
         }
         libc::AF_INET6 => {
             // SAFETY: as above, for sockaddr_in6.
-            let a =
-                unsafe { &*(s as *const libc::sockaddr_storage).cast::<libc::sockaddr_in6>() };
+            let a = unsafe { &*(s as *const libc::sockaddr_storage).cast::<libc::sockaddr_in6>() };
             Some(SocketAddr::V6(SocketAddrV6::new(
                 Ipv6Addr::from(a.sin6_addr.s6_addr),
                 u16::from_be(a.sin6_port),
@@ -392,7 +391,8 @@ pub fn to_storage(a: SocketAddr, s: &mut libc::sockaddr_storage) -> libc::sockle
     match a {
         SocketAddr::V4(v4) => {
             // SAFETY: sockaddr_storage is large and aligned enough for sockaddr_in.
-            let sin = unsafe { &mut *(s as *mut libc::sockaddr_storage).cast::<libc::sockaddr_in>() };
+            let sin =
+                unsafe { &mut *(s as *mut libc::sockaddr_storage).cast::<libc::sockaddr_in>() };
             sin.sin_family = libc::AF_INET as libc::sa_family_t;
             sin.sin_port = v4.port().to_be();
             sin.sin_addr = libc::in_addr {
@@ -438,7 +438,8 @@ mod tests {
     fn recvmmsg_then_sendmmsg_on_loopback() {
         let a = UdpSocket::bind("127.0.0.1:0").unwrap();
         let b = UdpSocket::bind("127.0.0.1:0").unwrap();
-        b.set_read_timeout(Some(std::time::Duration::from_secs(2))).unwrap();
+        b.set_read_timeout(Some(std::time::Duration::from_secs(2)))
+            .unwrap();
         for i in 0..5u8 {
             a.send_to(&[i; 100], b.local_addr().unwrap()).unwrap();
         }
@@ -455,7 +456,8 @@ mod tests {
         let sent = tx.flush(b.as_raw_fd(), rx.slots());
         assert_eq!(sent.packets, rx.received() as u64);
         let mut buf = [0u8; 200];
-        a.set_read_timeout(Some(std::time::Duration::from_secs(2))).unwrap();
+        a.set_read_timeout(Some(std::time::Duration::from_secs(2)))
+            .unwrap();
         let (n, _) = a.recv_from(&mut buf).unwrap();
         assert_eq!(n, 100);
     }

@@ -117,9 +117,7 @@ impl UpfHandle {
         for _ in 0..cfg.workers {
             n3.push(n3_socket(&cfg)?);
         }
-        let n3_addr = n3[0]
-            .local_addr()
-            .map_err(io_err("N3 socket address"))?;
+        let n3_addr = n3[0].local_addr().map_err(io_err("N3 socket address"))?;
         let n3_for_n4 = n3[0].try_clone().map_err(io_err("N3 socket clone"))?;
 
         let std_n4 = StdUdpSocket::bind(cfg.n4_listen)

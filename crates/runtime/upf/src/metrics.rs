@@ -130,22 +130,86 @@ impl Metrics {
             sessions: Gauge::default(),
         };
         let counters: [(&str, &str, &Counter); 16] = [
-            ("upf_n3_rx_packets", "GTP-U datagrams received on N3", &m.n3_rx_packets),
-            ("upf_n3_rx_bytes", "GTP-U octets received on N3 (UDP payload)", &m.n3_rx_bytes),
-            ("upf_n3_tx_packets", "GTP-U datagrams sent on N3 / N9", &m.n3_tx_packets),
-            ("upf_n3_tx_bytes", "GTP-U octets sent on N3 / N9 (UDP payload)", &m.n3_tx_bytes),
-            ("upf_n6_rx_packets", "IP packets read from the N6 TUN device", &m.n6_rx_packets),
-            ("upf_n6_rx_bytes", "IP octets read from the N6 TUN device", &m.n6_rx_bytes),
-            ("upf_n6_tx_packets", "IP packets written to the N6 TUN device", &m.n6_tx_packets),
-            ("upf_n6_tx_bytes", "IP octets written to the N6 TUN device", &m.n6_tx_bytes),
-            ("upf_buffered_packets", "downlink packets buffered for idle sessions", &m.buffered_packets),
-            ("upf_released_packets", "buffered downlink packets sent on", &m.released_packets),
-            ("upf_gtpu_echo_replies", "GTP-U Echo Responses sent", &m.echo_replies),
-            ("upf_gtpu_error_indications_sent", "GTP-U Error Indications sent", &m.error_indications_sent),
-            ("upf_notifications_dropped", "data plane notifications lost to a full queue", &m.notifications_dropped),
-            ("upf_pfcp_rx_messages", "PFCP datagrams received on N4", &m.pfcp_rx_messages),
-            ("upf_pfcp_tx_messages", "PFCP datagrams sent on N4", &m.pfcp_tx_messages),
-            ("upf_table_publishes", "forwarding table snapshots published", &m.table_publishes),
+            (
+                "upf_n3_rx_packets",
+                "GTP-U datagrams received on N3",
+                &m.n3_rx_packets,
+            ),
+            (
+                "upf_n3_rx_bytes",
+                "GTP-U octets received on N3 (UDP payload)",
+                &m.n3_rx_bytes,
+            ),
+            (
+                "upf_n3_tx_packets",
+                "GTP-U datagrams sent on N3 / N9",
+                &m.n3_tx_packets,
+            ),
+            (
+                "upf_n3_tx_bytes",
+                "GTP-U octets sent on N3 / N9 (UDP payload)",
+                &m.n3_tx_bytes,
+            ),
+            (
+                "upf_n6_rx_packets",
+                "IP packets read from the N6 TUN device",
+                &m.n6_rx_packets,
+            ),
+            (
+                "upf_n6_rx_bytes",
+                "IP octets read from the N6 TUN device",
+                &m.n6_rx_bytes,
+            ),
+            (
+                "upf_n6_tx_packets",
+                "IP packets written to the N6 TUN device",
+                &m.n6_tx_packets,
+            ),
+            (
+                "upf_n6_tx_bytes",
+                "IP octets written to the N6 TUN device",
+                &m.n6_tx_bytes,
+            ),
+            (
+                "upf_buffered_packets",
+                "downlink packets buffered for idle sessions",
+                &m.buffered_packets,
+            ),
+            (
+                "upf_released_packets",
+                "buffered downlink packets sent on",
+                &m.released_packets,
+            ),
+            (
+                "upf_gtpu_echo_replies",
+                "GTP-U Echo Responses sent",
+                &m.echo_replies,
+            ),
+            (
+                "upf_gtpu_error_indications_sent",
+                "GTP-U Error Indications sent",
+                &m.error_indications_sent,
+            ),
+            (
+                "upf_notifications_dropped",
+                "data plane notifications lost to a full queue",
+                &m.notifications_dropped,
+            ),
+            (
+                "upf_pfcp_rx_messages",
+                "PFCP datagrams received on N4",
+                &m.pfcp_rx_messages,
+            ),
+            (
+                "upf_pfcp_tx_messages",
+                "PFCP datagrams sent on N4",
+                &m.pfcp_tx_messages,
+            ),
+            (
+                "upf_table_publishes",
+                "forwarding table snapshots published",
+                &m.table_publishes,
+            ),
         ];
         for (name, help, c) in counters {
             r.register(name, help, c.clone());
@@ -161,7 +225,11 @@ impl Metrics {
             "PFCP associations set up",
             m.pfcp_associations.clone(),
         );
-        r.register("upf_sessions", "PFCP sessions installed", m.sessions.clone());
+        r.register(
+            "upf_sessions",
+            "PFCP sessions installed",
+            m.sessions.clone(),
+        );
         // Every reason shows up at zero from the start.
         for d in DropReason::ALL {
             let _ = m.drops.get_or_create(&ReasonLabel { reason: d.name() });
@@ -203,7 +271,13 @@ mod tests {
         let t = m.render();
         assert!(t.contains("upf_n3_rx_packets_total 1"), "{t}");
         assert!(t.contains("upf_n6_tx_packets_total 0"), "{t}");
-        assert!(t.contains("upf_drops_total{reason=\"UnknownTeid\"} 3"), "{t}");
-        assert!(t.contains("upf_drops_total{reason=\"TunWriteError\"} 0"), "{t}");
+        assert!(
+            t.contains("upf_drops_total{reason=\"UnknownTeid\"} 3"),
+            "{t}"
+        );
+        assert!(
+            t.contains("upf_drops_total{reason=\"TunWriteError\"} 0"),
+            "{t}"
+        );
     }
 }

@@ -101,7 +101,9 @@ pub(crate) async fn run(p: N4Parts) {
                     }
                     Err(e) => {
                         tracing::debug!(dst = %t.dst, error = %e, "N3 send from N4 task");
-                        metrics.drop_counter(crate::metrics::IoDrop::N3Send.name()).inc();
+                        metrics
+                            .drop_counter(crate::metrics::IoDrop::N3Send.name())
+                            .inc();
                     }
                 },
             }
@@ -117,7 +119,9 @@ pub(crate) async fn run(p: N4Parts) {
         if now.duration_since(gauge_at) >= GAUGE_EVERY || metrics.sessions.get() == 0 {
             gauge_at = now;
             metrics.sessions.set(cp.sessions().count() as i64);
-            metrics.pfcp_associations.set(cp.associations().count() as i64);
+            metrics
+                .pfcp_associations
+                .set(cp.associations().count() as i64);
         }
     }
     tracing::debug!("N4 task stopped");

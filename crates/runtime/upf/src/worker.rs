@@ -75,7 +75,10 @@ impl Exporter {
                 .iter()
                 .map(|d| m.drop_counter(d.name()))
                 .collect(),
-            io_drops: IoDrop::ALL.iter().map(|d| m.drop_counter(d.name())).collect(),
+            io_drops: IoDrop::ALL
+                .iter()
+                .map(|d| m.drop_counter(d.name()))
+                .collect(),
             signals: ["EchoResponse", "ErrorIndication", "EndMarker"]
                 .into_iter()
                 .map(|kind| m.gtpu_signals.get_or_create(&KindLabel { kind }).clone())
@@ -104,7 +107,11 @@ impl Exporter {
         add(&m.n6_rx_bytes, io.n6_rx.1, l.n6_rx.1);
         add(&m.n6_tx_packets, io.n6_tx.0, l.n6_tx.0);
         add(&m.n6_tx_bytes, io.n6_tx.1, l.n6_tx.1);
-        add(&m.notifications_dropped, io.notifications_dropped, l.notifications_dropped);
+        add(
+            &m.notifications_dropped,
+            io.notifications_dropped,
+            l.notifications_dropped,
+        );
         for (i, c) in self.io_drops.iter().enumerate() {
             add(c, io.io_drops[i], l.io_drops[i]);
         }
@@ -113,11 +120,19 @@ impl Exporter {
         }
         let d = &self.last_dp;
         for (i, c) in self.drops.iter().enumerate() {
-            add(c, dp.drops.get(i).copied().unwrap_or(0), d.drops.get(i).copied().unwrap_or(0));
+            add(
+                c,
+                dp.drops.get(i).copied().unwrap_or(0),
+                d.drops.get(i).copied().unwrap_or(0),
+            );
         }
         add(&m.buffered_packets, dp.buffered, d.buffered);
         add(&m.echo_replies, dp.echo_replies, d.echo_replies);
-        add(&m.error_indications_sent, dp.error_indications, d.error_indications);
+        add(
+            &m.error_indications_sent,
+            dp.error_indications,
+            d.error_indications,
+        );
         self.last_io = *io;
         self.last_dp = dp.clone();
     }

@@ -44,7 +44,11 @@ fn association_and_session_over_udp() {
         );
         upf_cfg.ue_ipv4_pool = Some(UE_POOL);
         let cfg = UpfIoConfig::new(upf_cfg);
-        assert_eq!(cfg.n4_listen, "127.0.0.2:8805".parse().unwrap(), "default N4");
+        assert_eq!(
+            cfg.n4_listen,
+            "127.0.0.2:8805".parse().unwrap(),
+            "default N4"
+        );
         let upf = UpfHandle::start(cfg).expect("UPF starts");
         assert_eq!(upf.n3_addr(), "127.0.0.2:2152".parse().unwrap());
         assert_eq!(upf.tun_name(), "upf0");
@@ -91,7 +95,8 @@ fn association_and_session_over_udp() {
         let (n, _) = gnb.recv_from(&mut buf).expect("Error Indication");
         let d = ferrocore_gtpu::decap(&buf[..n]).unwrap();
         assert_eq!(d.message_type, 26, "Error Indication");
-        gnb.send_to(&gpdu_ul(teid, QFI, &inner), upf.n3_addr()).unwrap();
+        gnb.send_to(&gpdu_ul(teid, QFI, &inner), upf.n3_addr())
+            .unwrap();
 
         let m = upf.metrics().clone();
         wait_for("worker counters", || {

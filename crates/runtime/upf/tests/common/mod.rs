@@ -76,8 +76,8 @@ impl Namespaces {
         let id = std::process::id() % 100_000;
         let (va, vb) = (format!("v{tag}a{id}"), format!("v{tag}b{id}"));
         ip(&[
-            "link", "add", &va, "netns", &self.0[a], "type", "veth", "peer", "name", &vb,
-            "netns", &self.0[b],
+            "link", "add", &va, "netns", &self.0[a], "type", "veth", "peer", "name", &vb, "netns",
+            &self.0[b],
         ]);
         for (ns, dev, addr) in [(&self.0[a], &va, a_ip), (&self.0[b], &vb, b_ip)] {
             ip(&["-n", ns, "addr", "add", &format!("{addr}/24"), "dev", dev]);
@@ -239,7 +239,11 @@ impl Smf {
         (up_seid, teid)
     }
 
-    pub fn modify(&mut self, up_seid: u64, update_fars: Vec<UpdateFar>) -> SessionModificationResponse {
+    pub fn modify(
+        &mut self,
+        up_seid: u64,
+        update_fars: Vec<UpdateFar>,
+    ) -> SessionModificationResponse {
         let req = SessionModificationRequest {
             cp_fseid: None,
             remove_pdrs: vec![],
