@@ -7,13 +7,20 @@
 //!   a [`Summary`] at the end (JSON with `--json`).
 //! - A capture of every NGAP message sent and received can be written as pcap
 //!   (exported-PDU framing, decoded by Wireshark's NGAP and NAS-5GS dissectors).
+//! - With [`SimOptions::sessions`], each gNB task has an N3 UDP socket (GTP-U) and every
+//!   registered UE establishes a PDU session; [`SimOptions::ping`] pings from each
+//!   session with ICMP the simulator builds itself, [`SimOptions::idle`] then takes the
+//!   UEs to CM-IDLE and has the core page them, [`SimOptions::tun`] opens one TUN device
+//!   for all UEs (see the `tun` module).
 
 mod capture;
 mod gnb_task;
+mod icmp;
 mod options;
 mod summary;
+mod tun;
 
-pub use options::{AfterRegistration, SimOptions};
+pub use options::{AfterRegistration, SessionOptions, SimOptions};
 pub use summary::{Latency, Summary};
 
 use std::sync::Arc;
@@ -39,6 +46,17 @@ pub enum SimError {
     /// The options are inconsistent.
     #[error("{0}")]
     Options(String),
+    /// A gNB's N3 socket could not be bound.
+    #[error("N3 socket on {addr}: {source}")]
+    N3 {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The TUN device could not be set up.
+    #[error("TUN device: {0}")]
+    Tun(std::io::Error),
 }
 
 /// Runs the simulation to the end (every UE done, or `options.timeout`) and summarises it.
@@ -52,6 +70,24 @@ pub async fn run(
         Some(path) => Some(Arc::new(capture::Capture::create(path)?)),
         None => None,
     };
+    let (tun, mut tun_rx) = match &options.tun {
+        Some(name) => {
+            let (tx, rx) = tun::channels(options.gnbs);
+            let shared = tun::TunShared::create(name, tx).map_err(SimError::Tun)?;
+            (Some(shared), rx.into_iter().map(Some).collect())
+        }
+        None => (None, Vec::new()),
+    };
+    let mut sockets = Vec::new();
+    if options.sessions.is_some() {
+        for g in 0..options.gnbs {
+            let addr = std::net::SocketAddr::new(options.n3_ip(g), options.n3_port);
+            let socket = tokio::net::UdpSocket::bind(addr)
+                .await
+                .map_err(|source| SimError::N3 { addr, source })?;
+            sockets.push(Some(socket));
+        }
+    }
     let started = Instant::now();
     let (reports_tx, mut reports) = mpsc::unbounded_channel();
     let mut tasks = tokio::task::JoinSet::new();
@@ -74,12 +110,21 @@ pub async fn run(
                 source,
             })?;
         let plan = gnb_task::Plan::new(&options, g, started);
+        let user_plane = sockets.get_mut(g).and_then(Option::take).map(|socket| {
+            gnb_task::UserPlane {
+                socket,
+                tun: tun
+                    .clone()
+                    .zip(tun_rx.get_mut(g).and_then(Option::take)),
+            }
+        });
         tasks.spawn(gnb_task::run(
             plan,
             connector,
             assoc,
             reports_tx.clone(),
             capture.clone(),
+            user_plane,
         ));
     }
     drop(reports_tx);

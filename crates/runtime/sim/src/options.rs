@@ -5,7 +5,18 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use ferrocore_sctp_io::{NGAP_PORT, Transport, UDP_ENCAPSULATION_PORT};
-use ferrocore_sim::{GnbConfig, SuciProtection, UeProfile};
+use ferrocore_sim::{GnbConfig, SessionType, SuciProtection, UeProfile};
+
+/// The PDU session every registered UE establishes (PSI 1).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SessionOptions {
+    /// IPv4, IPv6 or IPv4v6.
+    pub pdu_session_type: SessionType,
+    /// DNN; `None` lets the network choose.
+    pub dnn: Option<String>,
+    /// S-NSSAI (SST, SD); `None` lets the network choose.
+    pub snssai: Option<(u8, Option<u32>)>,
+}
 
 /// What each UE does once registered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -60,6 +71,28 @@ pub struct SimOptions {
     pub timeout: Duration,
     /// Write every NGAP message sent and received to this pcap file.
     pub pcap: Option<PathBuf>,
+    /// Each UE establishes this PDU session once registered.
+    pub sessions: Option<SessionOptions>,
+    /// Ping this address from every established session (ICMP built by the simulator,
+    /// sent on N3; no TUN needed). Needs `sessions`.
+    pub ping: Option<IpAddr>,
+    /// Once the sessions are up (and pinged), release each UE to CM-IDLE, then send a
+    /// ping whose answer the UPF must buffer, so that the core pages the UE.
+    pub idle: bool,
+    /// N3 (GTP-U) address of the first gNB; gNB `g` uses this address plus `g` (each
+    /// gNB needs an address of its own: the F-TEID has no port). 127.0.0.1 makes
+    /// 127.0.0.1, 127.0.0.2, ... which Linux serves on loopback without configuration.
+    pub gnb_n3_ip: IpAddr,
+    /// Local UDP port of every gNB's N3 socket (2152, TS 29.281 §4.4.2; another for
+    /// tests).
+    pub n3_port: u16,
+    /// UDP port of the UPFs' N3 endpoints (2152 unless a test UPF listens elsewhere).
+    pub upf_port: u16,
+    /// Create one TUN device with this name for all UEs (IPv4): the session addresses are
+    /// put on it, with a source-address routing rule each, so that e.g. `curl --interface
+    /// <UE address>` or `iperf3 -B <UE address>` goes through the UE. Linux, root or
+    /// CAP_NET_ADMIN.
+    pub tun: Option<String>,
 }
 
 impl Default for SimOptions {
@@ -84,6 +117,13 @@ impl Default for SimOptions {
             after: AfterRegistration::Stay,
             timeout: Duration::from_secs(120),
             pcap: None,
+            sessions: None,
+            ping: None,
+            idle: false,
+            gnb_n3_ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            n3_port: 2152,
+            upf_port: 2152,
+            tun: None,
         }
     }
 }
@@ -110,6 +150,24 @@ impl SimOptions {
         }
         if !(self.rate >= 0.0 && self.rate.is_finite()) {
             return Err("the rate must be a finite number >= 0".into());
+        }
+        if self.sessions.is_none() && (self.ping.is_some() || self.idle || self.tun.is_some()) {
+            return Err("--ping, --idle and --tun need --session".into());
+        }
+        if self.idle && self.ping.is_none() {
+            return Err("--idle needs --ping (its answer is what pages the UE)".into());
+        }
+        if let Some(s) = &self.sessions
+            && let Some(IpAddr::V6(_)) = self.ping
+            && !s.pdu_session_type.has_v6()
+        {
+            return Err("an IPv6 --ping needs an IPv6 or IPv4v6 session".into());
+        }
+        if let Some(s) = &self.sessions
+            && let Some(IpAddr::V4(_)) = self.ping
+            && !s.pdu_session_type.has_v4()
+        {
+            return Err("an IPv4 --ping needs an IPv4 or IPv4v6 session".into());
         }
         let digits = 15 - 3 - self.mnc.len();
         if (self.first_msin + self.ues as u64).to_string().len() > digits {
@@ -147,6 +205,16 @@ impl SimOptions {
             integrity: vec![0, 1, 2, 3],
             ciphering: vec![0, 1, 2, 3],
             imeisv: format!("35{:014}", index),
+        }
+    }
+
+    /// The N3 address of gNB number `index`: `gnb_n3_ip` plus `index`.
+    pub fn n3_ip(&self, index: usize) -> IpAddr {
+        match self.gnb_n3_ip {
+            IpAddr::V4(a) => IpAddr::V4(Ipv4Addr::from(u32::from(a).wrapping_add(index as u32))),
+            IpAddr::V6(a) => IpAddr::V6(std::net::Ipv6Addr::from(
+                u128::from(a).wrapping_add(index as u128),
+            )),
         }
     }
 

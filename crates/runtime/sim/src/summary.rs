@@ -15,6 +15,18 @@ pub(crate) enum Report {
     Failed { reason: String },
     /// A UE completed a deregistration.
     Deregistered,
+    /// A PDU session came up `latency` after its request.
+    SessionEstablished { latency: Duration },
+    /// A PDU session did not come up.
+    SessionFailed { reason: String },
+    /// A ping (echo request, retried until answered) went out from a session.
+    PingSent,
+    /// Its answer came back; `idle` for the ping sent while the UE was in CM-IDLE.
+    PingOk { idle: bool },
+    /// An idle UE was paged.
+    Paged,
+    /// A service request was accepted.
+    ServiceAccepted,
     /// A UE has nothing more to do in this run.
     Done,
 }
@@ -83,8 +95,28 @@ pub struct Summary {
     pub reregistered: usize,
     /// Run time in seconds.
     pub elapsed_s: f64,
+    /// PDU sessions established (with `--session`).
+    pub pdu_sessions: usize,
+    /// PDU sessions that did not come up, by cause (`session_reject_<5GSM cause>`,
+    /// `not_forwarded_<5GMM cause>`, `session_timeout`, `refused`).
+    pub session_failures: BTreeMap<String, usize>,
+    /// Latency of PDU session establishments, request to accept.
+    pub session_ms: Latency,
+    /// Pings sent (one per session, and one more per session with `--idle`; each
+    /// retried until answered or given up).
+    pub ping_sent: usize,
+    /// Pings answered.
+    pub ping_ok: usize,
+    /// Of these, the pings sent while the UE was in CM-IDLE (`--idle`).
+    pub idle_ping_ok: usize,
+    /// UEs paged (`--idle`).
+    pub paged: usize,
+    /// Service requests accepted (`--idle`).
+    pub service_accepted: usize,
     #[serde(skip)]
     latencies_ms: Vec<f64>,
+    #[serde(skip)]
+    session_latencies_ms: Vec<f64>,
     #[serde(skip)]
     done: usize,
 }
@@ -101,7 +133,16 @@ impl Summary {
             deregistered: 0,
             reregistered: 0,
             elapsed_s: 0.0,
+            pdu_sessions: 0,
+            session_failures: BTreeMap::new(),
+            session_ms: Latency::default(),
+            ping_sent: 0,
+            ping_ok: 0,
+            idle_ping_ok: 0,
+            paged: 0,
+            service_accepted: 0,
             latencies_ms: Vec::new(),
+            session_latencies_ms: Vec::new(),
             done: 0,
         }
     }
@@ -121,6 +162,22 @@ impl Summary {
                 *self.failures.entry(reason).or_default() += 1;
             }
             Report::Deregistered => self.deregistered += 1,
+            Report::SessionEstablished { latency } => {
+                self.pdu_sessions += 1;
+                self.session_latencies_ms.push(latency.as_secs_f64() * 1e3);
+            }
+            Report::SessionFailed { reason } => {
+                *self.session_failures.entry(reason).or_default() += 1;
+            }
+            Report::PingSent => self.ping_sent += 1,
+            Report::PingOk { idle } => {
+                self.ping_ok += 1;
+                if idle {
+                    self.idle_ping_ok += 1;
+                }
+            }
+            Report::Paged => self.paged += 1,
+            Report::ServiceAccepted => self.service_accepted += 1,
             Report::Done => self.done += 1,
         }
     }
@@ -148,11 +205,13 @@ impl Summary {
         self.set_elapsed(elapsed);
         self.latencies_ms.sort_by(f64::total_cmp);
         self.registration_ms = Latency::of(&self.latencies_ms);
+        self.session_latencies_ms.sort_by(f64::total_cmp);
+        self.session_ms = Latency::of(&self.session_latencies_ms);
     }
 
     /// One human line: progress or the final result.
     pub fn line(&self) -> String {
-        format!(
+        let mut line = format!(
             "{}/{} registered, {} failed, {:.0}/s, p50 {:.1} ms, p99 {:.1} ms ({:.1} s)",
             self.registered,
             self.ues,
@@ -161,7 +220,23 @@ impl Summary {
             self.registration_ms.p50,
             self.registration_ms.p99,
             self.elapsed_s
-        )
+        );
+        if self.pdu_sessions > 0 || !self.session_failures.is_empty() {
+            line += &format!(
+                "; {} PDU sessions (p50 {:.1} ms)",
+                self.pdu_sessions, self.session_ms.p50
+            );
+        }
+        if self.ping_sent > 0 {
+            line += &format!("; ping {}/{}", self.ping_ok, self.ping_sent);
+        }
+        if self.paged > 0 || self.service_accepted > 0 {
+            line += &format!(
+                "; {} paged, {} service accepts",
+                self.paged, self.service_accepted
+            );
+        }
+        line
     }
 }
 
