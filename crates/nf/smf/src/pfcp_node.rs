@@ -472,8 +472,18 @@ impl Smf {
 }
 
 fn is_response(b: &Body) -> bool {
-    // Responses have even message types (TS 29.244 §7.3, Table 7.3-1).
-    b.message_type() % 2 == 0
+    matches!(
+        b,
+        Body::HeartbeatResponse(_)
+            | Body::AssociationSetupResponse(_)
+            | Body::AssociationUpdateResponse(_)
+            | Body::AssociationReleaseResponse(_)
+            | Body::NodeReportResponse(_)
+            | Body::SessionEstablishmentResponse(_)
+            | Body::SessionModificationResponse(_)
+            | Body::SessionDeletionResponse(_)
+            | Body::SessionReportResponse(_)
+    )
 }
 
 /// Our Node ID from the N4 address.
