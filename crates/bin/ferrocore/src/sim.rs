@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use ferrocore_sim::SuciProtection;
-use ferrocore_sim_io::{AfterRegistration, SimOptions, Summary};
+use ferrocore_sim::{SessionType, SuciProtection};
+use ferrocore_sim_io::{AfterRegistration, SessionOptions, SimOptions, Summary};
 use ferrocore_udr::model::{Key128, OperatorKey};
 use ferrocore_udr::{Subscriber, Supi};
 
@@ -86,6 +86,39 @@ pub struct SimArgs {
     /// Print one JSON object (the summary) instead of human output.
     #[arg(long)]
     pub json: bool,
+    /// Once registered, each UE establishes a PDU session (PSI 1) of this type: ipv4,
+    /// ipv6 or ipv4v6.
+    #[arg(long, num_args = 0..=1, default_missing_value = "ipv4", value_name = "TYPE")]
+    pub session: Option<String>,
+    /// DNN of the PDU sessions [default: the network's choice].
+    #[arg(long, requires = "session")]
+    pub dnn: Option<String>,
+    /// S-NSSAI of the PDU sessions as SST or SST:SD (SD in hex) [default: the network's
+    /// choice].
+    #[arg(long, requires = "session")]
+    pub slice: Option<String>,
+    /// Ping this IPv4 address from every PDU session (ICMP built by the simulator, sent
+    /// on N3; no TUN or root needed). Implies --session.
+    #[arg(long)]
+    pub ping: Option<IpAddr>,
+    /// After the sessions are up and pinged, release every UE to CM-IDLE and ping again:
+    /// the answer makes the UPF buffer and the core page the UE (needs --ping).
+    #[arg(long, requires = "ping")]
+    pub idle: bool,
+    /// N3 (GTP-U) address of the first gNB; gNB N uses this address + N.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub n3: IpAddr,
+    /// Local UDP port of the gNBs' N3 sockets.
+    #[arg(long, default_value_t = 2152)]
+    pub n3_port: u16,
+    /// UDP port of the UPFs' N3 endpoints.
+    #[arg(long, default_value_t = 2152)]
+    pub upf_port: u16,
+    /// One TUN device (default name fcsim0) for all UEs: each session's IPv4 address is
+    /// added to it with a source routing rule, so `curl --interface <UE address>` or
+    /// `iperf3 -B <UE address>` runs through the UE. Linux, root or CAP_NET_ADMIN.
+    #[arg(long, num_args = 0..=1, default_missing_value = "fcsim0", value_name = "NAME")]
+    pub tun: Option<String>,
 }
 
 /// Runs the simulation and prints its summary. Fails (exit 1) when any UE failed.
@@ -139,7 +172,47 @@ pub fn run(args: SimArgs) -> Result<()> {
     if summary.failed > args.wrong_k {
         bail!("{} UEs failed", summary.failed);
     }
+    if args.session.is_some() || args.ping.is_some() {
+        if summary.pdu_sessions < summary.registered {
+            bail!(
+                "{} of {} registered UEs have no PDU session",
+                summary.registered - summary.pdu_sessions,
+                summary.registered
+            );
+        }
+        if args.ping.is_some() && summary.ping_ok < summary.ping_sent {
+            bail!(
+                "{} of {} pings unanswered",
+                summary.ping_sent - summary.ping_ok,
+                summary.ping_sent
+            );
+        }
+    }
     Ok(())
+}
+
+/// `--slice SST` or `SST:SD` (SD in hex).
+fn slice(s: &str) -> Result<(u8, Option<u32>)> {
+    let (sst, sd) = match s.split_once(':') {
+        Some((a, b)) => (a, Some(b)),
+        None => (s, None),
+    };
+    let sst = sst
+        .trim()
+        .parse()
+        .with_context(|| format!("--slice {s}: SST"))?;
+    let sd = match sd {
+        Some(h) => {
+            let v = u32::from_str_radix(h.trim().trim_start_matches("0x"), 16)
+                .with_context(|| format!("--slice {s}: SD is 6 hex digits"))?;
+            if v > 0xff_ffff {
+                bail!("--slice {s}: SD is 24 bits");
+            }
+            Some(v)
+        }
+        None => None,
+    };
+    Ok((sst, sd))
 }
 
 fn options(args: &SimArgs) -> Result<SimOptions> {
@@ -197,6 +270,23 @@ fn options(args: &SimArgs) -> Result<SimOptions> {
         },
         timeout: Duration::from_secs(args.timeout),
         pcap: args.pcap.clone(),
+        sessions: match (&args.session, args.ping) {
+            (None, None) => None,
+            (kind, _) => Some(SessionOptions {
+                pdu_session_type: match kind {
+                    Some(k) => k.parse::<SessionType>().map_err(anyhow::Error::msg)?,
+                    None => SessionType::Ipv4,
+                },
+                dnn: args.dnn.clone(),
+                snssai: args.slice.as_deref().map(slice).transpose()?,
+            }),
+        },
+        ping: args.ping,
+        idle: args.idle,
+        gnb_n3_ip: args.n3,
+        n3_port: args.n3_port,
+        upf_port: args.upf_port,
+        tun: args.tun.clone(),
         ..defaults
     })
 }

@@ -6,9 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ferrocore_sctp_io::{AssocEvent, NGAP_PPID, SctpAssociation, SctpConnector};
-use ferrocore_sim::{
-    Gnb, GnbConfig, SessionRequest, SimEvent, UPLINK_HEADROOM, UeId, UeProfile,
-};
+use ferrocore_sim::{Gnb, GnbConfig, SessionRequest, SimEvent, UPLINK_HEADROOM, UeId, UeProfile};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 use tracing::{debug, warn};
@@ -183,12 +181,16 @@ pub(crate) async fn run(
                         let now = Instant::now();
                         run.phase = Phase::Session;
                         run.session_started = Some(now);
-                        gnb.establish_session(now, ue, SessionRequest {
-                            psi: PSI,
-                            pdu_session_type: s.pdu_session_type,
-                            dnn: s.dnn.clone(),
-                            snssai: s.snssai,
-                        });
+                        gnb.establish_session(
+                            now,
+                            ue,
+                            SessionRequest {
+                                psi: PSI,
+                                pdu_session_type: s.pdu_session_type,
+                                dnn: s.dnn.clone(),
+                                snssai: s.snssai,
+                            },
+                        );
                     } else if run.phase == Phase::Registering {
                         run.phase = Phase::Done;
                         remaining -= 1;
@@ -220,7 +222,9 @@ pub(crate) async fn run(
                 }
                 SimEvent::SessionFailed { ue, psi, cause } => {
                     debug!(gnb = %name, ue, psi, ?cause, "PDU session failed");
-                    let _ = reports.send(Report::SessionFailed { reason: cause.label() });
+                    let _ = reports.send(Report::SessionFailed {
+                        reason: cause.label(),
+                    });
                     let run = runs.entry(ue).or_default();
                     if run.phase == Phase::Session {
                         run.phase = Phase::Done;
@@ -297,10 +301,14 @@ pub(crate) async fn run(
         } else {
             None
         };
-        let deadline = [next_arrival, gnb.poll_timeout(), up.timers.first().map(|t| t.0)]
-            .into_iter()
-            .flatten()
-            .min();
+        let deadline = [
+            next_arrival,
+            gnb.poll_timeout(),
+            up.timers.first().map(|t| t.0),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         tokio::select! {
             event = assoc.next_event() => match event {
                 Some(AssocEvent::Message(m)) => {
@@ -434,7 +442,11 @@ impl Up<'_> {
         {
             debug!("N3 send: {e}");
         }
-        let wait = if idle_phase { IDLE_PING_WAIT } else { PING_WAIT };
+        let wait = if idle_phase {
+            IDLE_PING_WAIT
+        } else {
+            PING_WAIT
+        };
         let deadline = now + wait;
         if let Some(old) = run.ping_deadline.replace(deadline) {
             self.timers.remove(&(old, ue));

@@ -110,14 +110,14 @@ pub async fn run(
                 source,
             })?;
         let plan = gnb_task::Plan::new(&options, g, started);
-        let user_plane = sockets.get_mut(g).and_then(Option::take).map(|socket| {
-            gnb_task::UserPlane {
-                socket,
-                tun: tun
-                    .clone()
-                    .zip(tun_rx.get_mut(g).and_then(Option::take)),
-            }
-        });
+        let user_plane =
+            sockets
+                .get_mut(g)
+                .and_then(Option::take)
+                .map(|socket| gnb_task::UserPlane {
+                    socket,
+                    tun: tun.clone().zip(tun_rx.get_mut(g).and_then(Option::take)),
+                });
         tasks.spawn(gnb_task::run(
             plan,
             connector,

@@ -54,9 +54,10 @@ const IFF_NO_PI: libc::c_short = 0x1000;
 const TUNSETIFF: libc::c_ulong = 0x4004_54ca;
 
 fn ip(args: &[&str]) -> std::io::Result<()> {
-    let out = Command::new("ip").args(args).output().map_err(|e| {
-        std::io::Error::new(e.kind(), format!("running `ip` (iproute2): {e}"))
-    })?;
+    let out = Command::new("ip")
+        .args(args)
+        .output()
+        .map_err(|e| std::io::Error::new(e.kind(), format!("running `ip` (iproute2): {e}")))?;
     if out.status.success() {
         Ok(())
     } else {
@@ -113,7 +114,9 @@ impl TunShared {
                 for addr in rx {
                     let cidr = format!("{addr}/32");
                     let r = ip(&["addr", "add", &cidr, "dev", &dev]).and_then(|()| {
-                        ip(&["rule", "add", "from", &cidr, "lookup", TABLE, "priority", TABLE])
+                        ip(&[
+                            "rule", "add", "from", &cidr, "lookup", TABLE, "priority", TABLE,
+                        ])
                     });
                     match r {
                         Ok(()) => a.lock().unwrap_or_else(|e| e.into_inner()).push(addr),
@@ -155,7 +158,14 @@ impl Drop for TunShared {
     fn drop(&mut self) {
         let added = std::mem::take(&mut *self.added.lock().unwrap_or_else(|e| e.into_inner()));
         for addr in added {
-            let _ = ip(&["rule", "del", "from", &format!("{addr}/32"), "lookup", TABLE]);
+            let _ = ip(&[
+                "rule",
+                "del",
+                "from",
+                &format!("{addr}/32"),
+                "lookup",
+                TABLE,
+            ]);
         }
         let _ = ip(&["link", "set", "dev", &self.name, "down"]);
     }
