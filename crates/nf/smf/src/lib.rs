@@ -125,6 +125,7 @@ pub enum Action {
 }
 
 /// The SBI operations the SMF consumes.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum SbiRequest {
     /// Nudm_SDM_Get, session management subscription data (TS 29.503 §5.2.2.2.5).

@@ -100,7 +100,7 @@ impl Smf {
     /// PDU SESSION ESTABLISHMENT REQUEST (TS 24.501 §8.3.1), checks what the SMF itself
     /// can tell (DNN served, SSC mode, PDU session identity), then asks the UDM for the
     /// session management subscription of the S-NSSAI.
-    pub(crate) fn on_create(&mut self, _now: Instant, id: RequestId, req: SmContextCreate) {
+    pub(crate) fn on_create(&mut self, now: Instant, id: RequestId, req: SmContextCreate) {
         self.metrics.creation.req.inc();
         let d = &req.data;
         let Some(n1) = req.n1_sm_msg.as_deref() else {
@@ -240,7 +240,7 @@ impl Smf {
         // (TS 23.502 §4.3.2.2.1 step 3): the old one is released locally.
         if let Some(old) = self.by_session.get(&(supi.clone(), psi)).copied() {
             tracing::info!("a new establishment replaces the SM context of this PDU session ID");
-            self.release_locally(_now, old);
+            self.release_locally(now, old);
         }
         let key = self.new_key();
         let sm_context_ref = key.to_string();
