@@ -15,7 +15,7 @@ use crate::capture::Capture;
 use crate::icmp;
 use crate::options::{AfterRegistration, SessionOptions, SimOptions};
 use crate::summary::{Report, failure_label};
-use crate::tun::TunShared;
+use crate::tun::{TunShared, UplinkRx};
 
 /// The PSI of the one session each UE establishes.
 const PSI: u8 = 1;
@@ -29,7 +29,7 @@ const IDLE_PING_WAIT: Duration = Duration::from_secs(6);
 /// The user plane of a gNB task: its N3 socket and, with `--tun`, the shared TUN.
 pub(crate) struct UserPlane {
     pub(crate) socket: UdpSocket,
-    pub(crate) tun: Option<(Arc<TunShared>, mpsc::Receiver<(UeId, Vec<u8>)>)>,
+    pub(crate) tun: Option<(Arc<TunShared>, UplinkRx)>,
 }
 
 /// Where a UE is in the run.
@@ -501,7 +501,7 @@ async fn recv(socket: Option<&UdpSocket>, buf: &mut [u8]) -> std::io::Result<(us
     }
 }
 
-async fn tun_recv(rx: Option<&mut mpsc::Receiver<(UeId, Vec<u8>)>>) -> Option<(UeId, Vec<u8>)> {
+async fn tun_recv(rx: Option<&mut UplinkRx>) -> Option<(UeId, Vec<u8>)> {
     match rx {
         Some(rx) => rx.recv().await,
         None => std::future::pending().await,

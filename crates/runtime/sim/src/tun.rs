@@ -27,6 +27,11 @@ use ferrocore_sim::{UPLINK_HEADROOM, UeId};
 use tokio::sync::mpsc;
 use tracing::{debug, warn};
 
+/// Uplink packets for a gNB task: the UE and the packet behind its headroom.
+pub(crate) type UplinkTx = mpsc::Sender<(UeId, Vec<u8>)>;
+/// The receiving end of [`UplinkTx`].
+pub(crate) type UplinkRx = mpsc::Receiver<(UeId, Vec<u8>)>;
+
 /// The routing table of the UEs' addresses (TS 29.281's port, for want of a better one).
 const TABLE: &str = "2152";
 /// Uplink packets queued per gNB before the reader drops.
@@ -72,10 +77,7 @@ fn ip(args: &[&str]) -> std::io::Result<()> {
 impl TunShared {
     /// Creates the device `name`, up, MTU 1400, table 2152 routing into it; starts the
     /// reader (uplink to `gnbs[i]` for gNB `i`) and the address configurer.
-    pub(crate) fn create(
-        name: &str,
-        gnbs: Vec<mpsc::Sender<(UeId, Vec<u8>)>>,
-    ) -> std::io::Result<Arc<Self>> {
+    pub(crate) fn create(name: &str, gnbs: Vec<UplinkTx>) -> std::io::Result<Arc<Self>> {
         if name.is_empty() || name.len() >= libc::IFNAMSIZ {
             return Err(std::io::Error::other(format!("bad TUN name {name:?}")));
         }
@@ -185,7 +187,7 @@ fn need_admin(e: std::io::Error, what: &str) -> std::io::Error {
 fn read_loop(
     mut file: File,
     routes: Arc<RwLock<HashMap<Ipv4Addr, (usize, UeId)>>>,
-    gnbs: Vec<mpsc::Sender<(UeId, Vec<u8>)>>,
+    gnbs: Vec<UplinkTx>,
 ) {
     let mut buf = vec![0u8; UPLINK_HEADROOM + 65536];
     loop {
@@ -213,11 +215,6 @@ fn read_loop(
 }
 
 /// The per-gNB uplink channels of a TUN.
-pub(crate) fn channels(
-    gnbs: usize,
-) -> (
-    Vec<mpsc::Sender<(UeId, Vec<u8>)>>,
-    Vec<mpsc::Receiver<(UeId, Vec<u8>)>>,
-) {
+pub(crate) fn channels(gnbs: usize) -> (Vec<UplinkTx>, Vec<UplinkRx>) {
     (0..gnbs).map(|_| mpsc::channel(QUEUE)).unzip()
 }

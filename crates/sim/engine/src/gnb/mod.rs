@@ -64,6 +64,8 @@ struct UeSlot {
     deadline: Option<Instant>,
     /// N3 tunnels of the sessions whose user plane is up, by PSI.
     tunnels: Vec<Tunnel>,
+    /// The tunnels of the last connection, kept in CM-IDLE for [`Gnb::inject_uplink`].
+    parked: Vec<Tunnel>,
     /// Uplink packets (with their headroom) waiting for the user plane: PSI, packet.
     pending_ul: VecDeque<(u8, Vec<u8>)>,
 }
@@ -188,6 +190,7 @@ impl Gnb {
             conn: None,
             deadline: None,
             tunnels: Vec::new(),
+            parked: Vec::new(),
             pending_ul: VecDeque::new(),
         });
         self.ues.len() - 1

@@ -77,6 +77,7 @@ impl Gnb {
         let Some(slot) = self.ues.get_mut(ue) else {
             return;
         };
+        slot.parked.retain(|t| t.psi != psi);
         if let Some(i) = slot.tunnels.iter().position(|t| t.psi == psi) {
             let t = slot.tunnels.swap_remove(i);
             self.teids.remove(&t.dl_teid);
@@ -89,8 +90,13 @@ impl Gnb {
         let Some(slot) = self.ues.get_mut(ue) else {
             return;
         };
+        slot.parked.clear();
         for t in slot.tunnels.drain(..) {
             self.teids.remove(&t.dl_teid);
+            slot.parked.push(t);
+        }
+        if slot.ue.state() != UeState::Registered {
+            slot.parked.clear();
         }
         if !slot.ue.service_pending() {
             slot.pending_ul.clear();
@@ -150,6 +156,27 @@ impl Gnb {
             self.drain_ue(now, ue);
         }
         None
+    }
+
+    /// Test facility: encapsulates `buf[UPLINK_HEADROOM..]` for the UL tunnel `ue`'s session
+    /// `psi` had on its last connection, whatever the UE's state, as
+    /// [`Gnb::uplink_packet`] does for a connected UE. An idle UE's packet thus reaches
+    /// the data network and the answer makes the UPF buffer and the core page the UE
+    /// (TS 23.502 §4.2.3.3). A real UE would send a service request first.
+    pub fn inject_uplink(&mut self, ue: UeId, psi: u8, buf: &mut [u8]) -> Option<UserPlaneOut> {
+        let slot = self.ues.get(ue)?;
+        let t = slot
+            .tunnels
+            .iter()
+            .chain(slot.parked.iter())
+            .find(|t| t.psi == psi)?;
+        if buf.len() <= UPLINK_HEADROOM {
+            return None;
+        }
+        let qfi = uplink_qfi(&slot.ue, psi, t);
+        let repr = Repr::g_pdu(t.ul_teid, Some(PduSessionContainer::uplink(qfi)));
+        let start = encap_repr_in_place(buf, UPLINK_HEADROOM, &repr).ok()?;
+        Some(UserPlaneOut { to: t.upf, start })
     }
 
     /// Packets that waited for `ue`'s user plane go out where their tunnels are up.
