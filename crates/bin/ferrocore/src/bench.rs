@@ -137,11 +137,16 @@ impl ChildCore {
         let free_tcp =
             || -> Result<SocketAddr> { Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?) };
         let (udr, udm, ausf, metrics) = (free_tcp()?, free_tcp()?, free_tcp()?, free_tcp()?);
-        let n2_udp_port = UdpSocket::bind("127.0.0.1:0")?.local_addr()?.port();
+        let (amf, smf) = (free_tcp()?, free_tcp()?);
+        let free_udp =
+            || -> Result<u16> { Ok(UdpSocket::bind("127.0.0.1:0")?.local_addr()?.port()) };
+        let (n2_udp_port, pfcp_port) = (free_udp()?, free_udp()?);
         let n2: SocketAddr = "127.0.0.1:38412".parse()?;
         let config = format!(
             "[store]\ndb = \"sqlite://{}\"\n[sbi]\nudr = \"{udr}\"\nudm = \"{udm}\"\nausf = \"{ausf}\"\n\
-             [n2]\ntransport = \"udp\"\nudp_port = {n2_udp_port}\n[metrics]\nlisten = \"{metrics}\"\n",
+             amf = \"{amf}\"\nsmf = \"{smf}\"\n\
+             [n2]\ntransport = \"udp\"\nudp_port = {n2_udp_port}\n[metrics]\nlisten = \"{metrics}\"\n\
+             [smf]\npfcp_listen = \"127.0.0.1:{pfcp_port}\"\n",
             dir.join("ferrocore.db").display()
         );
         let path = dir.join("ferrocore.toml");

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use ferrocore_amf::AmfConfig;
+use ferrocore_smf::SmfConfig;
 use serde::Deserialize;
 
 /// The whole file.
@@ -21,6 +22,8 @@ pub struct Config {
     pub n2: N2Config,
     /// The AMF: PLMN, GUAMI, tracking areas, slices, NAS security, timers.
     pub amf: AmfConfig,
+    /// The SMF: PFCP, UPFs, DNNs with their address pools, QoS defaults.
+    pub smf: SmfConfig,
     /// The UDM.
     pub udm: UdmSection,
     /// Prometheus metrics.
@@ -54,6 +57,10 @@ pub struct SbiConfig {
     pub udm: SocketAddr,
     /// AUSF: Nausf_UEAuthentication.
     pub ausf: SocketAddr,
+    /// AMF: Namf_Communication (N1N2MessageTransfer, for the SMF).
+    pub amf: SocketAddr,
+    /// SMF: Nsmf_PDUSession (for the AMF).
+    pub smf: SocketAddr,
 }
 
 impl Default for SbiConfig {
@@ -63,6 +70,8 @@ impl Default for SbiConfig {
             udr: at(7001),
             udm: at(7002),
             ausf: at(7003),
+            amf: at(7004),
+            smf: at(7005),
         }
     }
 }

@@ -158,7 +158,7 @@ fn amf(args: &NfArgs) -> Result<()> {
         .build()
         .context("starting the async runtime")?;
     rt.block_on(async move {
-        let node = crate::up::start_amf(&config, services).await?;
+        let node = crate::up::start_amf(&config, services, None).await?;
         eprintln!(
             "ferrocore nf amf: N2 (NGAP over SCTP, {}) on {}:{}, AUSF {}, UDM {}, metrics http://{}/metrics",
             node.transports, config.n2.address, config.n2.port, args.ausf, args.udm, config.metrics.listen

@@ -7,11 +7,16 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use ferrocore_amf::{Amf, Metrics};
-use ferrocore_amf_io::{AmfHandle, AmfServices};
+use ferrocore_amf_io::{AmfCommunication, AmfHandle, AmfServices, CommunicationInbox};
 use ferrocore_ausf::{Ausf, AusfConfig};
 use ferrocore_crypto::suci::HomeNetworkKeys;
-use ferrocore_sbi_http::{RunningServer, nausf_ueau, nudm_sdm, nudm_ueau, nudm_uecm, nudr_dr};
+use ferrocore_sbi_http::{
+    RunningServer, namf_communication, nausf_ueau, nsmf_pdusession, nudm_sdm, nudm_ueau, nudm_uecm,
+    nudr_dr,
+};
 use ferrocore_sctp_io::{SctpConfig, SctpListener, Transport};
+use ferrocore_smf::Smf;
+use ferrocore_smf_io::{SmfHandle, SmfServices};
 use ferrocore_udm::{Udm, UdmConfig};
 use ferrocore_udr::nudr::Nudr;
 
@@ -57,6 +62,8 @@ pub fn run(args: UpArgs) -> Result<()> {
 pub struct Core {
     /// The AMF's task.
     pub amf: AmfHandle,
+    /// The SMF's task (PFCP towards the UPFs).
+    pub smf: SmfHandle,
     /// How N2 runs, for the start-up line.
     pub transports: String,
     /// The SBI and metrics servers (stopped when dropped).
@@ -67,6 +74,7 @@ impl Core {
     /// Stops the AMF (its associations close), then the servers.
     pub async fn stop(self) {
         self.amf.stop().await;
+        self.smf.stop().await;
         for server in self.servers {
             let _ = server.shutdown().await;
         }
@@ -117,17 +125,35 @@ pub async fn start(config: &Config) -> Result<Core> {
         .await?,
         serve(config.sbi.ausf, nausf_ueau::router(ausf.clone())).await?,
     ];
+    // The AMF and the SMF call each other: the AMF's N1N2MessageTransfer handle exists
+    // before the AMF runs, so that the SMF can hold it.
+    let (communication, inbox) = AmfCommunication::channel();
+    let smf = start_smf(config, udm.clone(), Arc::new(communication.clone())).await?;
+    servers.push(
+        serve(
+            config.sbi.smf,
+            nsmf_pdusession::router(Arc::new(smf.clone())),
+        )
+        .await?,
+    );
+    servers.push(
+        serve(
+            config.sbi.amf,
+            namf_communication::router(Arc::new(communication)),
+        )
+        .await?,
+    );
     let services = AmfServices {
         ausf,
         uecm: udm.clone(),
         sdm: udm,
-        // No SMF in this build yet: 5GSM messages are answered "not forwarded" (#90).
-        smf: Arc::new(ferrocore_amf_io::NoSmf),
+        smf: Arc::new(smf.clone()),
     };
-    let amf = start_amf(config, services).await?;
+    let amf = start_amf(config, services, Some(inbox)).await?;
     servers.push(amf.metrics_server);
     Ok(Core {
         amf: amf.handle,
+        smf,
         transports: amf.transports,
         servers,
     })
@@ -145,8 +171,14 @@ pub struct AmfNode {
 
 /// Starts the AMF of `config` (`[amf]`, `[n2]`, `[metrics]`) calling `services`: the NFs
 /// themselves in `ferrocore up`, HTTP/2 clients in `ferrocore nf amf`.
-pub async fn start_amf(config: &Config, services: AmfServices) -> Result<AmfNode> {
-    let amf = Amf::new(config.amf.clone()).context("the [amf] section")?;
+pub async fn start_amf(
+    config: &Config,
+    services: AmfServices,
+    communication: Option<CommunicationInbox>,
+) -> Result<AmfNode> {
+    let mut amf_config = config.amf.clone();
+    amf_config.api_root = format!("http://{}", config.sbi.amf);
+    let amf = Amf::new(amf_config).context("the [amf] section")?;
     let metrics_server =
         serve(config.metrics.listen, metrics_router(amf.metrics().clone())).await?;
     let transport: Transport = config
@@ -162,11 +194,31 @@ pub async fn start_amf(config: &Config, services: AmfServices) -> Result<AmfNode
     .await
     .with_context(|| format!("N2 listener on {}:{}", config.n2.address, config.n2.port))?;
     let transports = format!("{:?}", listener.transports()).to_lowercase();
+    let handle = match communication {
+        Some(inbox) => ferrocore_amf_io::spawn_with_communication(amf, listener, services, inbox),
+        None => ferrocore_amf_io::spawn(amf, listener, services),
+    };
     Ok(AmfNode {
-        handle: ferrocore_amf_io::spawn(amf, listener, services),
+        handle,
         transports,
         metrics_server,
     })
+}
+
+/// Starts the SMF of `config` (`[smf]`; its apiRoot from `[sbi] smf`): PFCP towards the
+/// UPFs, the UDM for subscription data, the AMF for N1N2 transfers.
+pub async fn start_smf(
+    config: &Config,
+    sdm: Arc<dyn ferrocore_sbi::nudm_sdm::SdmService>,
+    amf: Arc<dyn ferrocore_sbi::namf_communication::CommunicationService>,
+) -> Result<SmfHandle> {
+    let mut smf_config = config.smf.clone();
+    smf_config.api_root = format!("http://{}", config.sbi.smf);
+    let pfcp = smf_config.pfcp_listen;
+    let smf = Smf::new(smf_config).context("the [smf] section")?;
+    ferrocore_smf_io::bind(smf, SmfServices { sdm, amf })
+        .await
+        .with_context(|| format!("SMF PFCP socket on {pfcp}"))
 }
 
 /// Binds `addr` now (so that a port in use fails start-up) and serves `router` on it

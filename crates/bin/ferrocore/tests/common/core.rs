@@ -71,12 +71,15 @@ impl Core {
             .tempdir()
             .unwrap();
         let (udr, udm, ausf, metrics) = (free_tcp(), free_tcp(), free_tcp(), free_tcp());
+        let (amf, smf) = (free_tcp(), free_tcp());
         let n2_port = 30_000 + (std::process::id() % 20_000) as u16;
-        let n2_udp_port = free_udp_port();
+        let (n2_udp_port, pfcp_port) = (free_udp_port(), free_udp_port());
         let config = format!(
-            "[store]\ndb = \"sqlite://{db}\"\n\n[sbi]\nudr = \"{udr}\"\nudm = \"{udm}\"\nausf = \"{ausf}\"\n\n\
+            "[store]\ndb = \"sqlite://{db}\"\n\n[sbi]\nudr = \"{udr}\"\nudm = \"{udm}\"\nausf = \"{ausf}\"\n\
+             amf = \"{amf}\"\nsmf = \"{smf}\"\n\n\
              [n2]\naddress = \"127.0.0.1\"\nport = {n2_port}\ntransport = \"udp\"\nudp_port = {n2_udp_port}\n\n\
-             [metrics]\nlisten = \"{metrics}\"\n\n[amf]\n{amf_extra}\n",
+             [metrics]\nlisten = \"{metrics}\"\n\n[smf]\npfcp_listen = \"127.0.0.1:{pfcp_port}\"\n\n\
+             [amf]\n{amf_extra}\n",
             db = dir.path().join("ferrocore.db").display(),
         );
         let path = dir.path().join("ferrocore.toml");
