@@ -30,6 +30,11 @@ use ferrocore_upf_io::batch::{RecvBatch, SendBatch, Slots, wait_readable};
 use ferrocore_upf_io::{UpfHandle, UpfIoConfig, recovery_time_stamp_now};
 
 const BATCH: usize = 64;
+/// Each variant is measured in `ROUNDS` interleaved slices (UPF, UDP forwarder,
+/// pass-through, UPF, ...), so that a change of the machine's load hits all three;
+/// the figures are medians, the ratios medians of the per-round ratios.
+const ROUNDS: usize = 5;
+const WARMUP_MS: u64 = 150;
 const N3: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 2);
 const GNB: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 9);
 const DN: Ipv4Addr = Ipv4Addr::new(10, 99, 0, 1);
@@ -70,7 +75,11 @@ struct Traffic {
 }
 
 /// Sends `t` round robin in batches of [`BATCH`] until `stop`.
-fn generator(sock: UdpSocket, t: Traffic, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+fn generator(
+    sock: UdpSocket,
+    t: Arc<Traffic>,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let mut tx = SendBatch::new(BATCH);
         let n = t.lens.len();
@@ -135,13 +144,57 @@ fn forwarder(
     })
 }
 
+/// A second ceiling with the UPF's own I/O shape and no UPF logic: uplink, `recvmmsg`
+/// on `sock` then each datagram written unchanged (an IP packet) to the TUN `tun`;
+/// downlink, up to a batch of TUN reads then one `sendmmsg` of them unchanged to `to`.
+fn tun_forwarder(
+    sock: UdpSocket,
+    tun: tun_rs::SyncDevice,
+    to: SocketAddr,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<tun_rs::SyncDevice> {
+    std::thread::spawn(move || {
+        let mut rx = RecvBatch::new(BATCH, 2048, 0);
+        let mut dl = Slots::new(BATCH, 2048);
+        let mut lens = [0usize; BATCH];
+        let mut tx = SendBatch::new(BATCH);
+        let (fd, tfd) = (sock.as_raw_fd(), tun.as_raw_fd());
+        let mut busy = false;
+        while !stop.load(Ordering::Relaxed) {
+            if !busy && wait_readable([fd, tfd], 20) == [false, false] {
+                continue;
+            }
+            let n = rx.recv(fd).unwrap_or(0);
+            for i in 0..n {
+                let _ = tun.send(&rx.slots().get(i)[..rx.len(i)]);
+            }
+            let mut m = 0;
+            while m < BATCH {
+                match tun.recv(dl.get_mut(m)) {
+                    Ok(len) => {
+                        lens[m] = len;
+                        m += 1;
+                    }
+                    Err(_) => break,
+                }
+            }
+            for (i, len) in lens.iter().enumerate().take(m) {
+                tx.push(i, 0..*len, to);
+            }
+            tx.flush(fd, &dl);
+            busy = n == BATCH || m == BATCH;
+        }
+        tun
+    })
+}
+
 /// Packets per second reaching `sink_sock` while `traffic` is sent from `gen_sock`.
-fn measure(gen_sock: UdpSocket, traffic: Traffic, sink_sock: UdpSocket, secs: f64) -> f64 {
+fn measure(gen_sock: UdpSocket, traffic: Arc<Traffic>, sink_sock: UdpSocket, secs: f64) -> f64 {
     let stop = Arc::new(AtomicBool::new(false));
     let count = Arc::new(AtomicU64::new(0));
     let s = sink(sink_sock, count.clone(), stop.clone());
     let g = generator(gen_sock, traffic, stop.clone());
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(Duration::from_millis(WARMUP_MS));
     let (c0, t0) = (count.load(Ordering::Relaxed), Instant::now());
     std::thread::sleep(Duration::from_secs_f64(secs));
     let (c1, t1) = (count.load(Ordering::Relaxed), Instant::now());
@@ -149,6 +202,11 @@ fn measure(gen_sock: UdpSocket, traffic: Traffic, sink_sock: UdpSocket, secs: f6
     g.join().unwrap();
     s.join().unwrap();
     (c1 - c0) as f64 / (t1 - t0).as_secs_f64()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(0.0)
 }
 
 fn loadavg() -> String {
@@ -198,6 +256,18 @@ fn main() {
     cfg.workers = workers;
     cfg.batch = BATCH;
     let upf = UpfHandle::start(cfg).expect("UPF starts");
+    // The pass-through ceiling's own TUN, for a second pool.
+    let fwd_tun = tun_rs::DeviceBuilder::new()
+        .name("fwd0")
+        .mtu(1500)
+        .packet_information(false)
+        .enable(true)
+        .build_sync()
+        .expect("fwd0");
+    fwd_tun.set_nonblocking(true).unwrap();
+    sh(&["route", "replace", "10.46.0.0/16", "dev", "fwd0"]);
+    let fwd_ue = |i: usize| Ipv4Addr::from(u32::from(Ipv4Addr::new(10, 46, 0, 1)) + i as u32);
+    let mut fwd_tun = Some(fwd_tun);
     let mut smf = Smf::new("127.0.0.3:8805".parse().unwrap(), upf.n4_addr());
     smf.associate();
 
@@ -207,8 +277,17 @@ fn main() {
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     println!(
-        "{:>8} {:>6} {:>5} {:>12} {:>12} {:>7} {:>9} {:>10}  load",
-        "sessions", "size", "dir", "upf", "forwarder", "ratio", "Gbit/s", "upf drops"
+        "{:>8} {:>6} {:>5} {:>12} {:>12} {:>7} {:>12} {:>7} {:>9} {:>6}  load",
+        "sessions",
+        "size",
+        "dir",
+        "upf",
+        "udp fwd",
+        "ratio",
+        "udp<>tun fwd",
+        "ratio",
+        "upf Gb/s",
+        "drops"
     );
     let mut teids: Vec<u32> = Vec::new();
     for sessions in [1usize, 10_000] {
@@ -235,7 +314,7 @@ fn main() {
             for dir in [Dir::Up, Dir::Down] {
                 let payload = vec![0xA5u8; size - 28];
                 // The UPF's traffic and the forwarder's: same count, same datagram sizes.
-                let (upf_t, fwd_t, upf_gen, upf_sink) = match dir {
+                let (upf_t, fwd_t) = match dir {
                     Dir::Up => {
                         let pkts: Vec<Vec<u8>> = (0..sessions)
                             .map(|i| gpdu_ul(teids[i], QFI, &udp(ue(i), DN, 9000, 9000, &payload)))
@@ -251,7 +330,7 @@ fn main() {
                                 dsts: vec![dst; pkts.len()],
                             }
                         };
-                        (mk(upf.n3_addr()), mk(FWD), bind((GNB, 0)), bind((DN, 9000)))
+                        (mk(upf.n3_addr()), mk(FWD))
                     }
                     Dir::Down => {
                         let mk = |dst: &dyn Fn(usize) -> SocketAddr| {
@@ -266,29 +345,92 @@ fn main() {
                         (
                             mk(&|i| SocketAddr::new(IpAddr::V4(ue(i)), 9000)),
                             mk(&|_| FWD),
-                            bind((DN, 0)),
-                            bind((GNB, 2152)),
                         )
                     }
                 };
+                // Pass-through: the inner packets themselves (UL), or UDP to 10.46.x.y (DL).
+                let tun_t = match dir {
+                    Dir::Up => {
+                        let pkts: Vec<Vec<u8>> = (0..sessions)
+                            .map(|i| udp(fwd_ue(i), DN, 9000, 9001, &payload))
+                            .collect();
+                        let mut slots = Slots::new(pkts.len(), 2048);
+                        for (i, p) in pkts.iter().enumerate() {
+                            slots.get_mut(i)[..p.len()].copy_from_slice(p);
+                        }
+                        Traffic {
+                            slots,
+                            lens: pkts.iter().map(|p| p.len()).collect(),
+                            dsts: vec![FWD; pkts.len()],
+                        }
+                    }
+                    Dir::Down => {
+                        let mut slots = Slots::new(1, 2048);
+                        slots.get_mut(0)[..payload.len()].copy_from_slice(&payload);
+                        Traffic {
+                            slots,
+                            lens: vec![payload.len(); sessions],
+                            dsts: (0..sessions)
+                                .map(|i| SocketAddr::new(IpAddr::V4(fwd_ue(i)), 9000))
+                                .collect(),
+                        }
+                    }
+                };
+                let (upf_t, fwd_t, tun_t) = (Arc::new(upf_t), Arc::new(fwd_t), Arc::new(tun_t));
+                let (upf_g, upf_k): (SocketAddr, SocketAddr) = match dir {
+                    Dir::Up => ((GNB, 0).into(), (DN, 9000).into()),
+                    Dir::Down => ((DN, 0).into(), (GNB, 2152).into()),
+                };
+                let (tun_g, tun_k): (SocketAddr, SocketAddr) = match dir {
+                    Dir::Up => ((GNB, 0).into(), (DN, 9001).into()),
+                    Dir::Down => ((DN, 0).into(), FWD_SINK),
+                };
                 let drops0: u64 = upf_drops(&upf);
-                let upf_pps = measure(upf_gen, upf_t, upf_sink, secs);
-                let drops = upf_drops(&upf) - drops0;
+                let slice = secs / ROUNDS as f64;
+                let (mut upf_v, mut fwd_v, mut tun_v) = (vec![], vec![], vec![]);
+                for _ in 0..ROUNDS {
+                    upf_v.push(measure(bind(upf_g), upf_t.clone(), bind(upf_k), slice));
 
-                let stop = Arc::new(AtomicBool::new(false));
-                let fwd = forwarder(bind(FWD), FWD_SINK, stop.clone());
-                let fwd_pps = measure(bind((GNB, 0)), fwd_t, bind(FWD_SINK), secs);
-                stop.store(true, Ordering::Relaxed);
-                fwd.join().unwrap();
+                    let stop = Arc::new(AtomicBool::new(false));
+                    let fwd = forwarder(bind(FWD), FWD_SINK, stop.clone());
+                    fwd_v.push(measure(
+                        bind((GNB, 0)),
+                        fwd_t.clone(),
+                        bind(FWD_SINK),
+                        slice,
+                    ));
+                    stop.store(true, Ordering::Relaxed);
+                    fwd.join().unwrap();
+
+                    let stop = Arc::new(AtomicBool::new(false));
+                    let tf = tun_forwarder(
+                        bind(FWD),
+                        fwd_tun.take().expect("fwd0"),
+                        FWD_SINK,
+                        stop.clone(),
+                    );
+                    tun_v.push(measure(bind(tun_g), tun_t.clone(), bind(tun_k), slice));
+                    stop.store(true, Ordering::Relaxed);
+                    // The thread hands the device back.
+                    fwd_tun = Some(tf.join().expect("pass-through thread"));
+                }
+                let drops = upf_drops(&upf) - drops0;
+                let ratio = |a: &[f64], b: &[f64]| {
+                    median(a.iter().zip(b).map(|(x, y)| x / y.max(1.0)).collect())
+                };
+                let (fwd_r, tun_r) = (ratio(&upf_v, &fwd_v), ratio(&upf_v, &tun_v));
+                let (upf_pps, fwd_pps, tun_pps) = (median(upf_v), median(fwd_v), median(tun_v));
 
                 println!(
-                    "{:>8} {:>6} {:>5} {:>12} {:>12} {:>6.1}% {:>9.2} {:>10}  {}",
+                    "{:>8} {:>6} {:>5} {:>12} {:>12} {:>6.1}% {:>12} {:>6.1}% {:>9.2} {:>6}  {}",
                     sessions,
                     size,
                     if dir == Dir::Up { "UL" } else { "DL" },
                     fmt_rate(upf_pps),
                     fmt_rate(fwd_pps),
-                    100.0 * upf_pps / fwd_pps.max(1.0),
+                    100.0 * fwd_r,
+                    fmt_rate(tun_pps),
+                    100.0 * tun_r,
                     upf_pps * size as f64 * 8.0 / 1e9,
                     drops,
                     loadavg()
