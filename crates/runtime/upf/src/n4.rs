@@ -42,11 +42,18 @@ pub(crate) async fn run(p: N4Parts) {
     } = p;
     let mut buf = vec![0u8; 65_536];
     let mut released = 0u64;
-    let mut gauge_at = Instant::now();
+    // The gauges are recounted when sessions or associations changed, at most every
+    // GAUGE_EVERY (counting walks every session).
+    let start = Instant::now();
+    let mut gauge_at = start.checked_sub(GAUGE_EVERY).unwrap_or(start);
+    let mut gauge_dirty = true;
     loop {
-        let deadline = cp
+        let mut deadline = cp
             .poll_timeout()
             .unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
+        if gauge_dirty {
+            deadline = deadline.min(gauge_at + GAUGE_EVERY);
+        }
         tokio::select! {
             biased;
             _ = shutdown.changed() => break,
@@ -109,6 +116,10 @@ pub(crate) async fn run(p: N4Parts) {
             }
         }
         while let Some(e) = cp.poll_event() {
+            gauge_dirty |= !matches!(
+                e,
+                Event::SessionModified { .. } | Event::ReportFailed { .. }
+            );
             log_event(&e);
         }
         let r = cp.stats().released;
@@ -116,8 +127,9 @@ pub(crate) async fn run(p: N4Parts) {
             metrics.released_packets.inc_by(r - released);
             released = r;
         }
-        if now.duration_since(gauge_at) >= GAUGE_EVERY || metrics.sessions.get() == 0 {
+        if gauge_dirty && now.duration_since(gauge_at) >= GAUGE_EVERY {
             gauge_at = now;
+            gauge_dirty = false;
             metrics.sessions.set(cp.sessions().count() as i64);
             metrics
                 .pfcp_associations

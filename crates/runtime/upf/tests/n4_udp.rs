@@ -44,6 +44,7 @@ fn association_and_session_over_udp() {
         );
         upf_cfg.ue_ipv4_pool = Some(UE_POOL);
         let cfg = UpfIoConfig::new(upf_cfg);
+        let again = cfg.clone();
         assert_eq!(
             cfg.n4_listen,
             "127.0.0.2:8805".parse().unwrap(),
@@ -61,6 +62,12 @@ fn association_and_session_over_udp() {
             "UE pool routed into the TUN: {routes:?}"
         );
 
+        // A second UPF on the same addresses is refused before it touches the TUN.
+        match UpfHandle::start(again) {
+            Err(ferrocore_upf_io::Error::Io { what, .. }) => assert!(what.contains("N4"), "{what}"),
+            Err(e) => panic!("{e}"),
+            Ok(_) => panic!("second UPF started"),
+        }
         let mut smf = Smf::new("127.0.0.3:8805".parse().unwrap(), upf.n4_addr());
         let a = smf.associate();
         assert_eq!(a.cause, Cause::REQUEST_ACCEPTED);
@@ -109,6 +116,9 @@ fn association_and_session_over_udp() {
         assert_eq!(m.error_indications_sent.get(), 1);
         assert_eq!(m.pfcp_rx_messages.get(), 2);
         assert_eq!(m.pfcp_tx_messages.get(), 2);
+        wait_for("gauges", || {
+            m.sessions.get() == 1 && m.pfcp_associations.get() == 1
+        });
         let text = m.render();
         for line in [
             "upf_n3_rx_packets_total 3",
