@@ -44,6 +44,7 @@ pub mod bucket;
 pub mod config;
 pub mod control;
 pub mod dataplane;
+pub mod flat;
 pub mod pool;
 pub mod sdf;
 pub mod state;
@@ -52,8 +53,8 @@ pub mod table;
 pub use config::UpfConfig;
 pub use control::{Channel, ControlStats, Event, Transmit, UpfControl};
 pub use dataplane::{
-    DL_HEADROOM, Dataplane, DataplaneConfig, DataplaneStats, DropReason, Notification, Signal,
-    Verdict,
+    DL_HEADROOM, Dataplane, DataplaneConfig, DataplaneStats, DropReason, N3Packet, N6Packet,
+    Notification, Signal, Verdict,
 };
 pub use state::{NodeKey, SessionState};
 pub use table::{ForwardingTable, SessionRules};

@@ -34,7 +34,8 @@ use ferrocore_pfcp::ie::ApplyAction;
 use foldhash::fast::RandomState;
 
 use crate::bucket::TokenBucket;
-use crate::sdf::SdfRule;
+use crate::flat::{FlatTable, Keyed};
+use crate::sdf::{Direction, SdfRule};
 use crate::state::{Iface, OuterHeader, SessionState, VolumeLimit};
 
 /// Shards per map (a power of two).
@@ -86,10 +87,14 @@ impl<K: std::hash::Hash + Eq + Copy + Into<u64>> Sharded<K> {
 }
 
 /// A snapshot of every session's rules, keyed for O(1) lookup on both paths.
+///
+/// Local TEIDs and UE IPv4 addresses index flat tables of [`Hot`] records (one cache
+/// line each: what the packet path needs of the session, see [`crate::flat`]); UE IPv6
+/// /64 prefixes a sharded map.
 #[derive(Clone)]
 pub struct ForwardingTable {
-    teid: Sharded<u32>,
-    ue4: Sharded<u32>,
+    teid: FlatTable<Hot>,
+    ue4: FlatTable<Hot>,
     ue6: Sharded<u64>,
     epoch: Instant,
     generation: u64,
@@ -111,8 +116,8 @@ impl ForwardingTable {
     pub fn new(epoch: Instant) -> Self {
         let seed = RandomState::default();
         ForwardingTable {
-            teid: Sharded::new(&seed),
-            ue4: Sharded::new(&seed),
+            teid: FlatTable::default(),
+            ue4: FlatTable::default(),
             ue6: Sharded::new(&seed),
             epoch,
             generation: 0,
@@ -122,13 +127,41 @@ impl ForwardingTable {
     /// The session owning local TEID `teid` (uplink, N3/N9).
     #[inline(always)]
     pub fn by_teid(&self, teid: u32) -> Option<&Arc<SessionRules>> {
+        self.teid.get(teid).map(|h| &h.rules)
+    }
+
+    /// The hot record of local TEID `teid`.
+    #[inline(always)]
+    pub(crate) fn hot_teid(&self, teid: u32) -> Option<&Hot> {
         self.teid.get(teid)
+    }
+
+    /// The hot record of UE IPv4 address `a`.
+    #[inline(always)]
+    pub(crate) fn hot_ue4(&self, a: u32) -> Option<&Hot> {
+        self.ue4.get(a)
+    }
+
+    /// Reads the home slot of TEID `teid` / UE address `a` (see [`FlatTable::touch`]).
+    #[inline(always)]
+    pub(crate) fn touch_teid(&self, teid: u32) -> u32 {
+        self.teid.touch(teid)
+    }
+
+    #[inline(always)]
+    pub(crate) fn touch_ue4(&self, a: u32) -> u32 {
+        self.ue4.touch(a)
+    }
+
+    /// Slots of the TEID and UE IPv4 tables (for tests and metrics).
+    pub fn slots(&self) -> (usize, usize) {
+        (self.teid.slots(), self.ue4.slots())
     }
 
     /// The session owning UE IPv4 address `a` (downlink, N6).
     #[inline(always)]
     pub fn by_ue_ipv4(&self, a: u32) -> Option<&Arc<SessionRules>> {
-        self.ue4.get(a)
+        self.ue4.get(a).map(|h| &h.rules)
     }
 
     /// The session owning the /64 prefix of UE IPv6 address `a` (TS 23.501 §5.8.2.2:
@@ -177,10 +210,10 @@ impl TableWriter {
     /// Points every key of `rules` at it.
     pub(crate) fn install(&mut self, rules: &Arc<SessionRules>) {
         for &t in rules.teids.iter() {
-            self.table.teid.insert(t, rules.clone());
+            self.table.teid.insert(Hot::uplink(rules, t));
         }
         if let Some(a) = rules.ue_ipv4 {
-            self.table.ue4.insert(a.to_bits(), rules.clone());
+            self.table.ue4.insert(Hot::downlink(rules, a.to_bits()));
         }
         if let Some(a) = rules.ue_ipv6 {
             self.table
@@ -194,14 +227,14 @@ impl TableWriter {
     pub(crate) fn uninstall(&mut self, rules: &SessionRules) {
         let mine = |r: Option<&Arc<SessionRules>>| r.is_some_and(|r| r.up_seid == rules.up_seid);
         for &t in rules.teids.iter() {
-            if mine(self.table.teid.get(t)) {
-                self.table.teid.remove(t);
-            }
+            self.table
+                .teid
+                .remove_if(t, |h| h.rules.up_seid == rules.up_seid);
         }
-        if let Some(a) = rules.ue_ipv4
-            && mine(self.table.ue4.get(a.to_bits()))
-        {
-            self.table.ue4.remove(a.to_bits());
+        if let Some(a) = rules.ue_ipv4 {
+            self.table
+                .ue4
+                .remove_if(a.to_bits(), |h| h.rules.up_seid == rules.up_seid);
         }
         if let Some(a) = rules.ue_ipv6 {
             let k = (a.to_bits() >> 64) as u64;
@@ -224,6 +257,171 @@ impl TableWriter {
 
     pub(crate) fn table(&self) -> &ForwardingTable {
         &self.table
+    }
+}
+
+/// The hot record of one local TEID (uplink) or UE IPv4 address (downlink): everything
+/// the packet path needs of the session's first candidate PDR, in one 64-octet line
+/// stored inline in the flat table, so that a packet costs one dependent miss for the
+/// session (and one for its URR counters) instead of a hash bucket, the rules, the PDR
+/// list and each `Arc` behind them.
+///
+/// Only when [`Hot::FAST`] is set does the record decide alone; otherwise (SDF filters,
+/// several URRs or MBR buckets in one direction, a QFI set, an IPv6 N9 peer, or a QFI
+/// other than the record's on the packet) the packet takes the full match over
+/// `rules` (the cold data), as before.
+#[derive(Clone, Debug)]
+#[repr(align(64))]
+pub(crate) struct Hot {
+    /// The TEID or address, whole: the generation check.
+    pub key: u32,
+    pub flags: u8,
+    /// The first candidate PDR's FAR action; `None`: no FAR.
+    pub action: Option<FarAction>,
+    /// QFI the PDR requires ([`Hot::ANY_QFI`]: none).
+    pub qfi_req: u8,
+    /// QFI for an outgoing PDU Session Container.
+    pub qfi: Option<Qfi>,
+    /// Index of the PDR in `rules.uplink` / `rules.downlink`.
+    pub pdr: u16,
+    pub out_port: u16,
+    pub out_teid: u32,
+    pub out_ipv4: u32,
+    /// The first URR's volume threshold in this direction and in total (`u64::MAX`:
+    /// none); checked only with [`Hot::THRESHOLD`].
+    pub dir_limit: u64,
+    pub total_limit: u64,
+    pub urr: Option<Arc<UrrCounters>>,
+    /// The one QER with an MBR bucket in this direction.
+    pub bucket: Option<Arc<QerRuntime>>,
+    pub rules: Arc<SessionRules>,
+}
+
+// One cache line per slot, empty slots included (the `Arc` niche holds `None`).
+const _: () = assert!(std::mem::size_of::<Option<Hot>>() == 64);
+
+impl Keyed for Hot {
+    #[inline(always)]
+    fn key(&self) -> u32 {
+        self.key
+    }
+}
+
+impl Hot {
+    pub const FAST: u8 = 1;
+    pub const GATE_OPEN: u8 = 2;
+    pub const OUTER: u8 = 4;
+    pub const THRESHOLD: u8 = 8;
+    pub const ANY_QFI: u8 = 0xff;
+
+    /// The record of local TEID `teid`: the session's first Access PDR on that TEID.
+    pub(crate) fn uplink(rules: &Arc<SessionRules>, teid: u32) -> Hot {
+        let pick = rules.uplink.iter().position(|p| p.teid == Some(teid));
+        Self::build(rules, teid, &rules.uplink, pick, Direction::Uplink)
+    }
+
+    /// The record of UE IPv4 address `a`: the first downlink PDR without a QFI (a
+    /// downlink packet carries none).
+    pub(crate) fn downlink(rules: &Arc<SessionRules>, a: u32) -> Hot {
+        let pick = rules.downlink.iter().position(|p| p.qfi_mask == 0);
+        Self::build(rules, a, &rules.downlink, pick, Direction::Downlink)
+    }
+
+    fn build(
+        rules: &Arc<SessionRules>,
+        key: u32,
+        pdrs: &[Pdr],
+        pick: Option<usize>,
+        dir: Direction,
+    ) -> Hot {
+        let mut h = Hot {
+            key,
+            flags: 0,
+            action: None,
+            qfi_req: Self::ANY_QFI,
+            qfi: None,
+            pdr: 0,
+            out_port: 0,
+            out_teid: 0,
+            out_ipv4: 0,
+            dir_limit: u64::MAX,
+            total_limit: u64::MAX,
+            urr: None,
+            bucket: None,
+            rules: rules.clone(),
+        };
+        let Some(i) = pick.filter(|&i| i <= usize::from(u16::MAX)) else {
+            return h;
+        };
+        let p = &pdrs[i];
+        let mut fast = p.filters.is_empty() && p.urr_rest.is_empty();
+        h.pdr = i as u16;
+        h.qfi_req = match p.qfi_mask.count_ones() {
+            0 => Self::ANY_QFI,
+            1 => p.qfi_mask.trailing_zeros() as u8,
+            _ => {
+                fast = false;
+                Self::ANY_QFI
+            }
+        };
+        let mut buckets = p.buckets.iter().filter(|q| match dir {
+            Direction::Uplink => q.ul.is_some(),
+            Direction::Downlink => q.dl.is_some(),
+        });
+        h.bucket = buckets.next().cloned();
+        if buckets.next().is_some() {
+            fast = false;
+        }
+        h.action = p.action;
+        let open = match dir {
+            Direction::Uplink => p.gate_ul,
+            Direction::Downlink => p.gate_dl,
+        };
+        if open {
+            h.flags |= Self::GATE_OPEN;
+        }
+        match p.outer {
+            None => {}
+            Some(OuterHeader {
+                teid,
+                peer: std::net::SocketAddr::V4(a),
+            }) => {
+                h.flags |= Self::OUTER;
+                h.out_teid = teid;
+                h.out_ipv4 = a.ip().to_bits();
+                h.out_port = a.port();
+            }
+            Some(_) => fast = false,
+        }
+        h.qfi = p.qfi;
+        if let Some(u) = &p.urr0 {
+            h.urr = Some(u.counters.clone());
+            let t = u.threshold;
+            if t.total.is_some() || t.uplink.is_some() || t.downlink.is_some() {
+                h.flags |= Self::THRESHOLD;
+                let d = match dir {
+                    Direction::Uplink => t.uplink,
+                    Direction::Downlink => t.downlink,
+                };
+                h.dir_limit = d.unwrap_or(u64::MAX);
+                h.total_limit = t.total.unwrap_or(u64::MAX);
+            }
+        }
+        if fast {
+            h.flags |= Self::FAST;
+        }
+        h
+    }
+
+    #[inline(always)]
+    pub(crate) fn has(&self, f: u8) -> bool {
+        self.flags & f != 0
+    }
+
+    /// The N3 / N9 peer of the FAR's Outer Header Creation (with [`Hot::OUTER`]).
+    #[inline(always)]
+    pub(crate) fn out_peer(&self) -> std::net::SocketAddr {
+        std::net::SocketAddr::from((std::net::Ipv4Addr::from_bits(self.out_ipv4), self.out_port))
     }
 }
 
@@ -315,8 +513,11 @@ pub(crate) struct Urr {
     pub counters: Arc<UrrCounters>,
 }
 
-/// Volume counted for one URR since its last report (TS 29.244 §5.2.2.2).
+/// Volume counted for one URR since its last report (TS 29.244 §5.2.2.2). On a cache
+/// line of its own: the packet path touches nothing else of it, and workers updating
+/// different sessions do not share lines.
 #[derive(Debug, Default)]
+#[repr(align(64))]
 pub struct UrrCounters {
     pub(crate) ul_octets: AtomicU64,
     pub(crate) dl_octets: AtomicU64,

@@ -34,7 +34,7 @@ use tracing::{debug, info, warn};
 
 use crate::config::UpfConfig;
 use crate::dataplane::{DL_HEADROOM, Downlink, GTPU_PORT, Notification, release};
-use crate::pool::{Ipv4Pool, Pool};
+use crate::pool::{Ipv4Pool, TeidPool};
 use crate::state::{NodeKey, SessionState};
 use crate::table::{
     FarAction, ForwardingTable, RuleError, RuleRuntime, SessionRules, TableWriter, Usage, compile,
@@ -157,7 +157,7 @@ pub struct UpfControl {
     associations: HashMap<NodeKey, Association>,
     sessions: HashMap<u64, Session>,
     by_cp: HashMap<(NodeKey, u64), u64>,
-    teids: Pool,
+    teids: TeidPool,
     ue4: Option<Ipv4Pool>,
     next_seid: u64,
     next_seq: u32,
@@ -187,7 +187,7 @@ impl UpfControl {
     /// A UPF started at `now` (the origin of the table's clock and of report times).
     pub fn new(cfg: UpfConfig, now: Instant) -> Self {
         UpfControl {
-            teids: Pool::new(cfg.teid_first.max(1), cfg.teid_last),
+            teids: TeidPool::new(cfg.teid_first.max(1), cfg.teid_last),
             ue4: cfg.ue_ipv4_pool.map(|(n, b)| Ipv4Pool::new(n, b)),
             cfg,
             start: now,
