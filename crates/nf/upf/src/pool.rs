@@ -154,7 +154,9 @@ impl TeidPool {
         // A freed slot at its next generation, else a new slot; a value the SMF claimed
         // meanwhile is skipped (that slot moves on to its next generation).
         for _ in 0..d.free.len() {
-            let Some(slot) = d.free.pop_front() else { break };
+            let Some(slot) = d.free.pop_front() else {
+                break;
+            };
             if let Some(t) = d.take(slot) {
                 return Some(t);
             }
@@ -335,6 +337,9 @@ mod tests {
         assert_eq!(p.allocate(), Some(t0), "then the generation wraps");
         assert!(matches!(TeidPool::new(1, 1 << 20), TeidPool::RoundRobin(_)));
         let mut q = TeidPool::new(5, 6);
-        assert_eq!((q.allocate(), q.allocate(), q.allocate()), (Some(5), Some(6), None));
+        assert_eq!(
+            (q.allocate(), q.allocate(), q.allocate()),
+            (Some(5), Some(6), None)
+        );
     }
 }

@@ -362,6 +362,60 @@ pub fn created_teid(r: &SessionEstablishmentResponse, pdr_id: u16) -> u32 {
         .expect("created PDR with F-TEID")
 }
 
+/// Installs `n` sessions for the pipeline benchmarks (no volume threshold: counting
+/// only) and publishes the table; returns each session's (local TEID, UE address).
+/// `upf_teids`: the UPF chooses the TEIDs (CH, as the common SMF asks); otherwise the
+/// SMF assigns random ones.
+pub fn pipeline_sessions(
+    upf: &mut Upf,
+    n: u32,
+    upf_teids: bool,
+    rng: &mut Rng,
+) -> Vec<(u32, Ipv4Addr)> {
+    let mut seen = std::collections::HashSet::new();
+    let mut sessions = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        let ue = Ipv4Addr::from_bits(0x0a00_0000 + i);
+        let mut req = establishment(u64::from(i) + 1);
+        let assigned = (!upf_teids).then(|| {
+            loop {
+                let t = rng.next() as u32;
+                if t != 0 && seen.insert(t) {
+                    break t;
+                }
+            }
+        });
+        if let Some(teid) = assigned {
+            req.create_pdrs[0].pdi.local_fteid = Some(Fteid::Assigned {
+                teid,
+                ipv4: Some(N3),
+                ipv6: None,
+            });
+        }
+        for p in &mut req.create_pdrs {
+            p.pdi.ue_ip_address.as_mut().expect("UE IP").ipv4 = Some(UeAddr::Address(ue));
+        }
+        req.create_urrs[0].volume_threshold = None;
+        let bytes = encode(&Message::session(0, 1000 + i, req)).expect("encode");
+        upf.cp.handle_input(upf.now, smf(), &bytes);
+        let mut teid = assigned;
+        while let Some(t) = upf.cp.poll_transmit() {
+            if teid.is_none()
+                && let Ok(Message {
+                    body: Body::SessionEstablishmentResponse(r),
+                    ..
+                }) = decode(&t.payload)
+            {
+                teid = Some(created_teid(&r, 1));
+            }
+        }
+        sessions.push((teid.expect("a TEID"), ue));
+    }
+    upf.table = upf.cp.publish().expect("table");
+    assert_eq!(upf.table.len().0, n as usize);
+    sessions
+}
+
 /// A small xorshift generator (no dependency, deterministic).
 pub struct Rng(pub u64);
 
