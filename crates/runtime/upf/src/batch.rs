@@ -46,6 +46,21 @@ impl Slots {
     pub fn get_mut(&mut self, i: usize) -> &mut [u8] {
         &mut self.mem[i * self.len..(i + 1) * self.len]
     }
+
+    /// Every slot, in order, each borrowed on its own.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut [u8]> {
+        self.mem.chunks_mut(self.len.max(1))
+    }
+}
+
+/// One datagram of a [`RecvBatch`], with its slot borrowed mutably.
+pub struct Received<'a> {
+    pub slot: usize,
+    pub src: Option<SocketAddr>,
+    pub len: usize,
+    pub truncated: bool,
+    /// The whole slot; the datagram is at [`RecvBatch::offset`].
+    pub buf: &'a mut [u8],
 }
 
 /// libc's message header arrays hold raw pointers, which makes them `!Send`; they are
@@ -180,6 +195,23 @@ impl RecvBatch {
     #[inline]
     pub fn src(&self, i: usize) -> Option<SocketAddr> {
         from_storage(&self.h.addrs[i])
+    }
+
+    /// The datagrams of the last receive, each with its slot.
+    pub fn received_mut(&mut self) -> impl Iterator<Item = Received<'_>> {
+        let n = self.received;
+        let (lens, truncated, addrs) = (&self.lens, &self.truncated, &self.h.addrs);
+        self.slots
+            .iter_mut()
+            .take(n)
+            .enumerate()
+            .map(move |(i, buf)| Received {
+                slot: i,
+                src: from_storage(&addrs[i]),
+                len: lens[i],
+                truncated: truncated[i],
+                buf,
+            })
     }
 
     pub fn offset(&self) -> usize {

@@ -3,10 +3,10 @@
 //!
 //! Each turn: one forwarding table snapshot (an `arc_swap::Cache`: a pointer compare
 //! when nothing changed), then up to a batch from N3 (`recvmmsg`) through
-//! [`Dataplane::handle_n3`], inner packets written to the TUN, replies / N9 packets
-//! sent with one `sendmmsg`; then up to a batch read from the TUN through
-//! [`Dataplane::handle_n6`], encapsulated in place in the slot's headroom, sent with one
-//! `sendmmsg`. When both sides are drained the thread sleeps in `poll(2)`.
+//! [`Dataplane::handle_n3_batch`], inner packets written to the TUN, replies / N9
+//! packets sent with one `sendmmsg`; then up to a batch read from the TUN through
+//! [`Dataplane::handle_n6_batch`], encapsulated in place in the slot's headroom, sent
+//! with one `sendmmsg`. When both sides are drained the thread sleeps in `poll(2)`.
 
 use std::io;
 use std::net::UdpSocket;
@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 
 use arc_swap::{ArcSwap, Cache};
 use ferrocore_upf::{
-    DL_HEADROOM, Dataplane, DataplaneStats, DropReason, ForwardingTable, Notification, Signal,
-    Verdict,
+    DL_HEADROOM, Dataplane, DataplaneStats, DropReason, ForwardingTable, N3Packet, N6Packet,
+    Notification, Signal, Verdict,
 };
 use prometheus_client::metrics::counter::Counter;
 use tokio::sync::mpsc;
@@ -168,6 +168,10 @@ pub(crate) fn run(p: WorkerParts) {
     let mut io = Io::default();
     let mut exporter = Exporter::new(metrics);
     let mut busy = false;
+    // The batch descriptors' storage, kept across batches (see `recycle`).
+    let mut n3_pkts: Vec<N3Packet<'static>> = Vec::with_capacity(batch);
+    let mut n6_pkts: Vec<N6Packet<'static>> = Vec::with_capacity(batch);
+    let mut n3_slot: Vec<usize> = Vec::with_capacity(batch);
     tracing::debug!("started");
     while !stop.load(Ordering::Relaxed) {
         if !busy {
@@ -180,7 +184,8 @@ pub(crate) fn run(p: WorkerParts) {
         let now = Instant::now();
         let table = cache.load();
 
-        // Uplink (and N3 signalling, N9).
+        // Uplink (and N3 signalling, N9): the whole batch through the data plane
+        // (sessions looked up for the batch first), then the verdicts carried out.
         let n = match ul.recv(n3_fd) {
             Ok(n) => n,
             Err(e) => {
@@ -188,41 +193,49 @@ pub(crate) fn run(p: WorkerParts) {
                 0
             }
         };
-        for i in 0..n {
-            let len = ul.len(i);
-            io.n3_rx.0 += 1;
-            io.n3_rx.1 += len as u64;
-            if ul.truncated(i) {
-                io.io_drops[0] += 1;
-                continue;
+        if n > 0 {
+            let mut pkts = recycle(std::mem::take(&mut n3_pkts));
+            n3_slot.clear();
+            for r in ul.received_mut() {
+                io.n3_rx.0 += 1;
+                io.n3_rx.1 += r.len as u64;
+                if r.truncated {
+                    io.io_drops[0] += 1;
+                    continue;
+                }
+                let Some(src) = r.src else { continue };
+                n3_slot.push(r.slot);
+                pkts.push(N3Packet::new(src, r.buf, r.len));
             }
-            let Some(src) = ul.src(i) else { continue };
-            let buf = ul.slots_mut().get_mut(i);
-            match dp.handle_n3(table, now, src, buf, len) {
-                Verdict::N6 { range } => {
-                    let pkt = &buf[range];
-                    match tun.send(pkt) {
-                        Ok(_) => {
-                            io.n6_tx.0 += 1;
-                            io.n6_tx.1 += pkt.len() as u64;
+            dp.handle_n3_batch(table, now, &mut pkts);
+            for (p, &slot) in pkts.iter().zip(n3_slot.iter()) {
+                match &p.verdict {
+                    Verdict::N6 { range } => {
+                        let pkt = p.buf.get(range.clone()).unwrap_or_default();
+                        match tun.send(pkt) {
+                            Ok(_) => {
+                                io.n6_tx.0 += 1;
+                                io.n6_tx.1 += pkt.len() as u64;
+                            }
+                            Err(_) => io.io_drops[2] += 1,
                         }
-                        Err(_) => io.io_drops[2] += 1,
                     }
+                    Verdict::N3 { dst, range } | Verdict::Reply { dst, range } => {
+                        ul_tx.push(slot, range.clone(), *dst);
+                    }
+                    Verdict::Signal(s) => {
+                        let k = match s {
+                            Signal::EchoResponse { .. } => 0,
+                            Signal::ErrorIndication { .. } => 1,
+                            Signal::EndMarker { .. } => 2,
+                        };
+                        io.signals[k] += 1;
+                        tracing::debug!(signal = ?s, "GTP-U signalling");
+                    }
+                    Verdict::Buffered | Verdict::Drop(_) => {}
                 }
-                Verdict::N3 { dst, range } | Verdict::Reply { dst, range } => {
-                    ul_tx.push(i, range, dst);
-                }
-                Verdict::Signal(s) => {
-                    let k = match s {
-                        Signal::EchoResponse { .. } => 0,
-                        Signal::ErrorIndication { .. } => 1,
-                        Signal::EndMarker { .. } => 2,
-                    };
-                    io.signals[k] += 1;
-                    tracing::debug!(signal = ?s, "GTP-U signalling");
-                }
-                Verdict::Buffered | Verdict::Drop(_) => {}
             }
+            n3_pkts = recycle(pkts);
         }
         if !ul_tx.is_empty() {
             let s = ul_tx.flush(n3_fd, ul.slots());
@@ -231,13 +244,16 @@ pub(crate) fn run(p: WorkerParts) {
             io.io_drops[1] += s.failed;
         }
 
-        // Downlink.
+        // Downlink: up to a batch of TUN reads, then the batch through the data plane,
+        // encapsulated in each slot's headroom, then one sendmmsg.
         let mut m = 0;
         while m < batch {
             let slot = dl.get_mut(m);
             match tun.recv(&mut slot[DL_HEADROOM..]) {
                 Ok(len) => {
                     dl_lens[m] = len;
+                    io.n6_rx.0 += 1;
+                    io.n6_rx.1 += len as u64;
                     m += 1;
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
@@ -248,13 +264,18 @@ pub(crate) fn run(p: WorkerParts) {
                 }
             }
         }
-        for (i, &len) in dl_lens.iter().enumerate().take(m) {
-            io.n6_rx.0 += 1;
-            io.n6_rx.1 += len as u64;
-            let frame = &mut dl.get_mut(i)[..DL_HEADROOM + len];
-            if let Verdict::N3 { dst, range } = dp.handle_n6(table, now, frame) {
-                dl_tx.push(i, range, dst);
+        if m > 0 {
+            let mut pkts = recycle(std::mem::take(&mut n6_pkts));
+            for (slot, &len) in dl.iter_mut().zip(dl_lens.iter()).take(m) {
+                pkts.push(N6Packet::new(&mut slot[..DL_HEADROOM + len]));
             }
+            dp.handle_n6_batch(table, now, &mut pkts);
+            for (i, p) in pkts.iter().enumerate() {
+                if let Verdict::N3 { dst, range } = &p.verdict {
+                    dl_tx.push(i, range.clone(), *dst);
+                }
+            }
+            n6_pkts = recycle(pkts);
         }
         if !dl_tx.is_empty() {
             let s = dl_tx.flush(n3_fd, &dl);
@@ -277,6 +298,15 @@ pub(crate) fn run(p: WorkerParts) {
     tracing::debug!("stopped");
 }
 
+/// An emptied vector of batch descriptors with another lifetime, in the same
+/// allocation: the descriptors borrow the receive slots for one batch only, while the
+/// storage is reused for the next (collecting from an empty `IntoIter` of a type of the
+/// same layout is done in place; see the test).
+fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
+}
+
 fn pin(cpu: usize) {
     // SAFETY: a zeroed cpu_set_t is empty; CPU_SET with an index below CPU_SETSIZE
     // only sets a bit in it; sched_setaffinity(0, ...) applies to this thread.
@@ -288,5 +318,23 @@ fn pin(cpu: usize) {
                 tracing::warn!(cpu, error = %io::Error::last_os_error(), "could not pin worker");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recycle_keeps_the_allocation() {
+        let mut a = [0u8; 64];
+        let mut v: Vec<N6Packet<'static>> = Vec::with_capacity(64);
+        let cap = v.capacity();
+        let ptr = v.as_ptr() as usize;
+        let mut w: Vec<N6Packet<'_>> = recycle(std::mem::take(&mut v));
+        w.push(N6Packet::new(&mut a[..]));
+        assert_eq!((w.capacity(), w.as_ptr() as usize), (cap, ptr));
+        v = recycle(w);
+        assert_eq!((v.capacity(), v.as_ptr() as usize), (cap, ptr));
     }
 }
