@@ -144,8 +144,7 @@ impl<T: Keyed> FlatTable<T> {
         // home slot is at or before it (cyclically).
         let mut hole = i;
         let mut j = (i + 1) & self.mask;
-        loop {
-            let Some(x) = self.slot(j) else { break };
+        while let Some(x) = self.slot(j) {
             let home = x.key() & self.mask;
             if j.wrapping_sub(home) & self.mask >= j.wrapping_sub(hole) & self.mask {
                 let moved = self.slot_mut(j).take();
