@@ -161,15 +161,22 @@ fn tun_forwarder(
         let (fd, tfd) = (sock.as_raw_fd(), tun.as_raw_fd());
         let mut busy = false;
         while !stop.load(Ordering::Relaxed) {
-            if !busy && wait_readable([fd, tfd], 20) == [false, false] {
-                continue;
-            }
-            let n = rx.recv(fd).unwrap_or(0);
+            // The same readiness handling as a UPF worker.
+            let ready = if busy {
+                [true, true]
+            } else {
+                wait_readable([fd, tfd], 20)
+            };
+            let n = if ready[0] {
+                rx.recv(fd).unwrap_or(0)
+            } else {
+                0
+            };
             for i in 0..n {
                 let _ = tun.send(&rx.slots().get(i)[..rx.len(i)]);
             }
             let mut m = 0;
-            while m < BATCH {
+            while ready[1] && m < BATCH {
                 match tun.recv(dl.get_mut(m)) {
                     Ok(len) => {
                         lens[m] = len;

@@ -174,19 +174,23 @@ pub(crate) fn run(p: WorkerParts) {
     let mut n3_slot: Vec<usize> = Vec::with_capacity(batch);
     tracing::debug!("started");
     while !stop.load(Ordering::Relaxed) {
-        if !busy {
-            let ready = wait_readable([n3_fd, tun_fd], IDLE_POLL_MS);
-            if ready == [false, false] {
-                exporter.export(&io, dp.stats(), Instant::now());
-                continue;
-            }
+        // While a side filled its last batch both are tried again at once; otherwise
+        // the thread sleeps in poll(2) and then reads only the side that is readable.
+        let ready = if busy {
+            [true, true]
+        } else {
+            wait_readable([n3_fd, tun_fd], IDLE_POLL_MS)
+        };
+        if ready == [false, false] {
+            exporter.export(&io, dp.stats(), Instant::now());
+            continue;
         }
         let now = Instant::now();
         let table = cache.load();
 
         // Uplink (and N3 signalling, N9): the whole batch through the data plane
         // (sessions looked up for the batch first), then the verdicts carried out.
-        let n = match ul.recv(n3_fd) {
+        let n = match if ready[0] { ul.recv(n3_fd) } else { Ok(0) } {
             Ok(n) => n,
             Err(e) => {
                 tracing::debug!(error = %e, "N3 recvmmsg");
@@ -247,7 +251,7 @@ pub(crate) fn run(p: WorkerParts) {
         // Downlink: up to a batch of TUN reads, then the batch through the data plane,
         // encapsulated in each slot's headroom, then one sendmmsg.
         let mut m = 0;
-        while m < batch {
+        while ready[1] && m < batch {
             let slot = dl.get_mut(m);
             match tun.recv(&mut slot[DL_HEADROOM..]) {
                 Ok(len) => {
