@@ -45,6 +45,7 @@ fn association_and_session_over_udp() {
         upf_cfg.ue_ipv4_pool = Some(UE_POOL);
         let cfg = UpfIoConfig::new(upf_cfg);
         let again = cfg.clone();
+        let again_after_stop = cfg.clone();
         assert_eq!(
             cfg.n4_listen,
             "127.0.0.2:8805".parse().unwrap(),
@@ -129,6 +130,15 @@ fn association_and_session_over_udp() {
         ] {
             assert!(text.contains(line), "{line} in\n{text}");
         }
+        rt.block_on(upf.stop());
+
+        // Stopped: the TUN device and its route are gone, the ports free again.
+        let link = Command::new("ip")
+            .args(["-n", &name, "link", "show", "upf0"])
+            .output()
+            .unwrap();
+        assert!(!link.status.success(), "upf0 removed on stop");
+        let upf = UpfHandle::start(again_after_stop).expect("restarts");
         rt.block_on(upf.stop());
     });
     drop(ns);
