@@ -24,6 +24,8 @@ pub struct Config {
     pub amf: AmfConfig,
     /// The SMF: PFCP, UPFs, DNNs with their address pools, QoS defaults.
     pub smf: SmfConfig,
+    /// The UPF run inside `ferrocore up`.
+    pub upf: UpfSection,
     /// The UDM.
     pub udm: UdmSection,
     /// Prometheus metrics.
@@ -98,6 +100,38 @@ impl Default for N2Config {
             port: ferrocore_sctp_io::NGAP_PORT,
             transport: "auto".into(),
             udp_port: ferrocore_sctp_io::UDP_ENCAPSULATION_PORT,
+        }
+    }
+}
+
+/// `[upf]`: the UPF that `ferrocore up` runs in process (N4 on `n4`, GTP-U on `n3`, N6
+/// through a TUN device). It needs root or CAP_NET_ADMIN for the TUN; without them `up`
+/// logs why and runs without a user plane (sessions are then refused, #26).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UpfSection {
+    /// Run the UPF in this process.
+    pub enabled: bool,
+    /// PFCP address; the SMF's `[[smf.upfs]] address` must name it.
+    pub n4: SocketAddr,
+    /// GTP-U address (the F-TEID the gNBs send to).
+    pub n3: SocketAddr,
+    /// The N6 TUN device. The UE pools of `[[smf.dnns]]` are routed into it and it gets
+    /// the first host address of each IPv4 pool (the pool's gateway, never given to a UE),
+    /// so that a UE can reach the host at that address.
+    pub tun: String,
+    /// Packet worker threads.
+    pub workers: usize,
+}
+
+impl Default for UpfSection {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            n4: SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)), 8805),
+            n3: SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)), 2152),
+            tun: "upf0".into(),
+            workers: 1,
         }
     }
 }

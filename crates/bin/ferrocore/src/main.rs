@@ -9,6 +9,7 @@ mod config;
 mod nf;
 mod sim;
 mod up;
+mod upf;
 
 #[derive(Parser)]
 #[command(

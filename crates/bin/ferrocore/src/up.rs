@@ -64,6 +64,8 @@ pub struct Core {
     pub amf: AmfHandle,
     /// The SMF's task (PFCP towards the UPFs).
     pub smf: SmfHandle,
+    /// The UPF, when it could start.
+    pub upf: Option<ferrocore_upf_io::UpfHandle>,
     /// How N2 runs, for the start-up line.
     pub transports: String,
     /// The SBI and metrics servers (stopped when dropped).
@@ -75,6 +77,9 @@ impl Core {
     pub async fn stop(self) {
         self.amf.stop().await;
         self.smf.stop().await;
+        if let Some(upf) = self.upf {
+            upf.stop().await;
+        }
         for server in self.servers {
             let _ = server.shutdown().await;
         }
@@ -150,10 +155,26 @@ pub async fn start(config: &Config) -> Result<Core> {
         smf: Arc::new(smf.clone()),
     };
     let amf = start_amf(config, services, Some(inbox)).await?;
+    let upf = if config.upf.enabled {
+        match crate::upf::start(config) {
+            Ok(upf) => Some(upf),
+            Err(e) => {
+                tracing::warn!("no user plane: the UPF did not start: {e:#}");
+                eprintln!("ferrocore up: no user plane (PDU sessions will be refused): {e:#}");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    if upf.is_some() {
+        wait_for_pfcp_association(&smf).await;
+    }
     servers.push(amf.metrics_server);
     Ok(Core {
         amf: amf.handle,
         smf,
+        upf,
         transports: amf.transports,
         servers,
     })
@@ -219,6 +240,19 @@ pub async fn start_smf(
     ferrocore_smf_io::bind(smf, SmfServices { sdm, amf })
         .await
         .with_context(|| format!("SMF PFCP socket on {pfcp}"))
+}
+
+/// Waits (up to 5 s) until the SMF has its PFCP association with the UPF, so that the
+/// first PDU sessions do not race the association.
+async fn wait_for_pfcp_association(smf: &SmfHandle) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while smf.metrics().value("smf_pfcp_associations") == 0 {
+        if tokio::time::Instant::now() > deadline {
+            tracing::warn!("no PFCP association with the UPF after 5 s; going on");
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
 
 /// Binds `addr` now (so that a port in use fails start-up) and serves `router` on it

@@ -1,0 +1,70 @@
+//! The UPF of `ferrocore up`: `[upf]` and the SMF's data networks turned into the UPF
+//! runtime's settings, and the N6 TUN device's addresses.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use ferrocore_upf::UpfConfig;
+use ferrocore_upf_io::{UpfHandle, UpfIoConfig, recovery_time_stamp_now};
+
+use crate::config::Config;
+
+/// Starts the UPF (inside the tokio runtime): N4, N3, the TUN with the UE pools routed
+/// into it and each IPv4 pool's gateway address on it.
+pub fn start(config: &Config) -> Result<UpfHandle> {
+    let section = &config.upf;
+    let IpAddr::V4(n3_ipv4) = section.n3.ip() else {
+        bail!("[upf] n3 must be an IPv4 address");
+    };
+    let mut upf = UpfConfig::new(section.n4.ip(), n3_ipv4, recovery_time_stamp_now());
+    // UE addresses come from the SMF's pools, not the UPF's.
+    upf.ue_ipv4_pool = None;
+    let mut io = UpfIoConfig::new(upf);
+    io.n4_listen = section.n4;
+    io.n3_listen = section.n3;
+    io.workers = section.workers.max(1);
+    io.tun.name = section.tun.clone();
+    io.tun.routes.clear();
+    let pools = ipv4_pools(config)?;
+    for (net, len) in &pools {
+        io.tun.routes.push((IpAddr::V4(*net), *len));
+    }
+    let handle = UpfHandle::start(io).context("starting the UPF")?;
+    for (net, len) in pools {
+        let gateway = Ipv4Addr::from(u32::from(net) + 1);
+        let status = Command::new("ip")
+            .args([
+                "addr",
+                "replace",
+                &format!("{gateway}/{len}"),
+                "dev",
+                &section.tun,
+            ])
+            .status()
+            .context("running ip addr")?;
+        if !status.success() {
+            tracing::warn!(%gateway, tun = %section.tun, "could not put the pool gateway on the TUN");
+        }
+    }
+    Ok(handle)
+}
+
+/// The IPv4 pools of `[[smf.dnns]]` as (network, prefix length).
+fn ipv4_pools(config: &Config) -> Result<Vec<(Ipv4Addr, u8)>> {
+    config
+        .smf
+        .dnns
+        .iter()
+        .filter_map(|d| d.ipv4_pool.as_deref())
+        .map(|p| {
+            let (net, len) = p
+                .split_once('/')
+                .with_context(|| format!("pool {p}: no prefix length"))?;
+            Ok((
+                net.parse().with_context(|| format!("pool {p}"))?,
+                len.parse().with_context(|| format!("pool {p}"))?,
+            ))
+        })
+        .collect()
+}
