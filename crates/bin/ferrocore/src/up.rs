@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use ferrocore_amf::{Amf, Metrics};
+use ferrocore_amf::Amf;
 use ferrocore_amf_io::{AmfCommunication, AmfHandle, AmfServices, CommunicationInbox};
 use ferrocore_ausf::{Ausf, AusfConfig};
 use ferrocore_crypto::suci::HomeNetworkKeys;
@@ -130,6 +130,20 @@ pub async fn start(config: &Config) -> Result<Core> {
         .await?,
         serve(config.sbi.ausf, nausf_ueau::router(ausf.clone())).await?,
     ];
+    // Start order: the UPF first, so that the SMF's first Association Setup Request finds
+    // it; the AMF (the N2 listener) last, once the SMF has its PFCP association.
+    let upf = if config.upf.enabled {
+        match crate::upf::start(config) {
+            Ok(upf) => Some(upf),
+            Err(e) => {
+                tracing::warn!("no user plane: the UPF did not start: {e:#}");
+                eprintln!("ferrocore up: no user plane (PDU sessions will be refused): {e:#}");
+                None
+            }
+        }
+    } else {
+        None
+    };
     // The AMF and the SMF call each other: the AMF's N1N2MessageTransfer handle exists
     // before the AMF runs, so that the SMF can hold it.
     let (communication, inbox) = AmfCommunication::channel();
@@ -154,21 +168,15 @@ pub async fn start(config: &Config) -> Result<Core> {
         sdm: udm,
         smf: Arc::new(smf.clone()),
     };
-    let amf = start_amf(config, services, Some(inbox)).await?;
-    let upf = if config.upf.enabled {
-        match crate::upf::start(config) {
-            Ok(upf) => Some(upf),
-            Err(e) => {
-                tracing::warn!("no user plane: the UPF did not start: {e:#}");
-                eprintln!("ferrocore up: no user plane (PDU sessions will be refused): {e:#}");
-                None
-            }
-        }
-    } else {
-        None
-    };
     if upf.is_some() {
         wait_for_pfcp_association(&smf).await;
+    }
+    let amf = start_amf(config, services, Some(inbox)).await?;
+    let smf_metrics = smf.metrics().clone();
+    amf.metrics.add(move || smf_metrics.render());
+    if let Some(upf) = &upf {
+        let upf_metrics = upf.metrics().clone();
+        amf.metrics.add(move || upf_metrics.render());
     }
     servers.push(amf.metrics_server);
     Ok(Core {
@@ -188,6 +196,8 @@ pub struct AmfNode {
     pub transports: String,
     /// `/metrics`.
     pub metrics_server: RunningServer,
+    /// What `/metrics` shows; other NFs of the process add theirs.
+    pub metrics: MetricsSources,
 }
 
 /// Starts the AMF of `config` (`[amf]`, `[n2]`, `[metrics]`) calling `services`: the NFs
@@ -200,8 +210,10 @@ pub async fn start_amf(
     let mut amf_config = config.amf.clone();
     amf_config.api_root = format!("http://{}", config.sbi.amf);
     let amf = Amf::new(amf_config).context("the [amf] section")?;
-    let metrics_server =
-        serve(config.metrics.listen, metrics_router(amf.metrics().clone())).await?;
+    let metrics = MetricsSources::default();
+    let amf_metrics = amf.metrics().clone();
+    metrics.add(move || amf_metrics.render());
+    let metrics_server = serve(config.metrics.listen, metrics_router(metrics.clone())).await?;
     let transport: Transport = config
         .n2
         .transport
@@ -223,6 +235,7 @@ pub async fn start_amf(
         handle,
         transports,
         metrics_server,
+        metrics,
     })
 }
 
@@ -263,18 +276,48 @@ async fn serve(addr: std::net::SocketAddr, router: axum::Router) -> Result<Runni
         .with_context(|| format!("binding {addr}"))
 }
 
-/// `GET /metrics`: the Prometheus text exposition of the AMF's counters and gauges.
-fn metrics_router(metrics: Metrics) -> axum::Router {
+/// What `/metrics` shows: each NF's registry, rendered on every scrape.
+#[derive(Clone, Default)]
+pub struct MetricsSources(Arc<std::sync::RwLock<Vec<Renderer>>>);
+
+type Renderer = Arc<dyn Fn() -> String + Send + Sync>;
+
+impl MetricsSources {
+    /// Adds one NF's registry.
+    pub fn add(&self, render: impl Fn() -> String + Send + Sync + 'static) {
+        self.0
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Arc::new(render));
+    }
+
+    /// One OpenMetrics text of every registry (one `# EOF` at the end).
+    fn render(&self) -> String {
+        let sources = self.0.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let mut out = String::new();
+        for source in sources {
+            for line in source().lines().filter(|l| *l != "# EOF") {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out.push_str("# EOF\n");
+        out
+    }
+}
+
+/// `GET /metrics`: the OpenMetrics text of the NFs' counters and gauges.
+fn metrics_router(sources: MetricsSources) -> axum::Router {
     use axum::http::header;
     axum::Router::new().route(
         "/metrics",
         axum::routing::get(move || {
-            let body = metrics.render();
+            let body = sources.render();
             async move {
                 (
                     [(
                         header::CONTENT_TYPE,
-                        "text/plain; version=0.0.4; charset=utf-8",
+                        "application/openmetrics-text; version=1.0.0; charset=utf-8",
                     )],
                     body,
                 )

@@ -1424,6 +1424,8 @@ impl Smf {
                     }
                     Err(e) => tracing::error!(error = %e, "N2 SM information does not build"),
                 }
+            } else {
+                tracing::info!(up = ?ctx.up, paging = ctx.paging, phase = ?ctx.phase, "downlink data report: no paging needed");
             }
         }
         (PfcpCause::REQUEST_ACCEPTED, peer)

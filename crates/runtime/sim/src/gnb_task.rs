@@ -25,6 +25,10 @@ const PING_ATTEMPTS: u8 = 3;
 const PING_WAIT: Duration = Duration::from_secs(2);
 /// With `--idle`, the wait for the buffered answer (paging, service request, delivery).
 const IDLE_PING_WAIT: Duration = Duration::from_secs(6);
+/// How long a UE stays idle before the downlink-triggering ping: the core's side of the
+/// release (UE Context Release Complete, the SMF deactivating the user plane at the UPF)
+/// takes a few milliseconds after the UE is told.
+const IDLE_SETTLE: Duration = Duration::from_millis(500);
 
 /// The user plane of a gNB task: its N3 socket and, with `--tun`, the shared TUN.
 pub(crate) struct UserPlane {
@@ -238,7 +242,14 @@ pub(crate) async fn run(
                         run.phase = Phase::IdlePing;
                         run.attempts = 0;
                         let _ = reports.send(Report::PingSent);
-                        up.ping(&mut gnb, Instant::now(), ue, run).await;
+                        // The idle ping waits until the core has moved the session to
+                        // CM-IDLE (release complete -> SMF -> UPF buffering): the ping
+                        // timer's first expiry sends it.
+                        let at = Instant::now() + IDLE_SETTLE;
+                        if let Some(old) = run.ping_deadline.replace(at) {
+                            up.timers.remove(&(old, ue));
+                        }
+                        up.timers.insert((at, ue));
                     }
                 }
                 SimEvent::Paged { .. } => {
