@@ -1,0 +1,301 @@
+//! Issue #6 end to end across three network namespaces joined by veth pairs:
+//!
+//! ```text
+//!  ran (ferrocore sim)  --10.201.1.0/24--  core (ferrocore up: AMF SMF UPF ...)  --10.201.2.0/24--  dn (a host)
+//!      gNB N2 / N3 10.201.1.2                 N2, N3 10.201.1.1; upf0 (UE pool)            10.201.2.2
+//! ```
+//!
+//! 20 UEs register, establish IPv4 PDU sessions and ping the data network host through
+//! the UPF; then each goes idle, the host's answer to a ping makes the UPF buffer, the core
+//! pages the UE, the Service Request brings the buffered answer. A capture on the core's
+//! interfaces is clean in tshark and shows PFCP session messages and GTP-U with the PDU
+//! Session Container. Needs root and `ip`, `tshark`; fails without them unless
+//! `FERROCORE_SKIP_NETNS=1`.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ferrocore_testkit::tshark::Dissection;
+
+fn skip() -> bool {
+    if std::env::var("FERROCORE_SKIP_NETNS").as_deref() == Ok("1") {
+        eprintln!("FERROCORE_SKIP_NETNS=1: session netns test skipped");
+        return true;
+    }
+    let uid = String::from_utf8(Command::new("id").arg("-u").output().unwrap().stdout).unwrap();
+    assert_eq!(
+        uid.trim(),
+        "0",
+        "the session test needs root (or FERROCORE_SKIP_NETNS=1)"
+    );
+    false
+}
+
+fn ip(args: &[&str]) {
+    let out = Command::new("ip")
+        .args(args)
+        .output()
+        .expect("run `ip` (iproute2)");
+    assert!(
+        out.status.success(),
+        "ip {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The three namespaces, deleted (with everything in them) on drop.
+struct Topology {
+    ran: String,
+    core: String,
+    dn: String,
+    children: Vec<Child>,
+}
+
+impl Topology {
+    fn new() -> Self {
+        let id = std::process::id() % 100_000;
+        let name = |n: &str| format!("fc{n}{id}");
+        let t = Topology {
+            ran: name("ran"),
+            core: name("core"),
+            dn: name("dn"),
+            children: vec![],
+        };
+        for ns in [&t.ran, &t.core, &t.dn] {
+            ip(&["netns", "add", ns]);
+            ip(&["-n", ns, "link", "set", "lo", "up"]);
+        }
+        let link = |a: &str, a_dev: &str, a_ip: &str, b: &str, b_dev: &str, b_ip: &str| {
+            ip(&[
+                "link", "add", a_dev, "netns", a, "type", "veth", "peer", "name", b_dev, "netns", b,
+            ]);
+            for (ns, dev, addr) in [(a, a_dev, a_ip), (b, b_dev, b_ip)] {
+                ip(&["-n", ns, "addr", "add", addr, "dev", dev]);
+                ip(&["-n", ns, "link", "set", dev, "up"]);
+            }
+        };
+        link(
+            &t.ran,
+            &format!("r{id}"),
+            "10.201.1.2/24",
+            &t.core,
+            &format!("c{id}"),
+            "10.201.1.1/24",
+        );
+        link(
+            &t.core,
+            &format!("n{id}"),
+            "10.201.2.1/24",
+            &t.dn,
+            &format!("d{id}"),
+            "10.201.2.2/24",
+        );
+        // The data network reaches the UE pool through the core; the core forwards N6.
+        ip(&[
+            "-n",
+            &t.dn,
+            "route",
+            "add",
+            "10.45.0.0/16",
+            "via",
+            "10.201.2.1",
+        ]);
+        let out = Command::new("ip")
+            .args([
+                "netns",
+                "exec",
+                &t.core,
+                "sysctl",
+                "-qw",
+                "net.ipv4.ip_forward=1",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        t
+    }
+
+    fn exec(&self, ns: &str, program: &str) -> Command {
+        let mut c = Command::new("ip");
+        c.args(["netns", "exec", ns, program]);
+        c
+    }
+}
+
+impl Drop for Topology {
+    fn drop(&mut self) {
+        for c in &mut self.children {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        for ns in [&self.ran, &self.core, &self.dn] {
+            let _ = Command::new("ip").args(["netns", "del", ns]).status();
+        }
+    }
+}
+
+#[test]
+fn twenty_ues_ping_the_data_network_through_the_core_and_are_paged_when_idle() {
+    if skip() {
+        return;
+    }
+    let mut t = Topology::new();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("ferrocore.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[store]\ndb = \"sqlite://{}\"\n\
+             [sbi]\nudr = \"10.201.1.1:7001\"\n\
+             [n2]\naddress = \"10.201.1.1\"\ntransport = \"udp\"\n\
+             [upf]\nn3 = \"10.201.1.1:2152\"\n",
+            dir.path().join("ferrocore.db").display()
+        ),
+    )
+    .unwrap();
+    // The capture: every interface of the core (N2/N3 veth, PFCP on lo, N6 veth).
+    let pcap = dir.path().join("core.pcap");
+    let mut dumpcap = t.exec(&t.core, "tshark");
+    dumpcap
+        .args(["-q", "-i", "any", "-w"])
+        .arg(&pcap)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    t.children
+        .push(dumpcap.spawn().expect("tshark (installed by .ci/setup)"));
+    let log = std::fs::File::create(dir.path().join("up.log")).unwrap();
+    let mut up = t.exec(&t.core, env!("CARGO_BIN_EXE_ferrocore"));
+    up.args(["up", "--config"])
+        .arg(&config)
+        .stdout(Stdio::null())
+        .stderr(log);
+    t.children.push(up.spawn().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let probe = t
+            .exec(&t.core, "curl")
+            .args(["-sf", "-o", "/dev/null", "http://127.0.0.1:9090/metrics"])
+            .status();
+        if probe.is_ok_and(|s| s.success()) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "ferrocore up did not start: {}",
+            up_log(&dir)
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_millis(500)); // tshark running
+
+    let out = t
+        .exec(&t.ran, env!("CARGO_BIN_EXE_ferrocore"))
+        .args([
+            "sim",
+            "--json",
+            "--transport",
+            "udp",
+            "--ues",
+            "20",
+            "--rate",
+            "0",
+        ])
+        .args([
+            "--amf",
+            "10.201.1.1:38412",
+            "--local",
+            "10.201.1.2",
+            "--n3",
+            "10.201.1.2",
+        ])
+        .args([
+            "--provision",
+            "http://10.201.1.1:7001",
+            "--ping",
+            "10.201.2.2",
+            "--idle",
+        ])
+        .args(["--timeout", "60"])
+        .output()
+        .unwrap();
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "no summary ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            up_log(&dir)
+        )
+    });
+    assert_eq!(s["registered"], 20, "{s}\n{}", up_log(&dir));
+    assert_eq!(s["pdu_sessions"], 20, "{s}\n{}", up_log(&dir));
+    assert_eq!(s["ping_ok"], s["ping_sent"], "{s}");
+    assert!(s["ping_ok"].as_u64().unwrap() >= 20, "{s}");
+    assert_eq!(
+        s["paged"], 20,
+        "every idle UE was paged by downlink data: {s}"
+    );
+    assert_eq!(
+        s["idle_ping_ok"], 20,
+        "and its buffered answer arrived: {s}"
+    );
+
+    let metrics = String::from_utf8(
+        t.exec(&t.core, "curl")
+            .args(["-s", "http://127.0.0.1:9090/metrics"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let value = |name: &str| -> f64 {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or(0.0)
+    };
+    assert_eq!(value("smf_ipv4_addresses_allocated"), 20.0);
+    assert_eq!(value("smf_dl_data_reports_total"), 20.0);
+    assert_eq!(value("amf_mm_paging_5g_req_total"), 20.0);
+
+    // Stop the capture (SIGINT so tshark writes everything), then dissect it.
+    let tshark = t.children.remove(0);
+    let _ = Command::new("kill")
+        .args(["-INT", &tshark.id().to_string()])
+        .status();
+    let mut tshark = tshark;
+    let _ = tshark.wait();
+    let d = Dissection::of_file(&pcap, &[]);
+    d.assert_clean();
+    let all = |name: &str| -> Vec<String> {
+        d.fields(&[name])
+            .into_iter()
+            .flat_map(|mut row| row.remove(name).unwrap_or_default())
+            .collect()
+    };
+    let pfcp = all("pfcp.msg_type");
+    for (t, name) in [
+        ("50", "Session Establishment Request"),
+        ("51", "Response"),
+        ("52", "Session Modification Request"),
+        ("56", "Session Report Request"),
+    ] {
+        assert!(
+            pfcp.iter().any(|v| v == t),
+            "no PFCP {name} (type {t}) in {pfcp:?}"
+        );
+    }
+    let qfi = all("gtp.ext_hdr.pdu_ses_con.qos_flow_id");
+    assert!(!qfi.is_empty(), "no GTP-U PDU Session Container");
+    // Every packet rides the session's default QoS flow: QFI 1 (its 5QI is 9).
+    assert!(qfi.iter().all(|q| q == "1"), "QFIs {qfi:?}");
+}
+
+fn up_log(dir: &tempfile::TempDir) -> String {
+    let text = std::fs::read_to_string(dir.path().join("up.log")).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(40)..].join("\n")
+}
