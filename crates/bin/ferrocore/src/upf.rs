@@ -1,7 +1,7 @@
 //! The UPF of `ferrocore up`: `[upf]` and the SMF's data networks turned into the UPF
 //! runtime's settings, and the N6 TUN device's addresses.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
@@ -10,8 +10,9 @@ use ferrocore_upf_io::{UpfHandle, UpfIoConfig, recovery_time_stamp_now};
 
 use crate::config::Config;
 
-/// Starts the UPF (inside the tokio runtime): N4, N3, the TUN with the UE pools routed
-/// into it and each IPv4 pool's gateway address on it.
+/// Starts the UPF (inside the tokio runtime): N4, N3, the TUN with the UE pools (IPv4
+/// and IPv6 prefix pools) routed into it, each IPv4 pool's gateway address on it and
+/// each IPv6 pool's first address (in the all-zero /64, which the SMF never hands out).
 pub fn start(config: &Config) -> Result<UpfHandle> {
     let section = &config.upf;
     let IpAddr::V4(n3_ipv4) = section.n3.ip() else {
@@ -30,6 +31,10 @@ pub fn start(config: &Config) -> Result<UpfHandle> {
     for (net, len) in &pools {
         io.tun.routes.push((IpAddr::V4(*net), *len));
     }
+    let pools6 = ipv6_pools(config)?;
+    for (net, len) in &pools6 {
+        io.tun.routes.push((IpAddr::V6(*net), *len));
+    }
     let handle = UpfHandle::start(io).context("starting the UPF")?;
     for (net, len) in pools {
         let gateway = Ipv4Addr::from(u32::from(net) + 1);
@@ -47,7 +52,44 @@ pub fn start(config: &Config) -> Result<UpfHandle> {
             tracing::warn!(%gateway, tun = %section.tun, "could not put the pool gateway on the TUN");
         }
     }
+    for (net, len) in pools6 {
+        let host = Ipv6Addr::from(u128::from(net) + 1);
+        let status = Command::new("ip")
+            .args([
+                "-6",
+                "addr",
+                "replace",
+                &format!("{host}/128"),
+                "dev",
+                &section.tun,
+                "nodad",
+            ])
+            .status()
+            .context("running ip addr")?;
+        if !status.success() {
+            tracing::warn!(%host, %len, tun = %section.tun, "could not put the pool's address on the TUN");
+        }
+    }
     Ok(handle)
+}
+
+/// The IPv6 prefix pools of `[[smf.dnns]]` as (prefix, prefix length).
+fn ipv6_pools(config: &Config) -> Result<Vec<(Ipv6Addr, u8)>> {
+    config
+        .smf
+        .dnns
+        .iter()
+        .filter_map(|d| d.ipv6_prefix_pool.as_deref())
+        .map(|p| {
+            let (net, len) = p
+                .split_once('/')
+                .with_context(|| format!("pool {p}: no prefix length"))?;
+            Ok((
+                net.parse().with_context(|| format!("pool {p}"))?,
+                len.parse().with_context(|| format!("pool {p}"))?,
+            ))
+        })
+        .collect()
 }
 
 /// The IPv4 pools of `[[smf.dnns]]` as (network, prefix length).

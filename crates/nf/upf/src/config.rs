@@ -48,6 +48,9 @@ pub struct UpfConfig {
     pub purge_on_peer_restart: bool,
     /// Error Indications per second per data plane worker.
     pub error_indications_per_sec: u32,
+    /// Link MTU announced to UEs in the Router Advertisement of IPv6 sessions
+    /// ([`crate::ra`]): 1400 fits a 1500-octet N3 path with room to spare.
+    pub ipv6_link_mtu: u32,
 }
 
 impl UpfConfig {
@@ -74,6 +77,7 @@ impl UpfConfig {
             n1: 3,
             purge_on_peer_restart: true,
             error_indications_per_sec: 1000,
+            ipv6_link_mtu: 1400,
         }
     }
 
@@ -92,6 +96,7 @@ impl UpfConfig {
         crate::dataplane::DataplaneConfig {
             n3_addr: IpAddr::V4(self.n3_ipv4),
             error_indications_per_sec: self.error_indications_per_sec,
+            ipv6_link_mtu: self.ipv6_link_mtu,
         }
     }
 }

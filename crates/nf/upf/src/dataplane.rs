@@ -6,7 +6,9 @@
 //!   forwards the inner packet to N6 (or re-encapsulates it towards an N9 peer), drops or
 //!   buffers it; its QERs gate and police it (MBR); its URRs count it. Echo Request is
 //!   answered in the same buffer (TS 29.281 §7.2.2); a G-PDU for an unknown TEID gets an
-//!   Error Indication (TS 29.281 §7.3.1).
+//!   Error Indication (TS 29.281 §7.3.1). A Router Solicitation of an IPv6 session is
+//!   answered with the session's Router Advertisement ([`crate::ra`]), written in the
+//!   same buffer and sent down the session's tunnel.
 //! - Downlink ([`Dataplane::handle_n6`]): an IP packet in `frame[DL_HEADROOM..]`:
 //!   session by UE address (one hash lookup), PDR, QER, URR as above; the FAR's Outer
 //!   Header Creation (TS 29.244 §8.2.56) prepends the G-PDU header with a PDU Session
@@ -31,6 +33,7 @@ use ferrocore_gtpu::{
     ENCAP_HEADROOM, Message, Qfi, Repr, decap, encap_in_place, encap_repr_in_place,
 };
 
+use crate::ra;
 use crate::sdf::{Direction, FiveTuple, five_tuple};
 use crate::table::{FarAction, ForwardingTable, Hot, Pdr, SessionRules};
 
@@ -171,6 +174,8 @@ pub struct DataplaneStats {
     pub buffered: u64,
     pub echo_replies: u64,
     pub error_indications: u64,
+    /// Router Advertisements sent in answer to Router Solicitations ([`crate::ra`]).
+    pub router_advertisements: u64,
     /// Indexed by `DropReason as usize`.
     pub drops: [u64; 13],
 }
@@ -199,6 +204,8 @@ pub struct DataplaneConfig {
     /// Error Indications per second per worker (TS 29.281 §7.3.1 leaves the rate to the
     /// implementation; unbounded ones would amplify a flood of stale packets).
     pub error_indications_per_sec: u32,
+    /// Link MTU in the Router Advertisements of IPv6 sessions ([`crate::ra`]).
+    pub ipv6_link_mtu: u32,
 }
 
 /// One packet worker: counters, a notification queue, the Error Indication limiter.
@@ -264,6 +271,14 @@ impl Dataplane {
             return self.unknown_teid(table.clock(now), src, buf, d.teid);
         };
         let payload = d.payload.clone();
+        // One octet read for other traffic: IPv6 sessions' Router Solicitations are
+        // answered here (TS 23.501 §5.8.2.2.2, see `crate::ra`).
+        if buf.get(payload.start).is_some_and(|v| v >> 4 == 6)
+            && hot.rules.ue_ipv6.is_some()
+            && ra::is_router_solicitation(&buf[payload.clone()])
+        {
+            return self.router_advertisement(&hot.rules, buf, payload);
+        }
         let qfi = d.qfi.map(|q| q.value());
         if hot.has(Hot::FAST) && (hot.qfi_req == Hot::ANY_QFI || qfi == Some(hot.qfi_req)) {
             return self.uplink_fast(hot, table, now, buf, payload);
@@ -307,6 +322,48 @@ impl Dataplane {
                 }
             }
             None => Verdict::N6 { range: payload },
+        }
+    }
+
+    /// Answers the Router Solicitation `buf[rs]` of an IPv6 session ([`crate::ra`]): the
+    /// RA is written at `buf[DL_HEADROOM..]` over the solicitation and leaves as a
+    /// downlink packet of the session's default downlink PDR ([`default_downlink`]):
+    /// its FAR and QER gates apply (not MBR: it is signalling), and it is encapsulated in
+    /// place. Not counted by URRs (the UE's link, not the data network).
+    #[cold]
+    fn router_advertisement(
+        &mut self,
+        rules: &SessionRules,
+        buf: &mut [u8],
+        rs: Range<usize>,
+    ) -> Verdict {
+        let Some(prefix) = rules.ue_ipv6 else {
+            return self.drop(DropReason::Unsupported);
+        };
+        let dst = ra::answer_destination(&buf[rs]);
+        let Some(pdr) = default_downlink(rules) else {
+            return self.drop(DropReason::NoPdr);
+        };
+        let Some(frame) = buf.get_mut(..DL_HEADROOM + ra::RA_LEN) else {
+            return self.drop(DropReason::BufferTooSmall);
+        };
+        if ra::write_router_advertisement(
+            &mut frame[DL_HEADROOM..],
+            &dst,
+            prefix,
+            self.cfg.ipv6_link_mtu,
+        )
+        .is_none()
+        {
+            return self.drop(DropReason::BufferTooSmall);
+        }
+        match downlink(pdr, frame, None) {
+            Downlink::Sent(v) => {
+                self.stats.router_advertisements += 1;
+                v
+            }
+            Downlink::Buffer => self.buffer(rules, pdr, frame),
+            Downlink::Dropped(r) => self.drop(r),
         }
     }
 
@@ -761,6 +818,41 @@ pub(crate) fn downlink(pdr: &Pdr, frame: &mut [u8], now_ns: Option<u64>) -> Down
             range: start..frame.len(),
         }),
         None => Downlink::Dropped(DropReason::BufferTooSmall),
+    }
+}
+
+/// The downlink PDR that carries a session's link-local signalling (the Router
+/// Advertisement): the first by precedence without SDF filters (the default QoS flow's),
+/// else the last one.
+pub(crate) fn default_downlink(rules: &SessionRules) -> Option<&Pdr> {
+    rules
+        .downlink
+        .iter()
+        .find(|p| p.filters.is_empty())
+        .or(rules.downlink.last())
+}
+
+/// An unsolicited Router Advertisement for an IPv6 session (RFC 4861 §6.2.4), to
+/// all-nodes, as a G-PDU down the default downlink PDR's tunnel: `(peer, datagram)`.
+/// For the control part when the session's downlink tunnel comes up (off the packet
+/// path: it allocates).
+pub(crate) fn unsolicited_ra(rules: &SessionRules, mtu: u32) -> Option<(SocketAddr, Vec<u8>)> {
+    let prefix = rules.ue_ipv6?;
+    let pdr = default_downlink(rules)?;
+    let mut frame = vec![0u8; DL_HEADROOM + ra::RA_LEN];
+    ra::write_router_advertisement(
+        &mut frame[DL_HEADROOM..],
+        &ra::ALL_NODES.octets(),
+        prefix,
+        mtu,
+    )?;
+    match downlink(pdr, &mut frame, None) {
+        Downlink::Sent(Verdict::N3 { dst, range }) => {
+            frame.truncate(range.end);
+            frame.drain(..range.start);
+            Some((dst, frame))
+        }
+        _ => None,
     }
 }
 

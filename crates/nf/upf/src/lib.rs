@@ -46,6 +46,7 @@ pub mod control;
 pub mod dataplane;
 pub mod flat;
 pub mod pool;
+pub mod ra;
 pub mod sdf;
 pub mod state;
 pub mod table;

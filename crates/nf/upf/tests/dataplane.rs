@@ -570,3 +570,226 @@ fn snapshots_are_isolated_from_later_changes() {
     assert!(upf.table.by_teid(teid).is_none());
     assert!(upf.table.generation() > old.generation());
 }
+
+/// The /64 of the IPv6 session below, and the UE's interface identifier.
+const PREFIX: &str = "2001:db8:45:7::";
+const IID: [u8; 8] = [0x02, 0x11, 0x22, 0xff, 0xfe, 0x33, 0x44, 0x55];
+
+/// An IPv4v6 session as the SMF sets it up: the UE IP address of both PDRs carries the
+/// IPv4 address and the /64 prefix (TS 29.244 §8.2.62, IPv6 Prefix Length 64).
+fn ipv4v6_establishment() -> SessionEstablishmentRequest {
+    let mut req = establishment(1);
+    for p in &mut req.create_pdrs {
+        let ue = p.pdi.ue_ip_address.as_mut().unwrap();
+        ue.ipv6 = Some(UeAddr::Address(PREFIX.parse().unwrap()));
+        ue.ipv6_prefix_length = Some(64);
+    }
+    req
+}
+
+/// The ICMPv6 checksum over the pseudo-header (RFC 8200 §8.1), written out here apart
+/// from the UPF's.
+fn icmpv6_sum(src: &[u8], dst: &[u8], msg: &[u8]) -> u16 {
+    let mut words: Vec<u8> = Vec::new();
+    words.extend(src);
+    words.extend(dst);
+    words.extend((msg.len() as u32).to_be_bytes());
+    words.extend([0, 0, 0, 58]);
+    words.extend(msg);
+    if words.len() % 2 == 1 {
+        words.push(0);
+    }
+    let mut sum: u32 = words
+        .chunks(2)
+        .map(|c| u32::from(u16::from_be_bytes([c[0], c[1]])))
+        .sum();
+    while sum >> 16 != 0 {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    !(sum as u16)
+}
+
+/// A Router Solicitation from the UE's link-local address fe80::IID to ff02::2 (RFC 4861
+/// §4.1), with `extra` option octets.
+fn router_solicitation(src: std::net::Ipv6Addr, extra: &[u8]) -> Vec<u8> {
+    let mut p = vec![0x60, 0, 0, 0, 0, 0, 58, 255];
+    p.extend(src.octets());
+    p.extend([0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+    p.extend([133, 0, 0, 0, 0, 0, 0, 0]);
+    p.extend(extra);
+    let len = (p.len() - 40) as u16;
+    p[4..6].copy_from_slice(&len.to_be_bytes());
+    let c = icmpv6_sum(&p[8..24], &p[24..40], &p[40..]);
+    p[42..44].copy_from_slice(&c.to_be_bytes());
+    p
+}
+
+fn link_local(iid: [u8; 8]) -> std::net::Ipv6Addr {
+    let mut a = [0u8; 16];
+    a[0] = 0xfe;
+    a[1] = 0x80;
+    a[8..].copy_from_slice(&iid);
+    a.into()
+}
+
+/// Checks `ra` octet by octet: the RA of TS 29.061 §11.2.1.3 / RFC 4861 §4.2 for PREFIX
+/// from fe80::1 to `dst`.
+fn assert_router_advertisement(ra: &[u8], dst: std::net::Ipv6Addr) {
+    assert_eq!(ra.len(), 96, "IPv6 header + RA 16 + PIO 32 + MTU 8");
+    assert_eq!(
+        &ra[..8],
+        &[0x60, 0, 0, 0, 0, 56, 58, 255],
+        "IPv6, ICMPv6, hop limit 255"
+    );
+    let upf_ll: std::net::Ipv6Addr = "fe80::1".parse().unwrap();
+    assert_eq!(
+        &ra[8..24],
+        &upf_ll.octets(),
+        "from the UPF's link-local address"
+    );
+    assert_eq!(&ra[24..40], &dst.octets());
+    let m = &ra[40..];
+    assert_eq!(icmpv6_sum(&ra[8..24], &ra[24..40], m), 0, "ICMPv6 checksum");
+    assert_eq!((m[0], m[1]), (134, 0), "Router Advertisement, code 0");
+    assert_eq!(m[4], 64, "Cur Hop Limit");
+    assert_eq!(m[5], 0, "M = 0, O = 0");
+    assert_eq!(u16::from_be_bytes([m[6], m[7]]), 9000, "router lifetime");
+    assert_eq!(
+        &m[8..16],
+        &[0; 8],
+        "reachable time, retrans timer unspecified"
+    );
+    let pio = &m[16..48];
+    assert_eq!(
+        &pio[..4],
+        &[3, 4, 64, 0x40],
+        "Prefix Information, /64, L = 0, A = 1"
+    );
+    assert_eq!(
+        &pio[4..12],
+        &[0xff; 8],
+        "valid and preferred lifetimes infinite"
+    );
+    assert_eq!(&pio[12..16], &[0; 4]);
+    assert_eq!(
+        &pio[16..32],
+        &PREFIX.parse::<std::net::Ipv6Addr>().unwrap().octets()
+    );
+    assert_eq!(&m[48..56], &[5, 1, 0, 0, 0, 0, 0x05, 0x78], "MTU 1400");
+}
+
+#[test]
+fn router_solicitation_of_an_ipv6_session_is_answered_down_its_tunnel() {
+    let mut upf = Upf::new();
+    let (_, teid) = session(&mut upf, ipv4v6_establishment());
+    let ue_ll = link_local(IID);
+    // With a Source Link-Layer Address option (a host may send one; ignored here).
+    let rs = router_solicitation(ue_ll, &[1, 1, 0, 0, 0, 0, 0, 0]);
+    let (v, buf) = upf.uplink(teid, 9, &rs);
+    let Verdict::N3 { dst, range } = v else {
+        panic!("{v:?}")
+    };
+    assert_eq!(
+        dst,
+        SocketAddr::new(IpAddr::V4(GNB), 2152),
+        "the gNB's F-TEID"
+    );
+    let g = &buf[range];
+    let repr = Repr::parse_bytes(g).unwrap();
+    assert_eq!((repr.message, repr.teid), (Message::GPdu, GNB_TEID));
+    match repr.pdu_session {
+        Some(PduSessionContainer::Downlink(d)) => assert_eq!(d.qfi.value(), 9),
+        p => panic!("{p:?}"),
+    }
+    let d = decap(g).unwrap();
+    assert_router_advertisement(&g[d.payload], ue_ll);
+    let s = upf.dp.stats();
+    assert_eq!(s.router_advertisements, 1);
+    assert_eq!(
+        (s.ul_packets, s.dl_packets),
+        (0, 0),
+        "link signalling, not user data"
+    );
+
+    // From the unspecified address: the answer goes to all-nodes.
+    let (v, buf) = upf.uplink(teid, 9, &router_solicitation([0u8; 16].into(), &[]));
+    let Verdict::N3 { range, .. } = v else {
+        panic!("{v:?}")
+    };
+    let d = decap(&buf[range.clone()]).unwrap();
+    assert_router_advertisement(&buf[range][d.payload], "ff02::1".parse().unwrap());
+
+    // Not a valid RS (RFC 4861 §6.1.1): hop limit below 255, a bad checksum, a global
+    // source. Forwarded as any packet (nothing answers them on N6).
+    let mut hop = rs.clone();
+    hop[7] = 254;
+    let mut sum = rs.clone();
+    sum[43] ^= 1;
+    let global = router_solicitation("2001:db8:45:7::1".parse().unwrap(), &[]);
+    for p in [hop, sum, global] {
+        assert!(matches!(upf.uplink(teid, 9, &p).0, Verdict::N6 { .. }));
+    }
+    assert_eq!(upf.dp.stats().router_advertisements, 2);
+
+    // The IPv6 user plane: from prefix + IID uplink, and downlink to it.
+    let mut dl = vec![0u8; 48];
+    dl[0] = 0x60;
+    dl[4..6].copy_from_slice(&8u16.to_be_bytes());
+    dl[6] = 17;
+    dl[8..24].copy_from_slice(
+        &"2001:db8:ffff::1"
+            .parse::<std::net::Ipv6Addr>()
+            .unwrap()
+            .octets(),
+    );
+    let mut ue6 = PREFIX.parse::<std::net::Ipv6Addr>().unwrap().octets();
+    ue6[8..].copy_from_slice(&IID);
+    dl[24..40].copy_from_slice(&ue6);
+    assert!(matches!(upf.downlink(&dl).0, Verdict::N3 { .. }));
+}
+
+#[test]
+fn ipv4_session_forwards_a_router_solicitation_unanswered() {
+    let mut upf = Upf::new();
+    let (_, teid) = session(&mut upf, establishment(1));
+    let rs = router_solicitation(link_local(IID), &[]);
+    assert!(matches!(upf.uplink(teid, 9, &rs).0, Verdict::N6 { .. }));
+    assert_eq!(upf.dp.stats().router_advertisements, 0);
+}
+
+#[test]
+fn unsolicited_router_advertisement_when_the_downlink_tunnel_comes_up() {
+    let mut upf = Upf::new();
+    let mut req = ipv4v6_establishment();
+    // As the SMF establishes: the downlink FAR without the gNB's F-TEID yet.
+    req.create_fars[1]
+        .forwarding_parameters
+        .as_mut()
+        .unwrap()
+        .outer_header_creation = None;
+    let (seid, _) = session(&mut upf, req);
+    let mut m = empty_modification();
+    m.update_fars.push(UpdateFar {
+        far_id: 2,
+        apply_action: None,
+        update_forwarding_parameters: Some(Box::new(UpdateForwardingParameters {
+            destination_interface: None,
+            network_instance: None,
+            outer_header_creation: Some(OuterHeaderCreation::gtpu_ipv4(GNB_TEID, GNB)),
+            transport_level_marking: None,
+            smreq_flags: None,
+        })),
+        bar_id: None,
+    });
+    let (n3, r) = upf.modify(seid, m.clone());
+    assert_eq!(r.cause, Cause::REQUEST_ACCEPTED);
+    assert_eq!(n3.len(), 1, "{n3:?}");
+    assert_eq!(n3[0].dst, SocketAddr::new(IpAddr::V4(GNB), 2152));
+    let repr = Repr::parse_bytes(&n3[0].payload).unwrap();
+    assert_eq!((repr.message, repr.teid), (Message::GPdu, GNB_TEID));
+    let d = decap(&n3[0].payload).unwrap();
+    assert_router_advertisement(&n3[0].payload[d.payload], "ff02::1".parse().unwrap());
+    // Once: the same tunnel again sends nothing.
+    let (n3, _) = upf.modify(seid, m);
+    assert!(n3.is_empty(), "{n3:?}");
+}

@@ -70,6 +70,8 @@ pub struct Inner {
     pub buffered_packets: Counter,
     pub released_packets: Counter,
     pub echo_replies: Counter,
+    /// Router Advertisements answering IPv6 sessions' Router Solicitations.
+    pub router_advertisements: Counter,
     pub error_indications_sent: Counter,
     /// GTP-U signalling received for path management (echo responses, error
     /// indications, end markers), by kind.
@@ -120,6 +122,7 @@ impl Metrics {
             buffered_packets: Counter::default(),
             released_packets: Counter::default(),
             echo_replies: Counter::default(),
+            router_advertisements: Counter::default(),
             error_indications_sent: Counter::default(),
             gtpu_signals: Family::default(),
             notifications_dropped: Counter::default(),
@@ -129,7 +132,7 @@ impl Metrics {
             pfcp_associations: Gauge::default(),
             sessions: Gauge::default(),
         };
-        let counters: [(&str, &str, &Counter); 16] = [
+        let counters: [(&str, &str, &Counter); 17] = [
             (
                 "upf_n3_rx_packets",
                 "GTP-U datagrams received on N3",
@@ -184,6 +187,11 @@ impl Metrics {
                 "upf_gtpu_echo_replies",
                 "GTP-U Echo Responses sent",
                 &m.echo_replies,
+            ),
+            (
+                "upf_router_advertisements",
+                "Router Advertisements sent in answer to UEs' Router Solicitations",
+                &m.router_advertisements,
             ),
             (
                 "upf_gtpu_error_indications_sent",

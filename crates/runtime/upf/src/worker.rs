@@ -129,6 +129,11 @@ impl Exporter {
         add(&m.buffered_packets, dp.buffered, d.buffered);
         add(&m.echo_replies, dp.echo_replies, d.echo_replies);
         add(
+            &m.router_advertisements,
+            dp.router_advertisements,
+            d.router_advertisements,
+        );
+        add(
             &m.error_indications_sent,
             dp.error_indications,
             d.error_indications,

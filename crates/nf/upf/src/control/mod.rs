@@ -33,7 +33,9 @@ use ferrocore_pfcp::{Body, Cause, Header, IeType, Message, decode, encode};
 use tracing::{debug, info, warn};
 
 use crate::config::UpfConfig;
-use crate::dataplane::{DL_HEADROOM, Downlink, GTPU_PORT, Notification, release};
+use crate::dataplane::{
+    DL_HEADROOM, Downlink, GTPU_PORT, Notification, default_downlink, release, unsolicited_ra,
+};
 use crate::pool::{Ipv4Pool, TeidPool};
 use crate::state::{NodeKey, SessionState};
 use crate::table::{
@@ -881,6 +883,24 @@ impl UpfControl {
             }
         }
         self.release_unused_ue(&old_state, up_seid);
+        // The downlink tunnel of an IPv6 session came up (the gNB's F-TEID after N2):
+        // one unsolicited Router Advertisement (RFC 4861 §6.2.4, see `crate::ra`), so the
+        // UE has its prefix without soliciting.
+        let tunnel_up = |r: &SessionRules| {
+            default_downlink(r)
+                .is_some_and(|p| p.action == Some(FarAction::Forward) && p.outer.is_some())
+        };
+        if rules.ue_ipv6.is_some()
+            && !tunnel_up(&old_rules)
+            && tunnel_up(&rules)
+            && let Some((dst, payload)) = unsolicited_ra(&rules, self.cfg.ipv6_link_mtu)
+        {
+            self.transmits.push_back(Transmit {
+                channel: Channel::N3,
+                dst,
+                payload,
+            });
+        }
 
         let mut usage_reports = Vec::new();
         let end = self.ntp(now);
