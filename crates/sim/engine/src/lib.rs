@@ -13,6 +13,8 @@
 //! - [`gnb`]: NG Setup, the UE-associated NGAP procedures, PDU session resources,
 //!   paging, and the N3 user plane (GTP-U, TS 29.281).
 //! - [`session`]: PDU session requests and results, uplink / downlink packets.
+//! - [`ipv6`]: the UE's IPv6 on a session: Router Solicitation / Advertisement (the
+//!   /64 prefix, TS 23.501 §5.8.2.2.2) and ICMPv6 echo, as packets for the driver.
 //! - [`config`], [`event`], [`error`]: plain data in and out.
 //!
 //! ```
@@ -36,6 +38,7 @@ pub mod config;
 pub mod error;
 pub mod event;
 pub mod gnb;
+pub mod ipv6;
 pub mod session;
 pub mod ue;
 pub mod usim;
