@@ -26,6 +26,10 @@ pub struct BenchArgs {
     /// Simulated gNBs (one SCTP association each).
     #[arg(long, default_value_t = 4)]
     pub gnbs: usize,
+    /// Each UE also establishes an IPv4 PDU session (through the in-process SMF and UPF;
+    /// the UPF's TUN needs root): measures registration + session establishment.
+    #[arg(long)]
+    pub session: bool,
     /// Print the result as one JSON object.
     #[arg(long)]
     pub json: bool,
@@ -42,6 +46,8 @@ struct Report {
     core_rss_after_kib: u64,
     /// Growth per registered UE, in bytes.
     core_rss_per_ue_bytes: f64,
+    /// PDU session establishments per second (with `--session`).
+    sessions_per_s: f64,
     /// NGAP messages per second through the AMF implied by the rate (a registration is 9
     /// NGAP messages: Initial UE Message, 2 x Downlink NAS Transport (Authentication
     /// Request, Security Mode Command), 3 x Uplink NAS Transport (Authentication Response,
@@ -68,6 +74,13 @@ pub fn run(args: BenchArgs) -> Result<()> {
         ues: args.ues,
         rate: args.rate,
         timeout: Duration::from_secs(600),
+        sessions: args.session.then(|| ferrocore_sim_io::SessionOptions {
+            pdu_session_type: ferrocore_sim::SessionType::Ipv4,
+            dnn: None,
+            snssai: None,
+        }),
+        // The gNBs' N3 addresses (one per gNB) stay clear of the UPF's 127.0.0.2.
+        gnb_n3_ip: std::net::Ipv4Addr::new(127, 0, 1, 1).into(),
         ..SimOptions::default()
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -90,12 +103,24 @@ pub fn run(args: BenchArgs) -> Result<()> {
         let after = core.rss_kib()?;
         anyhow::Ok((sim, before, after))
     })?;
+    if args.session && sim.pdu_sessions == 0 {
+        eprintln!(
+            "no PDU session was established; the core said:\n{}",
+            core.log()
+        );
+    }
     let per_ue = if sim.registered > 0 {
         (after.saturating_sub(before) * 1024) as f64 / sim.registered as f64
     } else {
         0.0
     };
+    let sessions_per_s = if sim.elapsed_s > 0.0 {
+        sim.pdu_sessions as f64 / sim.elapsed_s
+    } else {
+        0.0
+    };
     let report = Report {
+        sessions_per_s,
         ngap_messages_per_s: sim.rate_per_s * NGAP_PER_REGISTRATION,
         core_rss_before_kib: before,
         core_rss_after_kib: after,
@@ -106,6 +131,15 @@ pub fn run(args: BenchArgs) -> Result<()> {
         println!("{}", serde_json::to_string(&report)?);
     } else {
         println!("{}", report.sim.line());
+        if args.session {
+            println!(
+                "{} PDU sessions, {:.0}/s, p50 {:.1} ms, p99 {:.1} ms",
+                report.sim.pdu_sessions,
+                report.sessions_per_s,
+                report.sim.session_ms.p50,
+                report.sim.session_ms.p99
+            );
+        }
         println!(
             "core resident memory {} -> {} KiB: {:.0} bytes per registered UE; {:.0} NGAP messages/s",
             report.core_rss_before_kib,
@@ -156,7 +190,7 @@ impl ChildCore {
             .arg("--config")
             .arg(&path)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("up.log"))?)
             .spawn()
             .context("starting ferrocore up")?;
         let core = ChildCore {
@@ -174,6 +208,11 @@ impl ChildCore {
             std::thread::sleep(Duration::from_millis(100));
         }
         Ok(core)
+    }
+
+    /// What the core process wrote to stderr so far.
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("up.log")).unwrap_or_default()
     }
 
     /// VmRSS of the core process, in KiB.
