@@ -138,6 +138,8 @@ impl Net {
                         self.amf
                             .handle_event(self.now, Event::SbiReply { txn, reply });
                     }
+                    // No SMF here: nothing asks the AMF for N1N2 transfers.
+                    Action::N1N2Response { .. } => {}
                 }
             }
             while let Some((stream, bytes)) = self.gnb.poll_transmit() {

@@ -121,6 +121,16 @@ impl HomeDouble {
             SbiRequest::GetAmData { supi } => SbiReply::GetAmData(
                 resolve(&supi).map(|_| AccessAndMobilitySubscriptionData::default()),
             ),
+            // No SMF in the double: 5GSM is answered "not forwarded" by the AMF.
+            SbiRequest::CreateSmContext(_) => {
+                SbiReply::CreateSmContext(Err(SbiError::target_not_reachable("no SMF").into()))
+            }
+            SbiRequest::UpdateSmContext { .. } => {
+                SbiReply::UpdateSmContext(Err(SbiError::target_not_reachable("no SMF").into()))
+            }
+            SbiRequest::ReleaseSmContext { .. } => {
+                SbiReply::ReleaseSmContext(Err(SbiError::target_not_reachable("no SMF")))
+            }
         }
     }
 
