@@ -83,6 +83,17 @@ pub struct PlmnIdNid {
     pub nid: Option<String>,
 }
 
+impl PlmnIdNid {
+    /// A PLMN (no NID).
+    pub fn new(mcc: impl Into<String>, mnc: impl Into<String>) -> Self {
+        Self {
+            mcc: mcc.into(),
+            mnc: mnc.into(),
+            nid: None,
+        }
+    }
+}
+
 /// `Guami` (TS 29.571).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -318,6 +318,57 @@ pub struct SmContextCreateData {
     pub dl_data_waiting_ind: Option<bool>,
 }
 
+impl SmContextCreateData {
+    /// The attributes TS 29.502 §6.1.6.2.2 makes mandatory (the serving AMF, the serving
+    /// network, the access type and where status notifications go); every other one
+    /// absent, to be set with struct update syntax.
+    pub fn new(
+        serving_nf_id: impl Into<NfInstanceId>,
+        serving_network: PlmnIdNid,
+        an_type: AccessType,
+        sm_context_status_uri: impl Into<Uri>,
+    ) -> Self {
+        Self {
+            supi: None,
+            unauthenticated_supi: None,
+            pei: None,
+            gpsi: None,
+            pdu_session_id: None,
+            dnn: None,
+            selected_dnn: None,
+            s_nssai: None,
+            hplmn_snssai: None,
+            serving_nf_id: serving_nf_id.into(),
+            guami: None,
+            service_name: None,
+            serving_network,
+            request_type: None,
+            n1_sm_msg: None,
+            an_type,
+            rat_type: None,
+            presence_in_ladn: None,
+            ue_location: None,
+            ue_time_zone: None,
+            sm_context_status_uri: sm_context_status_uri.into(),
+            h_smf_uri: None,
+            smf_uri: None,
+            smf_id: None,
+            old_pdu_session_id: None,
+            ho_state: None,
+            pcf_id: None,
+            supported_features: None,
+            sel_mode: None,
+            udm_group_id: None,
+            routing_indicator: None,
+            n2_sm_info: None,
+            n2_sm_info_type: None,
+            up_cnx_state: None,
+            extended_nas_sm_timer_ind: None,
+            dl_data_waiting_ind: None,
+        }
+    }
+}
+
 /// `SmContextCreatedData`: the JSON part of the 201 answer.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -607,7 +658,23 @@ impl SmContextError {
     }
 }
 
-macro_rules! normalizing_new {
+const P_N1: &str = "/n1SmMsg/contentId";
+const P_N2: &str = "/n2SmInfo/contentId";
+
+/// How one binary SM field travels: the `Content-ID` and `Content-Type` of its part, and
+/// the JSON pointer of its reference (for the error naming a missing part).
+macro_rules! sm_binary {
+    (n1_sm_msg) => {
+        (CID_N1_SM, NAS_5G, P_N1)
+    };
+    (n2_sm_info) => {
+        (CID_N2_SM, NGAP, P_N2)
+    };
+}
+
+/// An SM-context carrier (the JSON model `$data` in `data` beside the binary fields
+/// `$bin`, named as in the model): its normalizing `new` and its [`WithBinaryParts`].
+macro_rules! sm_context_carrier {
     ($ty:ident, $data:ty, $($bin:ident),+) => {
         impl $ty {
             /// A value whose JSON references match the binaries given.
@@ -616,102 +683,36 @@ macro_rules! normalizing_new {
                 Self::from_parts(data, parts).expect("references made from the parts")
             }
         }
+
+        impl WithBinaryParts for $ty {
+            type Json = $data;
+            fn into_parts(mut self) -> ($data, BinaryParts) {
+                let mut p = BinaryParts::default();
+                $(
+                    let (content_id, content_type, _) = sm_binary!($bin);
+                    self.data.$bin = p.push_opt(content_id, content_type, self.$bin);
+                )+
+                (self.data, p)
+            }
+            fn from_parts(data: $data, mut p: BinaryParts) -> Result<Self, SbiError> {
+                Ok(Self {
+                    $($bin: p.take(data.$bin.as_ref(), sm_binary!($bin).2)?,)+
+                    data,
+                })
+            }
+        }
     };
 }
-normalizing_new!(SmContextCreate, SmContextCreateData, n1_sm_msg, n2_sm_info);
-normalizing_new!(SmContextCreated, SmContextCreatedData, n2_sm_info);
-normalizing_new!(SmContextUpdate, SmContextUpdateData, n1_sm_msg, n2_sm_info);
-normalizing_new!(
+sm_context_carrier!(SmContextCreate, SmContextCreateData, n1_sm_msg, n2_sm_info);
+sm_context_carrier!(SmContextCreated, SmContextCreatedData, n2_sm_info);
+sm_context_carrier!(SmContextUpdate, SmContextUpdateData, n1_sm_msg, n2_sm_info);
+sm_context_carrier!(
     SmContextUpdated,
     SmContextUpdatedData,
     n1_sm_msg,
     n2_sm_info
 );
-normalizing_new!(SmContextRelease, SmContextReleaseData, n2_sm_info);
-
-const P_N1: &str = "/n1SmMsg/contentId";
-const P_N2: &str = "/n2SmInfo/contentId";
-
-impl WithBinaryParts for SmContextCreate {
-    type Json = SmContextCreateData;
-    fn into_parts(mut self) -> (SmContextCreateData, BinaryParts) {
-        let mut p = BinaryParts::default();
-        self.data.n1_sm_msg = p.push_opt(CID_N1_SM, NAS_5G, self.n1_sm_msg);
-        self.data.n2_sm_info = p.push_opt(CID_N2_SM, NGAP, self.n2_sm_info);
-        (self.data, p)
-    }
-    fn from_parts(data: SmContextCreateData, mut p: BinaryParts) -> Result<Self, SbiError> {
-        Ok(Self {
-            n1_sm_msg: p.take(data.n1_sm_msg.as_ref(), P_N1)?,
-            n2_sm_info: p.take(data.n2_sm_info.as_ref(), P_N2)?,
-            data,
-        })
-    }
-}
-
-impl WithBinaryParts for SmContextCreated {
-    type Json = SmContextCreatedData;
-    fn into_parts(mut self) -> (SmContextCreatedData, BinaryParts) {
-        let mut p = BinaryParts::default();
-        self.data.n2_sm_info = p.push_opt(CID_N2_SM, NGAP, self.n2_sm_info);
-        (self.data, p)
-    }
-    fn from_parts(data: SmContextCreatedData, mut p: BinaryParts) -> Result<Self, SbiError> {
-        Ok(Self {
-            n2_sm_info: p.take(data.n2_sm_info.as_ref(), P_N2)?,
-            data,
-        })
-    }
-}
-
-impl WithBinaryParts for SmContextUpdate {
-    type Json = SmContextUpdateData;
-    fn into_parts(mut self) -> (SmContextUpdateData, BinaryParts) {
-        let mut p = BinaryParts::default();
-        self.data.n1_sm_msg = p.push_opt(CID_N1_SM, NAS_5G, self.n1_sm_msg);
-        self.data.n2_sm_info = p.push_opt(CID_N2_SM, NGAP, self.n2_sm_info);
-        (self.data, p)
-    }
-    fn from_parts(data: SmContextUpdateData, mut p: BinaryParts) -> Result<Self, SbiError> {
-        Ok(Self {
-            n1_sm_msg: p.take(data.n1_sm_msg.as_ref(), P_N1)?,
-            n2_sm_info: p.take(data.n2_sm_info.as_ref(), P_N2)?,
-            data,
-        })
-    }
-}
-
-impl WithBinaryParts for SmContextUpdated {
-    type Json = SmContextUpdatedData;
-    fn into_parts(mut self) -> (SmContextUpdatedData, BinaryParts) {
-        let mut p = BinaryParts::default();
-        self.data.n1_sm_msg = p.push_opt(CID_N1_SM, NAS_5G, self.n1_sm_msg);
-        self.data.n2_sm_info = p.push_opt(CID_N2_SM, NGAP, self.n2_sm_info);
-        (self.data, p)
-    }
-    fn from_parts(data: SmContextUpdatedData, mut p: BinaryParts) -> Result<Self, SbiError> {
-        Ok(Self {
-            n1_sm_msg: p.take(data.n1_sm_msg.as_ref(), P_N1)?,
-            n2_sm_info: p.take(data.n2_sm_info.as_ref(), P_N2)?,
-            data,
-        })
-    }
-}
-
-impl WithBinaryParts for SmContextRelease {
-    type Json = SmContextReleaseData;
-    fn into_parts(mut self) -> (SmContextReleaseData, BinaryParts) {
-        let mut p = BinaryParts::default();
-        self.data.n2_sm_info = p.push_opt(CID_N2_SM, NGAP, self.n2_sm_info);
-        (self.data, p)
-    }
-    fn from_parts(data: SmContextReleaseData, mut p: BinaryParts) -> Result<Self, SbiError> {
-        Ok(Self {
-            n2_sm_info: p.take(data.n2_sm_info.as_ref(), P_N2)?,
-            data,
-        })
-    }
-}
+sm_context_carrier!(SmContextRelease, SmContextReleaseData, n2_sm_info);
 
 impl SmContextError {
     /// The JSON part for Create SM Context, and the binary parts.
