@@ -194,6 +194,30 @@ impl UeContext {
         }
     }
 
+    /// Takes the registration under way out of the context; any other procedure stays.
+    pub fn take_registration(&mut self) -> Option<Registration> {
+        let p = self.procedure.take()?;
+        match *p {
+            Procedure::Registration(r) => Some(r),
+            _ => {
+                self.procedure = Some(p);
+                None
+            }
+        }
+    }
+
+    /// Takes the service request under way out of the context; any other procedure stays.
+    pub fn take_service_request(&mut self) -> Option<ServiceRequest> {
+        let p = self.procedure.take()?;
+        match *p {
+            Procedure::ServiceRequest(sr) => Some(sr),
+            _ => {
+                self.procedure = Some(p);
+                None
+            }
+        }
+    }
+
     /// A name for logs: SUPI, else the AMF key.
     pub fn label(&self) -> String {
         match &self.supi {

@@ -265,11 +265,7 @@ fn registration() -> Amf3GppAccessRegistration {
         initial_registration_ind: Some(true),
         emergency_registration_ind: None,
         guami: Guami {
-            plmn_id: PlmnIdNid {
-                mcc: "001".into(),
-                mnc: "01".into(),
-                nid: None,
-            },
+            plmn_id: PlmnIdNid::new("001", "01"),
             amf_id: "cafe00".into(),
         },
         dr_flag: None,
@@ -655,11 +651,7 @@ fn cases() -> Vec<Case> {
 
 fn guami() -> Guami {
     Guami {
-        plmn_id: PlmnIdNid {
-            mcc: "001".into(),
-            mnc: "01".into(),
-            nid: None,
-        },
+        plmn_id: PlmnIdNid::new("001", "01"),
         amf_id: "cafe00".into(),
     }
 }
@@ -704,11 +696,7 @@ fn sm_context_create_data() -> nsmf::SmContextCreateData {
         serving_nf_id: NF_ID.into(),
         guami: Some(guami()),
         service_name: Some("namf-comm".into()),
-        serving_network: PlmnIdNid {
-            mcc: "001".into(),
-            mnc: "01".into(),
-            nid: None,
-        },
+        serving_network: PlmnIdNid::new("001", "01"),
         request_type: Some(nsmf::RequestType::InitialRequest),
         n1_sm_msg: None,
         an_type: AccessType::ThreeGppAccess,

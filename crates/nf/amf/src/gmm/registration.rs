@@ -16,7 +16,7 @@ use ferrocore_nas::types::{
 use ferrocore_nas_security::NasCount;
 use ferrocore_ngap::msg::InitialContextSetupRequest;
 use ferrocore_sbi::SbiError;
-use ferrocore_sbi::common::{Guami, PlmnIdNid, RatType};
+use ferrocore_sbi::common::RatType;
 use ferrocore_sbi::nudm_sdm::AccessAndMobilitySubscriptionData;
 use ferrocore_sbi::nudm_uecm::Amf3GppAccessRegistration;
 
@@ -247,18 +247,7 @@ impl Amf {
             pcscf_restoration_callback_uri: None,
             initial_registration_ind: Some(reg.kind == RegKind::Initial),
             emergency_registration_ind: None,
-            guami: Guami {
-                plmn_id: PlmnIdNid {
-                    mcc: c.mcc.clone(),
-                    mnc: c.mnc.clone(),
-                    nid: None,
-                },
-                amf_id: format!(
-                    "{:02x}{:04x}",
-                    c.amf_region_id,
-                    (c.amf_set_id << 6) | u16::from(c.amf_pointer)
-                ),
-            },
+            guami: self.sbi_guami(),
             dr_flag: None,
             rat_type: RatType::Nr,
             urrp_indicator: None,
@@ -525,11 +514,7 @@ impl Amf {
         let Some(ue) = self.ues.get_mut(&key) else {
             return;
         };
-        let Some(p) = ue.procedure.take() else {
-            return;
-        };
-        let Procedure::Registration(reg) = *p else {
-            ue.procedure = Some(p);
+        let Some(reg) = ue.take_registration() else {
             return;
         };
         if let Some(t) = reg.new_tmsi
@@ -553,22 +538,18 @@ impl Amf {
         let Some(ue) = self.ues.get_mut(&key) else {
             return;
         };
-        if let Some(p) = ue.procedure.take() {
-            if let Procedure::Registration(reg) = *p {
-                if let Some(t) = reg.new_tmsi
-                    && ue.tmsi != Some(t)
-                {
-                    self.ids.by_tmsi.remove(&t);
-                }
-                if reg.service_request.is_some() {
-                    self.metrics.service.fail(label);
-                    return;
-                }
-                self.metrics.registration(reg.kind).fail(label);
-                tracing::warn!(cause = label, kind = ?reg.kind, "registration failed");
-            } else {
-                ue.procedure = Some(p);
+        if let Some(reg) = ue.take_registration() {
+            if let Some(t) = reg.new_tmsi
+                && ue.tmsi != Some(t)
+            {
+                self.ids.by_tmsi.remove(&t);
             }
+            if reg.service_request.is_some() {
+                self.metrics.service.fail(label);
+                return;
+            }
+            self.metrics.registration(reg.kind).fail(label);
+            tracing::warn!(cause = label, kind = ?reg.kind, "registration failed");
         }
     }
 

@@ -248,11 +248,7 @@ impl Amf {
         let Some(ue) = self.ues.get_mut(&key) else {
             return;
         };
-        let Some(p) = ue.procedure.take() else {
-            return;
-        };
-        let Procedure::ServiceRequest(sr) = *p else {
-            ue.procedure = Some(p);
+        let Some(sr) = ue.take_service_request() else {
             return;
         };
         let mut accept = NasServiceAccept::new();
@@ -361,11 +357,7 @@ impl Amf {
         let Some(ue) = self.ues.get_mut(&key) else {
             return;
         };
-        let Some(p) = ue.procedure.take() else {
-            return;
-        };
-        let Procedure::Registration(reg) = *p else {
-            ue.procedure = Some(p);
+        let Some(reg) = ue.take_registration() else {
             return;
         };
         let (Some(plain), Some(count)) = (reg.service_request, reg.kgnb_count) else {

@@ -98,11 +98,7 @@ impl Amf {
     pub(crate) fn sbi_guami(&self) -> Guami {
         let c = &self.cfg.config;
         Guami {
-            plmn_id: PlmnIdNid {
-                mcc: c.mcc.clone(),
-                mnc: c.mnc.clone(),
-                nid: None,
-            },
+            plmn_id: PlmnIdNid::new(c.mcc.clone(), c.mnc.clone()),
             amf_id: format!(
                 "{:02x}{:04x}",
                 c.amf_region_id,
@@ -254,48 +250,23 @@ impl Amf {
         let c = &self.cfg.config;
         let data = SmContextCreateData {
             supi: Some(supi.clone()),
-            unauthenticated_supi: None,
             pei,
-            gpsi: None,
             pdu_session_id: Some(psi),
             dnn: Some(dnn.clone()),
-            selected_dnn: None,
             s_nssai: Some(sbi_snssai(snssai)),
-            hplmn_snssai: None,
-            serving_nf_id: c.instance_id.clone(),
             guami: Some(self.sbi_guami()),
             service_name: Some("namf-comm".into()),
-            serving_network: PlmnIdNid {
-                mcc: c.mcc.clone(),
-                mnc: c.mnc.clone(),
-                nid: None,
-            },
             request_type: Some(RequestType::InitialRequest),
-            n1_sm_msg: None,
-            an_type: AccessType::ThreeGppAccess,
             rat_type: Some(RatType::Nr),
-            presence_in_ladn: None,
-            ue_location: None,
-            ue_time_zone: None,
-            sm_context_status_uri: format!(
-                "{}/namf-callback/v1/{supi}/sm-context-status/{psi}",
-                c.api_root
-            ),
-            h_smf_uri: None,
-            smf_uri: None,
-            smf_id: None,
-            old_pdu_session_id: None,
-            ho_state: None,
-            pcf_id: None,
-            supported_features: None,
-            sel_mode: None,
-            udm_group_id: None,
-            routing_indicator: None,
-            n2_sm_info: None,
-            n2_sm_info_type: None,
-            up_cnx_state: None,
-            extended_nas_sm_timer_ind: None,
-            dl_data_waiting_ind: None,
+            ..SmContextCreateData::new(
+                c.instance_id.clone(),
+                PlmnIdNid::new(c.mcc.clone(), c.mnc.clone()),
+                AccessType::ThreeGppAccess,
+                format!(
+                    "{}/namf-callback/v1/{supi}/sm-context-status/{psi}",
+                    c.api_root
+                ),
+            )
         };
         if let Some(ue) = self.ues.get_mut(&key) {
             ue.sessions.push(PduSession {
