@@ -87,10 +87,19 @@ fn establish(b: &mut Bench, ue: &mut Ue, psi: u8) {
     assert_eq!(c.data.supi.as_deref(), Some(ue.supi().as_str()));
     assert_eq!(c.data.pdu_session_id, Some(psi));
     assert_eq!(c.data.dnn.as_deref(), Some("internet"));
-    assert_eq!(c.data.s_nssai.as_ref().map(|s| (s.sst, s.sd.is_none())), Some((1, true)));
+    assert_eq!(
+        c.data.s_nssai.as_ref().map(|s| (s.sst, s.sd.is_none())),
+        Some((1, true))
+    );
     assert_eq!(c.data.request_type, Some(RequestType::InitialRequest));
-    assert_eq!(c.n1_sm_msg.as_deref(), Some(&establishment_request(psi)[..]));
-    assert!(c.data.n1_sm_msg.is_some(), "the JSON part refers to the N1 part");
+    assert_eq!(
+        c.n1_sm_msg.as_deref(),
+        Some(&establishment_request(psi)[..])
+    );
+    assert!(
+        c.data.n1_sm_msg.is_some(),
+        "the JSON part refers to the N1 part"
+    );
 
     // The SMF's N1N2MessageTransfer: accept + N2 setup request transfer.
     let t = N1N2MessageTransfer::sm(
@@ -105,7 +114,10 @@ fn establish(b: &mut Bench, ue: &mut Ue, psi: u8) {
     assert_eq!(rsp.cause, N1N2MessageTransferCause::N1N2TransferInitiated);
     let s = b.next().expect("PDU SESSION RESOURCE SETUP REQUEST");
     let Message::PduSessionResourceSetupRequest(req) = s.message else {
-        panic!("expected PDUSessionResourceSetupRequest, got {:?}", s.message);
+        panic!(
+            "expected PDUSessionResourceSetupRequest, got {:?}",
+            s.message
+        );
     };
     assert_eq!(req.amf_ue_ngap_id, ue.amf_ue_id.unwrap());
     let [item] = &req.sessions[..] else {
@@ -137,7 +149,10 @@ fn establish(b: &mut Bench, ue: &mut Ue, psi: u8) {
     };
     assert_eq!(r, &format!("ctx-{}", psi - 4));
     assert_eq!(u.data.n2_sm_info_type, Some(N2SmInfoType::PduResSetupRsp));
-    assert_eq!(u.n2_sm_info.as_deref(), Some(&setup_response_transfer()[..]));
+    assert_eq!(
+        u.n2_sm_info.as_deref(),
+        Some(&setup_response_transfer()[..])
+    );
     assert!(b.next().is_none());
 }
 
@@ -217,8 +232,15 @@ fn idle_ue_is_paged_and_its_service_request_sets_the_session_up() {
     let N1N2MessageTransferResult::Accepted(created) = r else {
         panic!("expected 202, got {r:?}");
     };
-    assert_eq!(created.body.cause, N1N2MessageTransferCause::AttemptingToReachUe);
-    assert!(created.location.contains("/namf-comm/v1/ue-contexts/imsi-001010000000001/n1-n2-messages/"));
+    assert_eq!(
+        created.body.cause,
+        N1N2MessageTransferCause::AttemptingToReachUe
+    );
+    assert!(
+        created
+            .location
+            .contains("/namf-comm/v1/ue-contexts/imsi-001010000000001/n1-n2-messages/")
+    );
     let s = b.next().expect("PAGING");
     let Message::Paging(p) = s.message else {
         panic!("expected Paging, got {:?}", s.message);
@@ -287,7 +309,9 @@ fn service_request_with_uplink_data_reactivates_the_session() {
     assert_eq!(ics.sessions.len(), 1);
     assert_eq!(ics.sessions[0].pdu_session_id, PSI);
     // Session 9 is unknown: its user plane is not re-established.
-    let result = acc.pdu_session_reactivation_result.expect("reactivation result");
+    let result = acc
+        .pdu_session_reactivation_result
+        .expect("reactivation result");
     assert_eq!(result.failed_sessions(), vec![9]);
 }
 
@@ -300,8 +324,14 @@ fn service_request_of_an_unknown_ue_is_rejected() {
     other.guti = ue.guti;
     let g = ue.guti.unwrap();
     other.guti = Some(
-        Guti::new(g.plmn(), g.amf_region_id(), g.amf_set_id(), g.amf_pointer(), g.tmsi() ^ 1)
-            .unwrap(),
+        Guti::new(
+            g.plmn(),
+            g.amf_region_id(),
+            g.amf_set_id(),
+            g.amf_pointer(),
+            g.tmsi() ^ 1,
+        )
+        .unwrap(),
     );
     let set = (g.amf_set_id() << 6) | u16::from(g.amf_pointer());
     let mut id = vec![0xf4, (set >> 8) as u8, set as u8];
@@ -318,7 +348,10 @@ fn service_request_of_an_unknown_ue_is_rejected() {
         panic!("expected SERVICE REJECT");
     };
     assert_eq!(r.fgmm_cause.value, 9);
-    assert!(matches!(b.next().unwrap().message, Message::UeContextReleaseCommand(_)));
+    assert!(matches!(
+        b.next().unwrap().message,
+        Message::UeContextReleaseCommand(_)
+    ));
 }
 
 #[test]
