@@ -1,14 +1,14 @@
 //! `ferrocore sim`: gNBs and UEs against an AMF (ferrocore's, or any core's N2 address),
 //! optionally provisioning its own test subscribers first.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use ferrocore_sim::{SessionType, SuciProtection};
 use ferrocore_sim_io::{AfterRegistration, SessionOptions, SimOptions, Summary};
-use ferrocore_udr::model::{Key128, OperatorKey};
+use ferrocore_udr::model::{Key128, OperatorKey, PduSessionType};
 use ferrocore_udr::{Subscriber, Supi};
 
 #[derive(clap::Args)]
@@ -97,10 +97,23 @@ pub struct SimArgs {
     /// choice].
     #[arg(long, requires = "session")]
     pub slice: Option<String>,
-    /// Ping this IPv4 address from every PDU session (ICMP built by the simulator, sent
-    /// on N3; no TUN or root needed). Implies --session.
+    /// Ping this address from every PDU session (ICMP built by the simulator, sent on
+    /// N3; no TUN or root needed). An IPv6 address counts as --ping6. Implies --session.
     #[arg(long)]
     pub ping: Option<IpAddr>,
+    /// Ping this IPv6 address from every IPv6 / IPv4v6 session: Router Solicitation,
+    /// the address from the Router Advertisement's prefix, then ICMPv6 echo. Implies
+    /// --session (ipv4v6 unless given).
+    #[arg(long)]
+    pub ping6: Option<Ipv6Addr>,
+    /// Keep the sessions up this many seconds after the pings (e.g. for iperf3 through
+    /// --tun).
+    #[arg(long, default_value_t = 0, value_name = "SECS")]
+    pub hold: u64,
+    /// At the end, release every PDU session (UE-requested release: PDU Session Release
+    /// Request, Command, Complete); `released` in the summary.
+    #[arg(long)]
+    pub release: bool,
     /// After the sessions are up and pinged, release every UE to CM-IDLE and ping again:
     /// the answer makes the UPF buffer and the core page the UE (needs --ping).
     #[arg(long, requires = "ping")]
@@ -172,7 +185,7 @@ pub fn run(args: SimArgs) -> Result<()> {
     if summary.failed > args.wrong_k {
         bail!("{} UEs failed", summary.failed);
     }
-    if args.session.is_some() || args.ping.is_some() {
+    if args.session.is_some() || args.ping.is_some() || args.ping6.is_some() {
         if summary.pdu_sessions < summary.registered {
             bail!(
                 "{} of {} registered UEs have no PDU session",
@@ -185,6 +198,20 @@ pub fn run(args: SimArgs) -> Result<()> {
                 "{} of {} pings unanswered",
                 summary.ping_sent - summary.ping_ok,
                 summary.ping_sent
+            );
+        }
+        if summary.ping6_ok < summary.ping6_sent {
+            bail!(
+                "{} of {} IPv6 pings unanswered",
+                summary.ping6_sent - summary.ping6_ok,
+                summary.ping6_sent
+            );
+        }
+        if args.release && summary.released < summary.pdu_sessions {
+            bail!(
+                "{} of {} PDU sessions not released",
+                summary.pdu_sessions - summary.released,
+                summary.pdu_sessions
             );
         }
     }
@@ -270,11 +297,14 @@ fn options(args: &SimArgs) -> Result<SimOptions> {
         },
         timeout: Duration::from_secs(args.timeout),
         pcap: args.pcap.clone(),
-        sessions: match (&args.session, args.ping) {
-            (None, None) => None,
-            (kind, _) => Some(SessionOptions {
+        sessions: match (&args.session, args.ping, args.ping6) {
+            (None, None, None) => None,
+            (kind, ping, ping6) => Some(SessionOptions {
                 pdu_session_type: match kind {
                     Some(k) => k.parse::<SessionType>().map_err(anyhow::Error::msg)?,
+                    None if ping6.is_some() || ping.is_some_and(|p| p.is_ipv6()) => {
+                        SessionType::Ipv4v6
+                    }
                     None => SessionType::Ipv4,
                 },
                 dnn: args.dnn.clone(),
@@ -282,7 +312,10 @@ fn options(args: &SimArgs) -> Result<SimOptions> {
             }),
         },
         ping: args.ping,
+        ping6: args.ping6,
         idle: args.idle,
+        hold: Duration::from_secs(args.hold),
+        release: args.release,
         gnb_n3_ip: args.n3,
         n3_port: args.n3_port,
         upf_port: args.upf_port,
@@ -293,14 +326,40 @@ fn options(args: &SimArgs) -> Result<SimOptions> {
 
 /// Provisions every UE of the run (with the K it should have, wrong-K UEs included): one
 /// `POST /api/v1/subscribers/import` per batch; where some of a batch already exist (an
-/// import is all or nothing, 409), each of it is replaced with a PUT instead.
+/// import is all or nothing, 409), each of it is replaced with a PUT instead. With IPv6
+/// or IPv4v6 sessions, every DNN of the subscription allows all three IP types, the
+/// requested one as the default.
 pub(crate) async fn provision(base: &str, options: &SimOptions) -> Result<usize> {
+    let types = options.sessions.as_ref().and_then(|s| {
+        let first = match s.pdu_session_type {
+            SessionType::Ipv4 => return None,
+            SessionType::Ipv6 => PduSessionType::Ipv6,
+            SessionType::Ipv4v6 => PduSessionType::Ipv4v6,
+        };
+        let mut all = vec![first];
+        all.extend(
+            [
+                PduSessionType::Ipv4v6,
+                PduSessionType::Ipv4,
+                PduSessionType::Ipv6,
+            ]
+            .into_iter()
+            .filter(|t| *t != first),
+        );
+        Some(all)
+    });
     let subscribers = (0..options.ues)
         .map(|i| {
             let supi = Supi::parse(&options.imsi(i))?;
             let k = Key128::new(options.k);
             let opc = OperatorKey::Opc(Key128::new(options.opc));
-            Ok(Subscriber::new(supi, k, opc))
+            let mut s = Subscriber::new(supi, k, opc);
+            if let Some(types) = &types {
+                for d in s.slices.iter_mut().flat_map(|s| s.dnns.iter_mut()) {
+                    d.pdu_session_types = types.clone();
+                }
+            }
+            Ok(s)
         })
         .collect::<Result<Vec<_>, ferrocore_udr::ValidationError>>()?;
     let base = base.trim_end_matches('/');

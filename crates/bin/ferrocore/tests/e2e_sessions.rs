@@ -11,8 +11,14 @@
 //! interfaces is clean in tshark and shows PFCP session messages and GTP-U with the PDU
 //! Session Container. Needs root and `ip`, `tshark`; fails without them unless
 //! `FERROCORE_SKIP_NETNS=1`.
+//!
+//! A second run (IPv4v6): the UEs get their /64 by Router Advertisement and ping the data
+//! network host over IPv6 as well, iperf3 runs TCP through one session (the simulator's
+//! TUN in ran, an iperf3 server in dn), and at the end every session is released: the
+//! core's metrics show no address and no UPF session left. Needs `iperf3` as well.
 
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use ferrocore_testkit::tshark::Dissection;
@@ -54,7 +60,9 @@ struct Topology {
 
 impl Topology {
     fn new() -> Self {
-        let id = std::process::id() % 100_000;
+        // Unique per test of this process too (the tests run in parallel).
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let id = (std::process::id() % 10_000) * 10 + NEXT.fetch_add(1, Ordering::Relaxed) % 10;
         let name = |n: &str| format!("fc{n}{id}");
         let t = Topology {
             ran: name("ran"),
@@ -118,6 +126,38 @@ impl Topology {
             String::from_utf8_lossy(&out.stderr)
         );
         t
+    }
+
+    /// IPv6 on the core - dn link (fd00:201:2::/64), the UE prefixes routed from dn
+    /// through the core, the core forwarding IPv6.
+    fn ipv6(&self) {
+        let id = self.core.trim_start_matches("fccore");
+        for (ns, dev, addr) in [
+            (&self.core, format!("n{id}"), "fd00:201:2::1/64"),
+            (&self.dn, format!("d{id}"), "fd00:201:2::2/64"),
+        ] {
+            ip(&["-n", ns, "-6", "addr", "add", addr, "dev", &dev, "nodad"]);
+        }
+        ip(&[
+            "-n",
+            &self.dn,
+            "-6",
+            "route",
+            "add",
+            "2001:db8:45::/48",
+            "via",
+            "fd00:201:2::1",
+        ]);
+        let out = self
+            .exec(&self.core, "sysctl")
+            .args(["-qw", "net.ipv6.conf.all.forwarding=1"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     fn exec(&self, ns: &str, program: &str) -> Command {
@@ -298,4 +338,193 @@ fn up_log(dir: &tempfile::TempDir) -> String {
     let text = std::fs::read_to_string(dir.path().join("up.log")).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(40)..].join("\n")
+}
+
+/// Starts `ferrocore up` in the core namespace with `extra` appended to its configuration
+/// and waits for its metrics endpoint.
+fn start_core(t: &mut Topology, dir: &tempfile::TempDir, extra: &str) {
+    let config = dir.path().join("ferrocore.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[store]\ndb = \"sqlite://{}\"\n\
+             [sbi]\nudr = \"10.201.1.1:7001\"\n\
+             [n2]\naddress = \"10.201.1.1\"\ntransport = \"udp\"\n\
+             [upf]\nn3 = \"10.201.1.1:2152\"\n{extra}",
+            dir.path().join("ferrocore.db").display()
+        ),
+    )
+    .unwrap();
+    let log = std::fs::File::create(dir.path().join("up.log")).unwrap();
+    let mut up = t.exec(&t.core, env!("CARGO_BIN_EXE_ferrocore"));
+    up.args(["up", "--config"])
+        .arg(&config)
+        .stdout(Stdio::null())
+        .stderr(log);
+    t.children.push(up.spawn().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let probe = t
+            .exec(&t.core, "curl")
+            .args(["-sf", "-o", "/dev/null", "http://127.0.0.1:9090/metrics"])
+            .status();
+        if probe.is_ok_and(|s| s.success()) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "ferrocore up did not start: {}",
+            up_log(dir)
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// One value of the core's /metrics.
+fn metric(t: &Topology, name: &str) -> f64 {
+    let metrics = String::from_utf8(
+        t.exec(&t.core, "curl")
+            .args(["-s", "http://127.0.0.1:9090/metrics"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("{name} not in the metrics"))
+}
+
+/// `ferrocore sim` in ran against the core of the topology, with `extra` arguments.
+fn sim(t: &Topology, ues: usize, extra: &[&str]) -> Command {
+    let mut c = t.exec(&t.ran, env!("CARGO_BIN_EXE_ferrocore"));
+    c.args(["sim", "--json", "--transport", "udp", "--rate", "0"])
+        .args(["--ues", &ues.to_string()])
+        .args([
+            "--amf",
+            "10.201.1.1:38412",
+            "--local",
+            "10.201.1.2",
+            "--n3",
+            "10.201.1.2",
+            "--provision",
+            "http://10.201.1.1:7001",
+        ])
+        .args(extra);
+    c
+}
+
+#[test]
+fn ipv4v6_sessions_ping_over_ipv6_carry_iperf3_and_release_every_address() {
+    if skip() {
+        return;
+    }
+    let mut t = Topology::new();
+    t.ipv6();
+    let dir = tempfile::tempdir().unwrap();
+    start_core(&mut t, &dir, "");
+    // The iperf3 server in dn: one test, then it exits.
+    let mut server = t.exec(&t.dn, "iperf3");
+    server
+        .args(["-s", "-1", "-B", "10.201.2.2"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    t.children
+        .push(server.spawn().expect("iperf3 (installed by .ci/setup)"));
+
+    const UES: usize = 5;
+    let mut run = sim(
+        &t,
+        UES,
+        &[
+            "--session",
+            "ipv4v6",
+            "--ping",
+            "10.201.2.2",
+            "--ping6",
+            "fd00:201:2::2",
+            "--tun",
+            "--hold",
+            "8",
+            "--release",
+            "--timeout",
+            "60",
+        ],
+    );
+    let sim_run = run
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    // The first UE's address on the simulator's TUN: iperf3 binds it (the source rule
+    // sends its packets into the TUN, the simulator up the UE's tunnel).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let ue = loop {
+        let out = t
+            .exec(&t.ran, "ip")
+            .args(["-4", "-o", "addr", "show", "dev", "fcsim0"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        if let Some(a) = text
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix("10.45.").map(|r| format!("10.45.{r}")))
+        {
+            break a.trim_end_matches("/32").to_string();
+        }
+        assert!(Instant::now() < deadline, "no UE address on fcsim0: {text}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let iperf = t
+        .exec(&t.ran, "iperf3")
+        .args(["-c", "10.201.2.2", "-B", &ue, "-t", "3", "-J"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&iperf.stdout).unwrap_or_else(|e| {
+        panic!(
+            "iperf3 -J ({e}): {}{}",
+            String::from_utf8_lossy(&iperf.stdout),
+            String::from_utf8_lossy(&iperf.stderr)
+        )
+    });
+    let sent = &report["end"]["sum_sent"];
+    let received = &report["end"]["sum_received"];
+    let bytes = received["bytes"].as_f64().unwrap_or(0.0);
+    eprintln!(
+        "iperf3 TCP through UE {ue}'s PDU session: {:.1} Mbit/s sent, {:.1} Mbit/s received, \
+         {} retransmits",
+        sent["bits_per_second"].as_f64().unwrap_or(0.0) / 1e6,
+        received["bits_per_second"].as_f64().unwrap_or(0.0) / 1e6,
+        sent["retransmits"]
+    );
+    assert!(bytes > 0.0, "iperf3 moved nothing: {report}");
+
+    let out = sim_run.wait_with_output().unwrap();
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "no summary ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            up_log(&dir)
+        )
+    });
+    assert_eq!(s["registered"], UES, "{s}\n{}", up_log(&dir));
+    assert_eq!(s["pdu_sessions"], UES, "{s}\n{}", up_log(&dir));
+    assert_eq!(s["ping_ok"], UES, "IPv4 pings: {s}");
+    assert_eq!(s["ping6_sent"], UES, "{s}");
+    assert_eq!(
+        s["ping6_ok"], UES,
+        "each UE got its /64 by Router Advertisement and pinged the dn host over IPv6: {s}"
+    );
+    assert_eq!(s["released"], UES, "{s}");
+    assert!(
+        metric(&t, "upf_router_advertisements_total") >= UES as f64,
+        "answered by the UPF"
+    );
+    // Every address and every UPF session back (the release reaches the UPF with the
+    // PFCP Session Deletion before the Release Command goes to the UE).
+    assert_eq!(metric(&t, "smf_ipv4_addresses_allocated"), 0.0);
+    assert_eq!(metric(&t, "smf_ipv6_prefixes_allocated"), 0.0);
+    assert_eq!(metric(&t, "upf_sessions"), 0.0);
 }

@@ -1,12 +1,14 @@
 //! One simulated gNB: its association, its UEs' arrivals, its engine's timers.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ferrocore_sctp_io::{AssocEvent, NGAP_PPID, SctpAssociation, SctpConnector};
-use ferrocore_sim::{Gnb, GnbConfig, SessionRequest, SimEvent, UPLINK_HEADROOM, UeId, UeProfile};
+use ferrocore_sim::{
+    Gnb, GnbConfig, SessionRequest, SimEvent, UPLINK_HEADROOM, UeId, UeProfile, ipv6,
+};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 use tracing::{debug, warn};
@@ -29,6 +31,9 @@ const IDLE_PING_WAIT: Duration = Duration::from_secs(6);
 /// release (UE Context Release Complete, the SMF deactivating the user plane at the UPF)
 /// takes a few milliseconds after the UE is told.
 const IDLE_SETTLE: Duration = Duration::from_millis(500);
+/// With `--release`, the wait for the release command before the UE counts as done
+/// anyway (its T3582 goes on in the engine).
+const RELEASE_WAIT: Duration = Duration::from_secs(10);
 
 /// The user plane of a gNB task: its N3 socket and, with `--tun`, the shared TUN.
 pub(crate) struct UserPlane {
@@ -36,16 +41,26 @@ pub(crate) struct UserPlane {
     pub(crate) tun: Option<(Arc<TunShared>, UplinkRx)>,
 }
 
-/// Where a UE is in the run.
+/// Where a UE is in the run, in this order ([`Up::advance`] skips what the options or
+/// the session leave out).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum Phase {
     #[default]
     Registering,
     Session,
+    /// IPv4 ping.
     Ping,
+    /// Router Solicitation sent, the Router Advertisement awaited (the IPv6 prefix).
+    Solicit,
+    /// IPv6 ping.
+    Ping6,
     /// UE CONTEXT RELEASE REQUEST sent, CM-IDLE awaited.
     Idling,
     IdlePing,
+    /// Sessions kept up for `--hold`.
+    Hold,
+    /// PDU SESSION RELEASE REQUEST sent (`--release`).
+    Releasing,
     Done,
 }
 
@@ -56,8 +71,11 @@ pub(crate) struct Plan {
     arrivals: VecDeque<(UeProfile, Instant)>,
     after: AfterRegistration,
     sessions: Option<SessionOptions>,
-    ping: Option<IpAddr>,
+    ping: Option<Ipv4Addr>,
+    ping6: Option<Ipv6Addr>,
     idle: bool,
+    hold: Duration,
+    release: bool,
     n3_ip: IpAddr,
     upf_port: u16,
     index: usize,
@@ -83,8 +101,11 @@ impl Plan {
             arrivals,
             after: options.after,
             sessions: options.sessions.clone(),
-            ping: options.ping,
+            ping: options.ping4(),
+            ping6: options.ping6(),
             idle: options.idle,
+            hold: options.hold,
+            release: options.release,
             n3_ip: options.n3_ip(g),
             upf_port: options.upf_port,
             index: g,
@@ -100,7 +121,14 @@ struct UeRun {
     phase: Phase,
     session_started: Option<Instant>,
     ipv4: Option<Ipv4Addr>,
-    /// Echo requests of the current ping so far, and its timer.
+    /// The interface identifier of an IPv6 / IPv4v6 session, and the address formed
+    /// with the prefix of the Router Advertisement.
+    ipv6_iid: Option<[u8; 8]>,
+    ipv6: Option<Ipv6Addr>,
+    /// The ping under way is ICMPv6.
+    v6: bool,
+    /// Echo requests (or Router Solicitations) of the current step so far, and the
+    /// step's timer.
     attempts: u8,
     ping_deadline: Option<Instant>,
 }
@@ -121,7 +149,10 @@ pub(crate) async fn run(
         after,
         sessions,
         ping,
+        ping6,
         idle,
+        hold,
+        release,
         n3_ip,
         upf_port,
         index,
@@ -142,7 +173,10 @@ pub(crate) async fn run(
         tun: tun.as_deref(),
         gnb_index: index,
         ping,
+        ping6,
         idle,
+        hold,
+        release,
         reports: &reports,
         timers: BTreeSet::new(),
         buf: vec![0u8; UPLINK_HEADROOM + 2048],
@@ -201,7 +235,13 @@ pub(crate) async fn run(
                         let _ = reports.send(Report::Done);
                     }
                 }
-                SimEvent::SessionEstablished { ue, psi, ipv4, .. } if psi == PSI => {
+                SimEvent::SessionEstablished {
+                    ue,
+                    psi,
+                    ipv4,
+                    ipv6_interface_id,
+                    ..
+                } if psi == PSI => {
                     let now = Instant::now();
                     let run = runs.entry(ue).or_default();
                     let latency = run
@@ -210,16 +250,11 @@ pub(crate) async fn run(
                         .unwrap_or_default();
                     let _ = reports.send(Report::SessionEstablished { latency });
                     run.ipv4 = ipv4;
+                    run.ipv6_iid = ipv6_interface_id;
                     if let (Some(t), Some(a)) = (up.tun, ipv4) {
-                        t.route(a, index, ue);
+                        t.route(IpAddr::V4(a), index, ue);
                     }
-                    if up.pingable(run) {
-                        run.phase = Phase::Ping;
-                        run.attempts = 0;
-                        let _ = reports.send(Report::PingSent);
-                        up.ping(&mut gnb, now, ue, run).await;
-                    } else {
-                        run.phase = Phase::Done;
+                    if up.advance(&mut gnb, now, ue, run).await {
                         remaining -= 1;
                         let _ = reports.send(Report::Done);
                     }
@@ -241,7 +276,9 @@ pub(crate) async fn run(
                     if run.phase == Phase::Idling {
                         run.phase = Phase::IdlePing;
                         run.attempts = 0;
-                        let _ = reports.send(Report::PingSent);
+                        // The IPv4 target if the session has IPv4, else the IPv6 one.
+                        run.v6 = !(up.ping.is_some() && run.ipv4.is_some());
+                        let _ = reports.send(Report::PingSent { v6: run.v6 });
                         // The idle ping waits until the core has moved the session to
                         // CM-IDLE (release complete -> SMF -> UPF buffering): the ping
                         // timer's first expiry sends it.
@@ -263,6 +300,16 @@ pub(crate) async fn run(
                 }
                 SimEvent::SessionReleased { ue, psi } => {
                     debug!(gnb = %name, ue, psi, "PDU session released");
+                    if psi == PSI
+                        && let Some(run) = runs.get_mut(&ue)
+                        && run.phase == Phase::Releasing
+                    {
+                        let _ = reports.send(Report::Released);
+                        if up.advance(&mut gnb, Instant::now(), ue, run).await {
+                            remaining -= 1;
+                            let _ = reports.send(Report::Done);
+                        }
+                    }
                 }
                 SimEvent::SessionEstablished { .. } => {}
                 SimEvent::GtpuErrorIndication { teid, peer } => {
@@ -340,18 +387,32 @@ pub(crate) async fn run(
                     let now = Instant::now();
                     if let Some(d) = gnb.handle_gtpu(now, from, &rbuf[..n]) {
                         let packet = &rbuf[d.payload.clone()];
-                        if let Some(t) = up.tun {
-                            t.write(packet);
-                        }
-                        if let Some(run) = runs.get_mut(&d.ue)
-                            && let Some(done) = up.answered(run, d.ue, packet)
-                        {
-                            if done {
-                                remaining -= 1;
-                                let _ = reports.send(Report::Done);
-                            } else {
-                                gnb.release_ue(now, d.ue);
+                        let run = runs.get_mut(&d.ue);
+                        // The Router Advertisement is the UE's own business (the TUN's
+                        // kernel would configure itself from it): not written there.
+                        let step = match run {
+                            Some(run) => {
+                                if up.router_advertisement(run, index, d.ue, packet) {
+                                    (run.phase == Phase::Solicit).then_some(run)
+                                } else {
+                                    if let Some(t) = up.tun {
+                                        t.write(packet);
+                                    }
+                                    up.answered(run, d.ue, packet).then_some(run)
+                                }
                             }
+                            None => {
+                                if let Some(t) = up.tun {
+                                    t.write(packet);
+                                }
+                                None
+                            }
+                        };
+                        if let Some(run) = step
+                            && up.advance(&mut gnb, now, d.ue, run).await
+                        {
+                            remaining -= 1;
+                            let _ = reports.send(Report::Done);
                         }
                     }
                 }
@@ -377,16 +438,20 @@ pub(crate) async fn run(
                         continue;
                     }
                     run.ping_deadline = None;
-                    if run.attempts < PING_ATTEMPTS {
-                        up.ping(&mut gnb, now, ue, run).await;
-                        continue;
+                    let retry = run.attempts < PING_ATTEMPTS;
+                    match run.phase {
+                        Phase::Ping | Phase::Ping6 | Phase::IdlePing if retry => {
+                            up.ping(&mut gnb, now, ue, run).await;
+                            continue;
+                        }
+                        Phase::Solicit if retry => {
+                            up.solicit(&mut gnb, now, ue, run).await;
+                            continue;
+                        }
+                        Phase::Hold | Phase::Releasing => {}
+                        phase => debug!(gnb = %name, ue, ?phase, "unanswered"),
                     }
-                    debug!(gnb = %name, ue, phase = ?run.phase, "ping unanswered");
-                    if run.phase == Phase::Ping && up.idle {
-                        run.phase = Phase::Idling;
-                        gnb.release_ue(now, ue);
-                    } else {
-                        run.phase = Phase::Done;
+                    if up.advance(&mut gnb, now, ue, run).await {
                         remaining -= 1;
                         let _ = reports.send(Report::Done);
                     }
@@ -416,8 +481,11 @@ struct Up<'a> {
     socket: Option<&'a UdpSocket>,
     tun: Option<&'a TunShared>,
     gnb_index: usize,
-    ping: Option<IpAddr>,
+    ping: Option<Ipv4Addr>,
+    ping6: Option<Ipv6Addr>,
     idle: bool,
+    hold: Duration,
+    release: bool,
     reports: &'a mpsc::UnboundedSender<Report>,
     /// Ping deadlines.
     timers: BTreeSet<(Instant, UeId)>,
@@ -425,24 +493,144 @@ struct Up<'a> {
 }
 
 impl Up<'_> {
-    /// Whether the session of `run` can be pinged (an IPv4 target and an IPv4 address).
-    fn pingable(&self, run: &UeRun) -> bool {
-        matches!(self.ping, Some(IpAddr::V4(_))) && run.ipv4.is_some() && self.socket.is_some()
+    /// Moves `run` to its next step and starts it, skipping the steps the options or
+    /// the session leave out: IPv4 ping, Router Solicitation and IPv6 ping, CM-IDLE and
+    /// the idle ping, hold, release. True when the UE has nothing left to do.
+    async fn advance(&mut self, gnb: &mut Gnb, now: Instant, ue: UeId, run: &mut UeRun) -> bool {
+        if let Some(d) = run.ping_deadline.take() {
+            self.timers.remove(&(d, ue));
+        }
+        let n3 = self.socket.is_some();
+        loop {
+            run.phase = match run.phase {
+                Phase::Registering | Phase::Session => Phase::Ping,
+                Phase::Ping => Phase::Solicit,
+                Phase::Solicit => Phase::Ping6,
+                Phase::Ping6 => Phase::Idling,
+                Phase::Idling | Phase::IdlePing => Phase::Hold,
+                Phase::Hold => Phase::Releasing,
+                Phase::Releasing | Phase::Done => Phase::Done,
+            };
+            run.attempts = 0;
+            match run.phase {
+                Phase::Ping if n3 && self.ping.is_some() && run.ipv4.is_some() => {
+                    run.v6 = false;
+                    let _ = self.reports.send(Report::PingSent { v6: false });
+                    self.ping(gnb, now, ue, run).await;
+                    return false;
+                }
+                Phase::Solicit if n3 && self.ping6.is_some() && run.ipv6_iid.is_some() => {
+                    let _ = self.reports.send(Report::PingSent { v6: true });
+                    // Solicited even when the UPF's unsolicited Router Advertisement came
+                    // first (RFC 4861 §6.3.7: a host solicits when its interface comes
+                    // up); then there is no need to wait for the answer.
+                    self.solicit(gnb, now, ue, run).await;
+                    if run.ipv6.is_none() {
+                        return false;
+                    }
+                }
+                Phase::Ping6 if n3 && self.ping6.is_some() && run.ipv6.is_some() => {
+                    run.v6 = true;
+                    self.ping(gnb, now, ue, run).await;
+                    return false;
+                }
+                Phase::Idling
+                    if self.idle
+                        && ((self.ping.is_some() && run.ipv4.is_some())
+                            || (self.ping6.is_some() && run.ipv6.is_some())) =>
+                {
+                    gnb.release_ue(now, ue);
+                    return false;
+                }
+                Phase::Hold if !self.hold.is_zero() => {
+                    self.arm(run, ue, now + self.hold);
+                    return false;
+                }
+                Phase::Releasing if self.release => {
+                    gnb.release_session(now, ue, PSI);
+                    self.arm(run, ue, now + RELEASE_WAIT);
+                    return false;
+                }
+                Phase::Done => return true,
+                _ => {}
+            }
+        }
     }
 
-    /// Sends the next echo request of `run`'s ping and arms its timer. In the idle phase
-    /// the first attempt goes straight to the UPF on the parked tunnel (the answer then
-    /// pages the UE); later ones go the UE's way (a service request if still idle).
-    async fn ping(&mut self, gnb: &mut Gnb, now: Instant, ue: UeId, run: &mut UeRun) {
-        let (Some(IpAddr::V4(dst)), Some(src), Some(socket)) = (self.ping, run.ipv4, self.socket)
+    /// Sets `run`'s one timer to `at`.
+    fn arm(&mut self, run: &mut UeRun, ue: UeId, at: Instant) {
+        if let Some(old) = run.ping_deadline.replace(at) {
+            self.timers.remove(&(old, ue));
+        }
+        self.timers.insert((at, ue));
+    }
+
+    /// Sends a Router Solicitation from the session's link-local address fe80::IID
+    /// (TS 23.501 §5.8.2.2.2: the prefix comes by Router Advertisement) and arms the
+    /// retry timer.
+    async fn solicit(&mut self, gnb: &mut Gnb, now: Instant, ue: UeId, run: &mut UeRun) {
+        let (Some(iid), Some(socket)) = (run.ipv6_iid, self.socket) else {
+            return;
+        };
+        run.attempts += 1;
+        let packet = &mut self.buf[..UPLINK_HEADROOM + ipv6::RS_LEN];
+        if ipv6::router_solicitation(&mut packet[UPLINK_HEADROOM..], ipv6::link_local(iid))
+            .is_some()
+            && let Some(o) = gnb.uplink_packet(now, ue, PSI, packet)
+            && let Err(e) = socket.send_to(&packet[o.start..], o.to).await
+        {
+            debug!("N3 send: {e}");
+        }
+        self.arm(run, ue, now + PING_WAIT);
+    }
+
+    /// A downlink packet for `ue`: true if it is a Router Advertisement giving the
+    /// session its address (prefix + identifier, RFC 4862 §5.5.3), which is then taken
+    /// (and put on the TUN).
+    fn router_advertisement(&self, run: &mut UeRun, gnb: usize, ue: UeId, packet: &[u8]) -> bool {
+        let Some(iid) = run.ipv6_iid else {
+            return false;
+        };
+        let Some(addr) = ipv6::parse_router_advertisement(packet).and_then(|ra| ra.address(iid))
         else {
+            return false;
+        };
+        if run.ipv6 != Some(addr) {
+            debug!(ue, %addr, "IPv6 address from the Router Advertisement");
+            run.ipv6 = Some(addr);
+            if let Some(t) = self.tun {
+                t.route(IpAddr::V6(addr), gnb, ue);
+            }
+        }
+        true
+    }
+
+    /// Sends the next echo request of `run`'s ping (ICMPv6 when `run.v6`) and arms its
+    /// timer. In the idle phase the first attempt goes straight to the UPF on the parked
+    /// tunnel (the answer then pages the UE); later ones go the UE's way (a service
+    /// request if still idle).
+    async fn ping(&mut self, gnb: &mut Gnb, now: Instant, ue: UeId, run: &mut UeRun) {
+        let Some(socket) = self.socket else {
             return;
         };
         let idle_phase = run.phase == Phase::IdlePing;
+        let seq = if idle_phase { 100 } else { 0 } + u16::from(run.attempts + 1);
+        let out = &mut self.buf[UPLINK_HEADROOM..];
+        let len = match (run.v6, self.ping, run.ipv4, self.ping6, run.ipv6) {
+            (false, Some(dst), Some(src), _, _) => {
+                icmp::echo_request_v4(out, src, dst, ping_id(ue), seq);
+                icmp::ECHO_LEN
+            }
+            (true, _, _, Some(dst), Some(src)) => {
+                match ipv6::echo_request(out, src, dst, ping_id(ue), seq) {
+                    Some(n) => n,
+                    None => return,
+                }
+            }
+            _ => return,
+        };
         run.attempts += 1;
-        let seq = if idle_phase { 100 } else { 0 } + u16::from(run.attempts);
-        let packet = &mut self.buf[..UPLINK_HEADROOM + icmp::ECHO_LEN];
-        icmp::echo_request_v4(&mut packet[UPLINK_HEADROOM..], src, dst, ping_id(ue), seq);
+        let packet = &mut self.buf[..UPLINK_HEADROOM + len];
         let out = if idle_phase && run.attempts == 1 {
             gnb.inject_uplink(ue, PSI, packet)
         } else {
@@ -458,33 +646,26 @@ impl Up<'_> {
         } else {
             PING_WAIT
         };
-        let deadline = now + wait;
-        if let Some(old) = run.ping_deadline.replace(deadline) {
-            self.timers.remove(&(old, ue));
-        }
-        self.timers.insert((deadline, ue));
+        self.arm(run, ue, now + wait);
     }
 
-    /// A downlink packet for `ue`: if it answers the ping under way, the ping is done and
-    /// `Some(true)` says the UE is done, `Some(false)` that it goes idle next.
-    fn answered(&mut self, run: &mut UeRun, ue: UeId, packet: &[u8]) -> Option<bool> {
-        let src = run.ipv4?;
-        let (id, _seq) = icmp::echo_reply_v4(packet, src)?;
-        if id != ping_id(ue) || !matches!(run.phase, Phase::Ping | Phase::IdlePing) {
-            return None;
+    /// A downlink packet for `ue`: true if it answers the ping under way (which is then
+    /// done).
+    fn answered(&mut self, run: &mut UeRun, ue: UeId, packet: &[u8]) -> bool {
+        if !matches!(run.phase, Phase::Ping | Phase::Ping6 | Phase::IdlePing) {
+            return false;
+        }
+        let id = match (run.v6, run.ipv4, run.ipv6) {
+            (false, Some(a), _) => icmp::echo_reply_v4(packet, a).map(|r| r.0),
+            (true, _, Some(a)) => ipv6::echo_reply(packet, a).map(|r| r.0),
+            _ => None,
+        };
+        if id != Some(ping_id(ue)) {
+            return false;
         }
         let idle = run.phase == Phase::IdlePing;
-        let _ = self.reports.send(Report::PingOk { idle });
-        if let Some(d) = run.ping_deadline.take() {
-            self.timers.remove(&(d, ue));
-        }
-        if !idle && self.idle {
-            run.phase = Phase::Idling;
-            Some(false)
-        } else {
-            run.phase = Phase::Done;
-            Some(true)
-        }
+        let _ = self.reports.send(Report::PingOk { idle, v6: run.v6 });
+        true
     }
 
     /// Sends the GTP-U datagrams the gNB queued.

@@ -1,6 +1,6 @@
 //! What a simulation run does.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -74,11 +74,23 @@ pub struct SimOptions {
     /// Each UE establishes this PDU session once registered.
     pub sessions: Option<SessionOptions>,
     /// Ping this address from every established session (ICMP built by the simulator,
-    /// sent on N3; no TUN needed). Needs `sessions`.
+    /// sent on N3; no TUN needed). Needs `sessions`. An IPv6 address here counts as
+    /// [`SimOptions::ping6`].
     pub ping: Option<IpAddr>,
+    /// Ping this IPv6 address from every IPv6 / IPv4v6 session (after the IPv4 ping, if
+    /// any): the UE first sends a Router Solicitation from fe80::IID, forms its address
+    /// from the Router Advertisement's /64 and its interface identifier, then pings with
+    /// ICMPv6 (see `ferrocore_sim::ipv6`).
+    pub ping6: Option<Ipv6Addr>,
     /// Once the sessions are up (and pinged), release each UE to CM-IDLE, then send a
     /// ping whose answer the UPF must buffer, so that the core pages the UE.
     pub idle: bool,
+    /// After the pings (and the idle round), keep every session up this long, e.g. for
+    /// traffic through `tun`.
+    pub hold: Duration,
+    /// At the end, release every PDU session (UE-requested PDU SESSION RELEASE REQUEST,
+    /// TS 24.501 §6.4.3.2: release command, release complete).
+    pub release: bool,
     /// N3 (GTP-U) address of the first gNB; gNB `g` uses this address plus `g` (each
     /// gNB needs an address of its own: the F-TEID has no port). 127.0.0.1 makes
     /// 127.0.0.1, 127.0.0.2, ... which Linux serves on loopback without configuration.
@@ -119,7 +131,10 @@ impl Default for SimOptions {
             pcap: None,
             sessions: None,
             ping: None,
+            ping6: None,
             idle: false,
+            hold: Duration::ZERO,
+            release: false,
             gnb_n3_ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
             n3_port: 2152,
             upf_port: 2152,
@@ -151,11 +166,26 @@ impl SimOptions {
         if !(self.rate >= 0.0 && self.rate.is_finite()) {
             return Err("the rate must be a finite number >= 0".into());
         }
-        if self.sessions.is_none() && (self.ping.is_some() || self.idle || self.tun.is_some()) {
-            return Err("--ping, --idle and --tun need --session".into());
+        if self.sessions.is_none()
+            && (self.ping.is_some()
+                || self.ping6.is_some()
+                || self.idle
+                || self.tun.is_some()
+                || self.release
+                || !self.hold.is_zero())
+        {
+            return Err(
+                "--ping, --ping6, --idle, --tun, --hold and --release need --session".into(),
+            );
         }
-        if self.idle && self.ping.is_none() {
+        if self.idle && self.ping.is_none() && self.ping6.is_none() {
             return Err("--idle needs --ping (its answer is what pages the UE)".into());
+        }
+        if let Some(s) = &self.sessions
+            && self.ping6.is_some()
+            && !s.pdu_session_type.has_v6()
+        {
+            return Err("--ping6 needs an IPv6 or IPv4v6 session".into());
         }
         if let Some(s) = &self.sessions
             && let Some(IpAddr::V6(_)) = self.ping
@@ -205,6 +235,22 @@ impl SimOptions {
             integrity: vec![0, 1, 2, 3],
             ciphering: vec![0, 1, 2, 3],
             imeisv: format!("35{:014}", index),
+        }
+    }
+
+    /// The IPv4 ping target, if any.
+    pub(crate) fn ping4(&self) -> Option<Ipv4Addr> {
+        match self.ping {
+            Some(IpAddr::V4(a)) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The IPv6 ping target: `ping6`, or an IPv6 `ping`.
+    pub(crate) fn ping6(&self) -> Option<Ipv6Addr> {
+        match self.ping {
+            Some(IpAddr::V6(a)) => self.ping6.or(Some(a)),
+            _ => self.ping6,
         }
     }
 

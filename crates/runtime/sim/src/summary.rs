@@ -19,10 +19,13 @@ pub(crate) enum Report {
     SessionEstablished { latency: Duration },
     /// A PDU session did not come up.
     SessionFailed { reason: String },
-    /// A ping (echo request, retried until answered) went out from a session.
-    PingSent,
+    /// A ping (echo request, retried until answered) went out from a session; `v6` for
+    /// ICMPv6 (counted from the Router Solicitation that precedes it).
+    PingSent { v6: bool },
     /// Its answer came back; `idle` for the ping sent while the UE was in CM-IDLE.
-    PingOk { idle: bool },
+    PingOk { idle: bool, v6: bool },
+    /// A PDU session was released at the end of the run (`--release`).
+    Released,
     /// An idle UE was paged.
     Paged,
     /// A service request was accepted.
@@ -109,6 +112,14 @@ pub struct Summary {
     pub ping_ok: usize,
     /// Of these, the pings sent while the UE was in CM-IDLE (`--idle`).
     pub idle_ping_ok: usize,
+    /// IPv6 pings (`--ping6`, or an IPv6 `--ping`): each starts with the Router
+    /// Solicitation that gets the session its /64.
+    pub ping6_sent: usize,
+    /// IPv6 pings answered (the Router Advertisement came, then the echo reply).
+    pub ping6_ok: usize,
+    /// PDU sessions released at the end (`--release`: release command received and
+    /// completed).
+    pub released: usize,
     /// UEs paged (`--idle`).
     pub paged: usize,
     /// Service requests accepted (`--idle`).
@@ -139,6 +150,9 @@ impl Summary {
             ping_sent: 0,
             ping_ok: 0,
             idle_ping_ok: 0,
+            ping6_sent: 0,
+            ping6_ok: 0,
+            released: 0,
             paged: 0,
             service_accepted: 0,
             latencies_ms: Vec::new(),
@@ -169,13 +183,19 @@ impl Summary {
             Report::SessionFailed { reason } => {
                 *self.session_failures.entry(reason).or_default() += 1;
             }
-            Report::PingSent => self.ping_sent += 1,
-            Report::PingOk { idle } => {
-                self.ping_ok += 1;
+            Report::PingSent { v6: false } => self.ping_sent += 1,
+            Report::PingSent { v6: true } => self.ping6_sent += 1,
+            Report::PingOk { idle, v6 } => {
+                if v6 {
+                    self.ping6_ok += 1;
+                } else {
+                    self.ping_ok += 1;
+                }
                 if idle {
                     self.idle_ping_ok += 1;
                 }
             }
+            Report::Released => self.released += 1,
             Report::Paged => self.paged += 1,
             Report::ServiceAccepted => self.service_accepted += 1,
             Report::Done => self.done += 1,
@@ -229,6 +249,12 @@ impl Summary {
         }
         if self.ping_sent > 0 {
             line += &format!("; ping {}/{}", self.ping_ok, self.ping_sent);
+        }
+        if self.ping6_sent > 0 {
+            line += &format!("; ping6 {}/{}", self.ping6_ok, self.ping6_sent);
+        }
+        if self.released > 0 {
+            line += &format!("; {} released", self.released);
         }
         if self.paged > 0 || self.service_accepted > 0 {
             line += &format!(

@@ -5,7 +5,8 @@
 //! file descriptors and reader tasks; one device scales to any number of UEs with one
 //! reader. Each session's IPv4 address is added to the device (`/32`) with a
 //! source-address routing rule (`ip rule add from <address> lookup 2152`, table 2152
-//! routing everything into the device). A program that binds the UE's address —
+//! routing everything into the device); likewise an IPv6 session's address (`/128`,
+//! prefix from the Router Advertisement + interface identifier) with an `ip -6 rule`. A program that binds the UE's address —
 //! `curl --interface 10.45.0.2 ...`, `iperf3 -B 10.45.0.2 -c ...`, `ping -I 10.45.0.2` —
 //! sends through the TUN; the reader maps the packet's source address to its gNB and UE,
 //! and the gNB task encapsulates it on N3. Downlink T-PDUs are written to the device,
@@ -18,7 +19,7 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Write};
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::os::fd::AsRawFd;
 use std::process::Command;
 use std::sync::{Arc, Mutex, RwLock};
@@ -42,10 +43,13 @@ const QUEUE: usize = 4096;
 pub(crate) struct TunShared {
     name: String,
     file: File,
-    routes: Arc<RwLock<HashMap<Ipv4Addr, (usize, UeId)>>>,
-    config: Mutex<std::sync::mpsc::Sender<Ipv4Addr>>,
-    added: Arc<Mutex<Vec<Ipv4Addr>>>,
+    routes: Routes,
+    config: Mutex<std::sync::mpsc::Sender<IpAddr>>,
+    added: Arc<Mutex<Vec<IpAddr>>>,
 }
+
+/// UE addresses to (gNB index, UE).
+type Routes = Arc<RwLock<HashMap<IpAddr, (usize, UeId)>>>;
 
 #[repr(C)]
 struct IfReq {
@@ -100,26 +104,46 @@ impl TunShared {
         }
         ip(&["link", "set", "dev", name, "up", "mtu", "1400"])?;
         ip(&["route", "replace", "default", "dev", name, "table", TABLE])?;
-        let routes: Arc<RwLock<HashMap<Ipv4Addr, (usize, UeId)>>> = Arc::default();
-        let added: Arc<Mutex<Vec<Ipv4Addr>>> = Arc::default();
+        if let Err(e) = ip(&[
+            "-6", "route", "replace", "default", "dev", name, "table", TABLE,
+        ]) {
+            warn!("TUN: no IPv6 routing for the UEs: {e}");
+        }
+        let routes: Routes = Arc::default();
+        let added: Arc<Mutex<Vec<IpAddr>>> = Arc::default();
         let reader = file.try_clone()?;
         let r = routes.clone();
         std::thread::Builder::new()
             .name("sim-tun-reader".into())
             .spawn(move || read_loop(reader, r, gnbs))?;
-        let (tx, rx) = std::sync::mpsc::channel::<Ipv4Addr>();
+        let (tx, rx) = std::sync::mpsc::channel::<IpAddr>();
         let dev = name.to_owned();
         let a = added.clone();
         std::thread::Builder::new()
             .name("sim-tun-config".into())
             .spawn(move || {
                 for addr in rx {
-                    let cidr = format!("{addr}/32");
-                    let r = ip(&["addr", "add", &cidr, "dev", &dev]).and_then(|()| {
-                        ip(&[
-                            "rule", "add", "from", &cidr, "lookup", TABLE, "priority", TABLE,
-                        ])
-                    });
+                    let r = match addr {
+                        IpAddr::V4(_) => {
+                            let cidr = format!("{addr}/32");
+                            ip(&["addr", "add", &cidr, "dev", &dev]).and_then(|()| {
+                                ip(&[
+                                    "rule", "add", "from", &cidr, "lookup", TABLE, "priority",
+                                    TABLE,
+                                ])
+                            })
+                        }
+                        // No duplicate address detection: the /64 is the session's own.
+                        IpAddr::V6(_) => {
+                            let cidr = format!("{addr}/128");
+                            ip(&["-6", "addr", "add", &cidr, "dev", &dev, "nodad"]).and_then(|()| {
+                                ip(&[
+                                    "-6", "rule", "add", "from", &cidr, "lookup", TABLE,
+                                    "priority", TABLE,
+                                ])
+                            })
+                        }
+                    };
                     match r {
                         Ok(()) => a.lock().unwrap_or_else(|e| e.into_inner()).push(addr),
                         Err(e) => warn!("TUN address {addr}: {e}"),
@@ -135,8 +159,8 @@ impl TunShared {
         }))
     }
 
-    /// Routes `addr` (a session's IPv4 address) to gNB `gnb`'s UE `ue`.
-    pub(crate) fn route(&self, addr: Ipv4Addr, gnb: usize, ue: UeId) {
+    /// Routes `addr` (a session's IPv4 or IPv6 address) to gNB `gnb`'s UE `ue`.
+    pub(crate) fn route(&self, addr: IpAddr, gnb: usize, ue: UeId) {
         self.routes
             .write()
             .unwrap_or_else(|e| e.into_inner())
@@ -160,11 +184,17 @@ impl Drop for TunShared {
     fn drop(&mut self) {
         let added = std::mem::take(&mut *self.added.lock().unwrap_or_else(|e| e.into_inner()));
         for addr in added {
+            let (family, len) = if addr.is_ipv4() {
+                ("-4", 32)
+            } else {
+                ("-6", 128)
+            };
             let _ = ip(&[
+                family,
                 "rule",
                 "del",
                 "from",
-                &format!("{addr}/32"),
+                &format!("{addr}/{len}"),
                 "lookup",
                 TABLE,
             ]);
@@ -184,11 +214,7 @@ fn need_admin(e: std::io::Error, what: &str) -> std::io::Error {
 }
 
 /// Reads uplink packets and hands each to the gNB task of its source address.
-fn read_loop(
-    mut file: File,
-    routes: Arc<RwLock<HashMap<Ipv4Addr, (usize, UeId)>>>,
-    gnbs: Vec<UplinkTx>,
-) {
+fn read_loop(mut file: File, routes: Routes, gnbs: Vec<UplinkTx>) {
     let mut buf = vec![0u8; UPLINK_HEADROOM + 65536];
     loop {
         let n = match file.read(&mut buf[UPLINK_HEADROOM..]) {
@@ -200,11 +226,9 @@ fn read_loop(
                 return;
             }
         };
-        let p = &buf[UPLINK_HEADROOM..UPLINK_HEADROOM + n];
-        if n < 20 || p[0] >> 4 != 4 {
-            continue; // IPv4 only
-        }
-        let src = Ipv4Addr::new(p[12], p[13], p[14], p[15]);
+        let Some(src) = source(&buf[UPLINK_HEADROOM..UPLINK_HEADROOM + n]) else {
+            continue;
+        };
         let Some(&(gnb, ue)) = routes.read().unwrap_or_else(|e| e.into_inner()).get(&src) else {
             continue;
         };
@@ -214,7 +238,41 @@ fn read_loop(
     }
 }
 
+/// The source address of an IPv4 or IPv6 packet.
+pub(crate) fn source(p: &[u8]) -> Option<IpAddr> {
+    match p.first()? >> 4 {
+        4 if p.len() >= 20 => Some(IpAddr::V4(Ipv4Addr::new(p[12], p[13], p[14], p[15]))),
+        6 if p.len() >= 40 => Some(IpAddr::V6(Ipv6Addr::from(
+            <[u8; 16]>::try_from(&p[8..24]).ok()?,
+        ))),
+        _ => None,
+    }
+}
+
 /// The per-gNB uplink channels of a TUN.
 pub(crate) fn channels(gnbs: usize) -> (Vec<UplinkTx>, Vec<UplinkRx>) {
     (0..gnbs).map(|_| mpsc::channel(QUEUE)).unzip()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uplink_packets_are_routed_by_their_ipv4_or_ipv6_source() {
+        let mut v4 = [0u8; 20];
+        v4[0] = 0x45;
+        v4[12..16].copy_from_slice(&[10, 45, 0, 2]);
+        assert_eq!(source(&v4), Some(IpAddr::V4(Ipv4Addr::new(10, 45, 0, 2))));
+        let mut v6 = [0u8; 40];
+        v6[0] = 0x60;
+        let a: Ipv6Addr = "2001:db8:45:1::2".parse().unwrap();
+        v6[8..24].copy_from_slice(&a.octets());
+        assert_eq!(source(&v6), Some(IpAddr::V6(a)));
+        assert_eq!(source(&v4[..19]), None, "truncated");
+        assert_eq!(source(&v6[..39]), None, "truncated");
+        assert_eq!(source(&[]), None);
+        v4[0] = 0x55;
+        assert_eq!(source(&v4), None, "neither IPv4 nor IPv6");
+    }
 }
