@@ -12,49 +12,12 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 
-/// A `cause` label.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
-pub struct CauseLabel {
-    pub cause: &'static str,
-}
+pub use ferrocore_metrics::{CauseLabel, Procedure};
 
 /// A `reason` label.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
 pub struct ReasonLabel {
     pub reason: &'static str,
-}
-
-/// Attempts, successes and failures (by cause) of one procedure.
-#[derive(Debug, Clone, Default)]
-pub struct Procedure {
-    pub req: Counter,
-    pub succ: Counter,
-    pub fail: Family<CauseLabel, Counter>,
-}
-
-impl Procedure {
-    fn register(&self, r: &mut Registry, name: &str, what: &str) {
-        r.register(
-            format!("{name}_req"),
-            format!("{what}: attempts"),
-            self.req.clone(),
-        );
-        r.register(
-            format!("{name}_succ"),
-            format!("{what}: successes"),
-            self.succ.clone(),
-        );
-        r.register(
-            format!("{name}_fail"),
-            format!("{what}: failures by cause"),
-            self.fail.clone(),
-        );
-    }
-
-    /// One failure with `cause`.
-    pub fn fail(&self, cause: &'static str) {
-        self.fail.get_or_create(&CauseLabel { cause }).inc();
-    }
 }
 
 /// The registration types of TS 24.501 §9.11.3.7, each counted on its own (TS 28.552
@@ -343,22 +306,14 @@ impl Metrics {
 
     /// Prometheus text exposition (OpenMetrics text format, TS 28.552 names).
     pub fn render(&self) -> String {
-        let mut out = String::new();
-        // Writing into a String does not fail.
-        let _ = prometheus_client::encoding::text::encode(&mut out, &self.inner.registry);
-        out
+        ferrocore_metrics::render(&self.inner.registry)
     }
 
     /// The value of a counter or gauge sample in [`Metrics::render`], e.g.
     /// `value("amf_rm_reg_init_req_total")` or
     /// `value("amf_rm_reg_init_fail_total{cause=\"illegal_ue\"}")`; 0 when absent.
     pub fn value(&self, sample: &str) -> u64 {
-        self.render()
-            .lines()
-            .filter_map(|l| l.rsplit_once(' '))
-            .find(|(name, _)| *name == sample)
-            .and_then(|(_, v)| v.parse::<f64>().ok())
-            .map_or(0, |v| v as u64)
+        ferrocore_metrics::sample_value(&self.render(), sample)
     }
 }
 

@@ -5,50 +5,12 @@
 
 use std::sync::Arc;
 
-use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 
-/// A `cause` label.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
-pub struct CauseLabel {
-    pub cause: &'static str,
-}
-
-/// Attempts, successes and failures (by cause) of one procedure.
-#[derive(Debug, Clone, Default)]
-pub struct Procedure {
-    pub req: Counter,
-    pub succ: Counter,
-    pub fail: Family<CauseLabel, Counter>,
-}
-
-impl Procedure {
-    fn register(&self, r: &mut Registry, name: &str, what: &str) {
-        r.register(
-            format!("{name}_req"),
-            format!("{what}: attempts"),
-            self.req.clone(),
-        );
-        r.register(
-            format!("{name}_succ"),
-            format!("{what}: successes"),
-            self.succ.clone(),
-        );
-        r.register(
-            format!("{name}_fail"),
-            format!("{what}: failures by cause"),
-            self.fail.clone(),
-        );
-    }
-
-    /// One failure with `cause`.
-    pub fn fail(&self, cause: &'static str) {
-        self.fail.get_or_create(&CauseLabel { cause }).inc();
-    }
-}
+pub use ferrocore_metrics::{CauseLabel, Procedure};
 
 #[derive(Debug)]
 pub struct Inner {
@@ -251,21 +213,14 @@ impl Metrics {
 
     /// Prometheus text exposition.
     pub fn render(&self) -> String {
-        let mut out = String::new();
-        let _ = prometheus_client::encoding::text::encode(&mut out, &self.inner.registry);
-        out
+        ferrocore_metrics::render(&self.inner.registry)
     }
 
     /// The value of one sample of [`Metrics::render`], e.g.
     /// `value("smf_sm_pdu_sess_creation_fail_total{cause=\"missing_or_unknown_dnn\"}")`;
     /// 0 when absent.
     pub fn value(&self, sample: &str) -> u64 {
-        self.render()
-            .lines()
-            .filter_map(|l| l.rsplit_once(' '))
-            .find(|(name, _)| *name == sample)
-            .and_then(|(_, v)| v.parse::<f64>().ok())
-            .map_or(0, |v| v as u64)
+        ferrocore_metrics::sample_value(&self.render(), sample)
     }
 }
 
