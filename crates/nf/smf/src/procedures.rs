@@ -934,10 +934,7 @@ impl Smf {
         upd: SmContextUpdate,
     ) {
         let Some(&key) = self.by_ref.get(sm_context_ref) else {
-            return self.update_answer(
-                id,
-                Err(SbiError::context_not_found(format!("no SM context {sm_context_ref}")).into()),
-            );
+            return self.update_answer(id, Err(unknown_sm_context(sm_context_ref).into()));
         };
         let Some(ctx) = self.contexts.get(&key) else {
             return;
@@ -1224,9 +1221,7 @@ impl Smf {
         let Some(&key) = self.by_ref.get(sm_context_ref) else {
             return self.respond(
                 id,
-                SmfResponse::Released(Err(SbiError::context_not_found(format!(
-                    "no SM context {sm_context_ref}"
-                )))),
+                SmfResponse::Released(Err(unknown_sm_context(sm_context_ref))),
             );
         };
         if let Some(ctx) = self.contexts.get(&key) {
@@ -1467,4 +1462,10 @@ fn pco_wants(est: &NasPduSessionEstablishmentRequest) -> PcoWants {
         }
     }
     w
+}
+
+/// 404 `CONTEXT_NOT_FOUND` for an `smContextRef` the SMF does not hold (Update and
+/// Release SM Context).
+fn unknown_sm_context(sm_context_ref: &str) -> SbiError {
+    SbiError::context_not_found(format!("no SM context {sm_context_ref}"))
 }

@@ -99,6 +99,24 @@ fn n1_update(n1: Vec<u8>) -> SmContextUpdate {
     SmContextUpdate::new(SmContextUpdateData::default(), Some(n1), None)
 }
 
+/// The PDU SESSION ESTABLISHMENT ACCEPT carried by the `i`-th N1N2MessageTransfer.
+fn accept_sent(b: &Bench, i: usize) -> NasPduSessionEstablishmentAccept {
+    let (_, _, m) = decode_sm(b.n1n2[i].n1_message.as_deref().unwrap());
+    let Nas5gsmMessage::PduSessionEstablishmentAccept(a) = m else {
+        panic!("{m:?}")
+    };
+    *a
+}
+
+/// The accept's extended PCO (downlink).
+fn accept_pco(a: &NasPduSessionEstablishmentAccept) -> Pco {
+    epco(
+        a.extended_protocol_configuration_options.as_ref().unwrap(),
+        false,
+    )
+    .unwrap()
+}
+
 /// The DL FAR (id 2) of the UPF's only session of `cp_seid`.
 fn dl_far(b: &Bench, cp_seid: u64) -> ferrocore_upf::state::FarState {
     let s = b
@@ -188,11 +206,7 @@ fn ipv4v6_session_life_cycle_against_the_upf() {
         .unwrap();
     assert_eq!(flows[0].qfi, 1);
     assert!(flows[0].params.contains(&QosFlowParameter::FiveQi(9)));
-    let pco = epco(
-        a.extended_protocol_configuration_options.as_ref().unwrap(),
-        false,
-    )
-    .unwrap();
+    let pco = accept_pco(&a);
     let dns4: Vec<_> = pco
         .entries
         .iter()
@@ -331,10 +345,7 @@ fn ipv4_only_and_ipv6_only_sessions() {
         "internet",
         establishment_request(1, Some(PduSessionTypeValue::Ipv4)),
     ));
-    let (_, _, m) = decode_sm(b.n1n2[0].n1_message.as_deref().unwrap());
-    let Nas5gsmMessage::PduSessionEstablishmentAccept(a) = m else {
-        panic!()
-    };
+    let a = accept_sent(&b, 0);
     assert_eq!(
         a.selected_pdu_session_type.session_type(),
         Some(PduSessionTypeValue::Ipv4)
@@ -344,11 +355,7 @@ fn ipv4_only_and_ipv6_only_sessions() {
         Some(b.smf.context(&r4).unwrap().ipv4.unwrap().octets())
     );
     assert!(b.smf.context(&r4).unwrap().ipv6_prefix.is_none());
-    let pco = epco(
-        a.extended_protocol_configuration_options.as_ref().unwrap(),
-        false,
-    )
-    .unwrap();
+    let pco = accept_pco(&a);
     assert!(
         pco.entry(0x0003).is_none(),
         "no IPv6 DNS on an IPv4 session"
@@ -359,10 +366,7 @@ fn ipv4_only_and_ipv6_only_sessions() {
         "internet",
         establishment_request(2, Some(PduSessionTypeValue::Ipv6)),
     ));
-    let (_, _, m) = decode_sm(b.n1n2[1].n1_message.as_deref().unwrap());
-    let Nas5gsmMessage::PduSessionEstablishmentAccept(a) = m else {
-        panic!()
-    };
+    let a = accept_sent(&b, 1);
     assert_eq!(
         a.selected_pdu_session_type.session_type(),
         Some(PduSessionTypeValue::Ipv6)
@@ -373,11 +377,7 @@ fn ipv4_only_and_ipv6_only_sessions() {
         a.pdu_address.as_ref().unwrap().ipv6_interface_id(),
         Some(c6.ipv6_iid)
     );
-    let pco = epco(
-        a.extended_protocol_configuration_options.as_ref().unwrap(),
-        false,
-    )
-    .unwrap();
+    let pco = accept_pco(&a);
     assert!(pco.entry(0x000d).is_none() && pco.entry(0x0010).is_none());
     let req = SetupRequestTransfer::decode(b.n1n2[1].n2_info.as_deref().unwrap()).unwrap();
     assert_eq!(req.session_type, NgapType::ipv6);
@@ -394,10 +394,7 @@ fn ipv4v6_narrowed_by_the_subscription_is_accepted_with_cause_50() {
         "internet",
         establishment_request(1, Some(PduSessionTypeValue::Ipv4v6)),
     ));
-    let (_, _, m) = decode_sm(b.n1n2[0].n1_message.as_deref().unwrap());
-    let Nas5gsmMessage::PduSessionEstablishmentAccept(a) = m else {
-        panic!()
-    };
+    let a = accept_sent(&b, 0);
     assert_eq!(
         a.selected_pdu_session_type.session_type(),
         Some(PduSessionTypeValue::Ipv4)
