@@ -4,7 +4,7 @@
 //! dropped. Downlink messages are protected once secure exchange is established.
 
 use ferrocore_nas::{EPD_5GMM, SecurityHeaderType};
-use ferrocore_nas_security::{SecurityError, processed_without_integrity};
+use ferrocore_nas_security::{SecurityContext, SecurityError, processed_without_integrity};
 
 use crate::context::UeKey;
 use crate::engine::Amf;
@@ -21,6 +21,21 @@ pub(crate) struct Uplink {
     pub count: Option<u32>,
     /// Security header type 3 or 4 (new context).
     pub new_context: bool,
+}
+
+/// The NAS message container of an initial NAS message deciphered (TS 24.501 §4.4.6):
+/// the full message, ciphered with the UE's current context and the uplink COUNT of the
+/// message that carries it.
+pub(crate) fn decipher_container(ctx: &SecurityContext, count: u32, container: &[u8]) -> Vec<u8> {
+    let mut inner = container.to_vec();
+    ctx.nea().apply(
+        ctx.knas_enc(),
+        count,
+        ferrocore_nas_security::BEARER_3GPP,
+        0,
+        &mut inner,
+    );
+    inner
 }
 
 fn mm_type(plain: &[u8]) -> Option<u8> {

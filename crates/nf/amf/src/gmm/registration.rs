@@ -26,7 +26,7 @@ use crate::config::Slice;
 use crate::context::{Procedure, RegStep, Registration, Retransmit, RmState, UeKey};
 use crate::engine::Amf;
 use crate::metrics::{RegKind, gmm_cause_label};
-use crate::nas::Uplink;
+use crate::nas::{Uplink, decipher_container};
 use crate::ngap_interface::ngap_snssai;
 use crate::timers::TimerKind;
 
@@ -123,14 +123,7 @@ impl Amf {
             && let Some(c) = &req.nas_message_container
             && let (Some(ctx), Some(count)) = (ue.security.as_ref(), up.count)
         {
-            let mut inner = c.value.to_vec();
-            ctx.nea().apply(
-                ctx.knas_enc(),
-                count,
-                ferrocore_nas_security::BEARER_3GPP,
-                0,
-                &mut inner,
-            );
+            let inner = decipher_container(ctx, count, &c.value);
             if let Ok(NasMessage::Mm(Nas5gmmMessage::RegistrationRequest(full))) =
                 ferrocore_nas::decode(&inner)
             {

@@ -25,7 +25,7 @@ use crate::context::{N2Kind, Procedure, RegStep, Registration, Retransmit, Servi
 use crate::engine::Amf;
 use crate::gmm::sm::SmPurpose;
 use crate::metrics::{RegKind, gmm_cause_label};
-use crate::nas::Uplink;
+use crate::nas::{Uplink, decipher_container};
 use crate::ngap_interface::ngap_snssai;
 use crate::ngap_sm::{self, SetupItem};
 
@@ -90,14 +90,7 @@ impl Amf {
         if let Some(c) = &sr.nas_message_container
             && let (Some(ctx), Some(count)) = (ue.security.as_ref(), up.count)
         {
-            let mut inner = c.value.to_vec();
-            ctx.nea().apply(
-                ctx.knas_enc(),
-                count,
-                ferrocore_nas_security::BEARER_3GPP,
-                0,
-                &mut inner,
-            );
+            let inner = decipher_container(ctx, count, &c.value);
             if let Ok(NasMessage::Mm(Nas5gmmMessage::ServiceRequest(full))) =
                 ferrocore_nas::decode(&inner)
             {
