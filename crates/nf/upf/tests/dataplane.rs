@@ -306,18 +306,18 @@ fn echo_request_signalling() {
 fn mbr_polices_with_the_virtual_clock_and_gates_close() {
     let mut upf = Upf::new();
     let mut req = establishment(1);
-    // 8 Mbit/s uplink (1 octet/us) and an 8 Mbit/s downlink, bucket depth 20 ms.
+    // 8 Mbit/s uplink (1 octet/us) and an 8 Mbit/s downlink, bucket depth 500 ms.
     req.create_qers[0].mbr = Some(Bitrate {
         uplink: 8_000,
         downlink: 8_000,
     });
     let (seid, teid) = session(&mut upf, req);
     let ul = ipv4_udp(UE, Ipv4Addr::new(1, 1, 1, 1), 1, 2, 972); // 1000 octets
-    // The 20,000-octet burst: 20 packets at one instant, then the bucket is empty.
-    let passed = (0..40)
+    // The 500,000-octet burst: 500 packets at one instant, then the bucket is empty.
+    let passed = (0..600)
         .filter(|_| matches!(upf.uplink(teid, 9, &ul).0, Verdict::N6 { .. }))
         .count();
-    assert_eq!(passed, 20);
+    assert_eq!(passed, 500);
     assert_eq!(upf.uplink(teid, 9, &ul).0, Verdict::Drop(DropReason::Mbr));
     // 10 ms of virtual time: 10,000 octets more.
     upf.now += Duration::from_millis(10);
