@@ -21,40 +21,14 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
+use ferrocore_testkit::netns::{self, Namespace, ip};
 use ferrocore_testkit::tshark::Dissection;
-
-fn skip() -> bool {
-    if std::env::var("FERROCORE_SKIP_NETNS").as_deref() == Ok("1") {
-        eprintln!("FERROCORE_SKIP_NETNS=1: session netns test skipped");
-        return true;
-    }
-    let uid = String::from_utf8(Command::new("id").arg("-u").output().unwrap().stdout).unwrap();
-    assert_eq!(
-        uid.trim(),
-        "0",
-        "the session test needs root (or FERROCORE_SKIP_NETNS=1)"
-    );
-    false
-}
-
-fn ip(args: &[&str]) {
-    let out = Command::new("ip")
-        .args(args)
-        .output()
-        .expect("run `ip` (iproute2)");
-    assert!(
-        out.status.success(),
-        "ip {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// The three namespaces, deleted (with everything in them) on drop.
 struct Topology {
-    ran: String,
-    core: String,
-    dn: String,
+    ran: Namespace,
+    core: Namespace,
+    dn: Namespace,
     children: Vec<Child>,
 }
 
@@ -65,25 +39,12 @@ impl Topology {
         let id = (std::process::id() % 10_000) * 10 + NEXT.fetch_add(1, Ordering::Relaxed) % 10;
         let name = |n: &str| format!("fc{n}{id}");
         let t = Topology {
-            ran: name("ran"),
-            core: name("core"),
-            dn: name("dn"),
+            ran: Namespace::new(name("ran")),
+            core: Namespace::new(name("core")),
+            dn: Namespace::new(name("dn")),
             children: vec![],
         };
-        for ns in [&t.ran, &t.core, &t.dn] {
-            ip(&["netns", "add", ns]);
-            ip(&["-n", ns, "link", "set", "lo", "up"]);
-        }
-        let link = |a: &str, a_dev: &str, a_ip: &str, b: &str, b_dev: &str, b_ip: &str| {
-            ip(&[
-                "link", "add", a_dev, "netns", a, "type", "veth", "peer", "name", b_dev, "netns", b,
-            ]);
-            for (ns, dev, addr) in [(a, a_dev, a_ip), (b, b_dev, b_ip)] {
-                ip(&["-n", ns, "addr", "add", addr, "dev", dev]);
-                ip(&["-n", ns, "link", "set", dev, "up"]);
-            }
-        };
-        link(
+        netns::veth(
             &t.ran,
             &format!("r{id}"),
             "10.201.1.2/24",
@@ -91,7 +52,7 @@ impl Topology {
             &format!("c{id}"),
             "10.201.1.1/24",
         );
-        link(
+        netns::veth(
             &t.core,
             &format!("n{id}"),
             "10.201.2.1/24",
@@ -109,22 +70,7 @@ impl Topology {
             "via",
             "10.201.2.1",
         ]);
-        let out = Command::new("ip")
-            .args([
-                "netns",
-                "exec",
-                &t.core,
-                "sysctl",
-                "-qw",
-                "net.ipv4.ip_forward=1",
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        netns::sysctl(&t.core, "net.ipv4.ip_forward=1");
         t
     }
 
@@ -148,16 +94,7 @@ impl Topology {
             "via",
             "fd00:201:2::1",
         ]);
-        let out = self
-            .exec(&self.core, "sysctl")
-            .args(["-qw", "net.ipv6.conf.all.forwarding=1"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        netns::sysctl(&self.core, "net.ipv6.conf.all.forwarding=1");
     }
 
     fn exec(&self, ns: &str, program: &str) -> Command {
@@ -173,15 +110,13 @@ impl Drop for Topology {
             let _ = c.kill();
             let _ = c.wait();
         }
-        for ns in [&self.ran, &self.core, &self.dn] {
-            let _ = Command::new("ip").args(["netns", "del", ns]).status();
-        }
+        // The namespaces go after this, with the fields.
     }
 }
 
 #[test]
 fn twenty_ues_ping_the_data_network_through_the_core_and_are_paged_when_idle() {
-    if skip() {
+    if netns::skip_unless_root("the session netns test") {
         return;
     }
     let mut t = Topology::new();
@@ -417,7 +352,7 @@ fn sim(t: &Topology, ues: usize, extra: &[&str]) -> Command {
 
 #[test]
 fn ipv4v6_sessions_ping_over_ipv6_carry_iperf3_and_release_every_address() {
-    if skip() {
+    if netns::skip_unless_root("the session netns test") {
         return;
     }
     let mut t = Topology::new();

@@ -4,6 +4,7 @@
 //! `ip` and `tshark`: it fails without them, unless `FERROCORE_SKIP_NETNS=1`.
 
 use ferrocore_sctp_io::{NGAP_PPID, SctpConfig, SctpConnector, SctpListener, Transport};
+use ferrocore_testkit::netns::{self, Namespace};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
@@ -12,79 +13,29 @@ use std::time::Duration;
 const A_IP: Ipv4Addr = Ipv4Addr::new(10, 213, 7, 1);
 const B_IP: Ipv4Addr = Ipv4Addr::new(10, 213, 7, 2);
 
-fn skip() -> bool {
-    if std::env::var("FERROCORE_SKIP_NETNS").as_deref() == Ok("1") {
-        eprintln!("FERROCORE_SKIP_NETNS=1: raw SCTP netns test skipped");
-        return true;
-    }
-    // SAFETY: geteuid has no preconditions.
-    let uid = unsafe { libc::geteuid() };
-    assert_eq!(
-        uid, 0,
-        "the raw SCTP test needs root (or set FERROCORE_SKIP_NETNS=1)"
-    );
-    false
-}
-
-fn ip(args: &[&str]) {
-    let out = Command::new("ip")
-        .args(args)
-        .output()
-        .expect("run `ip` (iproute2)");
-    assert!(
-        out.status.success(),
-        "ip {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// Two namespaces joined by a veth pair; deleted on drop.
 struct Netns {
-    a: String,
-    b: String,
+    a: Namespace,
+    b: Namespace,
     veth_a: String,
 }
 
 impl Netns {
     fn new(tag: &str) -> Self {
         let id = std::process::id() % 100_000;
-        let (a, b) = (format!("fc{tag}a{id}"), format!("fc{tag}b{id}"));
+        let a = Namespace::new(format!("fc{tag}a{id}"));
+        let b = Namespace::new(format!("fc{tag}b{id}"));
         let (va, vb) = (format!("v{tag}a{id}"), format!("v{tag}b{id}"));
-        let n = Netns {
-            a: a.clone(),
-            b: b.clone(),
-            veth_a: va.clone(),
-        };
-        ip(&["netns", "add", &a]);
-        ip(&["netns", "add", &b]);
-        ip(&[
-            "link", "add", &va, "netns", &a, "type", "veth", "peer", "name", &vb, "netns", &b,
-        ]);
-        for (ns, dev, addr) in [(&a, &va, A_IP), (&b, &vb, B_IP)] {
-            ip(&["-n", ns, "addr", "add", &format!("{addr}/30"), "dev", dev]);
-            ip(&["-n", ns, "link", "set", dev, "up"]);
-            ip(&["-n", ns, "link", "set", "lo", "up"]);
-        }
-        n
+        netns::veth(
+            &a,
+            &va,
+            &format!("{A_IP}/30"),
+            &b,
+            &vb,
+            &format!("{B_IP}/30"),
+        );
+        Netns { a, b, veth_a: va }
     }
-}
-
-impl Drop for Netns {
-    fn drop(&mut self) {
-        for ns in [&self.a, &self.b] {
-            let _ = Command::new("ip").args(["netns", "del", ns]).status();
-        }
-    }
-}
-
-/// Moves the calling thread into network namespace `name`.
-fn enter(name: &str) {
-    let f = std::fs::File::open(format!("/var/run/netns/{name}")).expect("netns file");
-    use std::os::fd::AsRawFd;
-    // SAFETY: a valid namespace descriptor; only this thread changes namespace.
-    let r = unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) };
-    assert_eq!(r, 0, "setns: {}", std::io::Error::last_os_error());
 }
 
 /// Runs `f` on a fresh thread inside namespace `ns`, on its own tokio runtime.
@@ -94,7 +45,7 @@ fn in_netns<T: Send + 'static>(
 ) -> std::thread::JoinHandle<T> {
     let ns = ns.to_string();
     std::thread::spawn(move || {
-        enter(&ns);
+        netns::enter(&ns);
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -122,7 +73,7 @@ const SIZES: [usize; 8] = [30, 120, 400, 1000, 1400, 2500, 6000, 12000];
 
 #[test]
 fn raw_ip_between_namespaces_checked_by_tshark() {
-    if skip() {
+    if netns::skip_unless_root("the raw SCTP netns test") {
         return;
     }
     let net = Netns::new("r");

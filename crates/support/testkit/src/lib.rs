@@ -5,11 +5,13 @@
 //! - [`tshark`]: run tshark over such a file and read back fields, expert errors, malformed marks.
 //! - [`python`]: run a Python helper (pycrate cross-checks) with JSON in and out.
 //! - [`alloc`]: a counting global allocator, to bound what a decoder allocates.
+//! - [`netns`]: network namespaces and veth pairs for tests that need root.
 //!
 //! The external tools are installed by `.ci/setup`; a test that needs one fails with a
 //! message naming that script rather than silently passing.
 
 pub mod alloc;
+pub mod netns;
 pub use ferrocore_pcap as pcap;
 pub mod python;
 pub mod tshark;

@@ -4,13 +4,15 @@
 
 use std::collections::VecDeque;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use ferrocore_gtpu::{PduSessionContainer, Qfi, Repr, UlPduSessionInfo, encap_repr_in_place};
 use ferrocore_pfcp::ie::*;
 use ferrocore_pfcp::message::*;
 use ferrocore_pfcp::{Body, Cause, Message, decode, encode};
+use ferrocore_testkit::netns::{self, Namespace};
+#[allow(unused_imports)] // not every user of this module calls each
+pub use ferrocore_testkit::netns::{enter, ip, sysctl};
 
 pub const UE_POOL: (Ipv4Addr, u8) = (Ipv4Addr::new(10, 45, 0, 0), 16);
 pub const QFI: u8 = 9;
@@ -21,50 +23,23 @@ pub fn skip() -> bool {
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_test_writer()
         .try_init();
-    if std::env::var("FERROCORE_SKIP_NETNS").as_deref() == Ok("1") {
-        eprintln!("FERROCORE_SKIP_NETNS=1: namespace / TUN test skipped");
-        return true;
-    }
-    // SAFETY: geteuid has no preconditions.
-    let uid = unsafe { libc::geteuid() };
-    assert_eq!(
-        uid, 0,
-        "UPF runtime tests need root for netns and TUN (or set FERROCORE_SKIP_NETNS=1)"
-    );
-    false
-}
-
-pub fn ip(args: &[&str]) {
-    let out = Command::new("ip")
-        .args(args)
-        .output()
-        .expect("run `ip` (iproute2)");
-    assert!(
-        out.status.success(),
-        "ip {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-pub fn sysctl(ns: &str, kv: &str) {
-    ip(&["netns", "exec", ns, "sysctl", "-qw", kv]);
+    netns::skip_unless_root("the UPF runtime test (netns and TUN)")
 }
 
 /// Namespaces deleted on drop.
-pub struct Namespaces(pub Vec<String>);
+pub struct Namespaces(pub Vec<Namespace>);
 
 impl Namespaces {
     /// One namespace per role, named after the role, `tag` and our pid; loopback up.
     pub fn new(tag: &str, roles: &[&str]) -> Self {
         let id = std::process::id() % 100_000;
-        let names: Vec<String> = roles.iter().map(|r| format!("fc{tag}{r}{id}")).collect();
-        for n in &names {
-            let _ = Command::new("ip").args(["netns", "del", n]).output();
-            ip(&["netns", "add", n]);
-            ip(&["-n", n, "link", "set", "lo", "up"]);
+        let mut v = Vec::with_capacity(roles.len());
+        for r in roles {
+            let name = format!("fc{tag}{r}{id}");
+            netns::delete(&name);
+            v.push(Namespace::new(name));
         }
-        Namespaces(names)
+        Namespaces(v)
     }
 
     pub fn name(&self, i: usize) -> &str {
@@ -75,32 +50,15 @@ impl Namespaces {
     pub fn link(&self, a: usize, a_ip: Ipv4Addr, b: usize, b_ip: Ipv4Addr, tag: &str) {
         let id = std::process::id() % 100_000;
         let (va, vb) = (format!("v{tag}a{id}"), format!("v{tag}b{id}"));
-        ip(&[
-            "link", "add", &va, "netns", &self.0[a], "type", "veth", "peer", "name", &vb, "netns",
+        netns::veth(
+            &self.0[a],
+            &va,
+            &format!("{a_ip}/24"),
             &self.0[b],
-        ]);
-        for (ns, dev, addr) in [(&self.0[a], &va, a_ip), (&self.0[b], &vb, b_ip)] {
-            ip(&["-n", ns, "addr", "add", &format!("{addr}/24"), "dev", dev]);
-            ip(&["-n", ns, "link", "set", dev, "up"]);
-        }
+            &vb,
+            &format!("{b_ip}/24"),
+        );
     }
-}
-
-impl Drop for Namespaces {
-    fn drop(&mut self) {
-        for n in &self.0 {
-            let _ = Command::new("ip").args(["netns", "del", n]).status();
-        }
-    }
-}
-
-/// Moves the calling thread into namespace `name`.
-pub fn enter(name: &str) {
-    let f = std::fs::File::open(format!("/var/run/netns/{name}")).expect("netns file");
-    use std::os::fd::AsRawFd;
-    // SAFETY: a valid namespace descriptor; only this thread changes namespace.
-    let r = unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) };
-    assert_eq!(r, 0, "setns: {}", std::io::Error::last_os_error());
 }
 
 /// Runs `f` on a new thread inside namespace `ns` (sockets it opens stay there).
