@@ -235,21 +235,6 @@ pub(crate) fn release_command_transfer() -> Result<Vec<u8>, BuildError> {
     .encode()?)
 }
 
-/// A TS 29.571 `BitRate` ("100 Mbps", "1.5 Gbps") in bit/s.
-pub(crate) fn parse_bitrate(s: &str) -> Option<u64> {
-    let (num, unit) = s.trim().split_once(' ')?;
-    let mult: f64 = match unit.trim() {
-        "bps" => 1.0,
-        "Kbps" => 1e3,
-        "Mbps" => 1e6,
-        "Gbps" => 1e9,
-        "Tbps" => 1e12,
-        _ => return None,
-    };
-    let v: f64 = num.parse().ok()?;
-    (v.is_finite() && v >= 0.0).then(|| (v * mult).round() as u64)
-}
-
 /// The 5GSM cause values the SMF sends (TS 24.501 §9.11.4.2).
 pub(crate) mod cause {
     pub const INSUFFICIENT_RESOURCES: u8 = 26;
@@ -280,14 +265,5 @@ mod tests {
         let v = session_ambr_ie(1_500, 65_535_000 + 1).parse().unwrap();
         assert_eq!(v.ul_kbps, 2);
         assert!(v.dl_kbps >= 65_536);
-    }
-
-    #[test]
-    fn bitrates() {
-        assert_eq!(parse_bitrate("100 Mbps"), Some(100_000_000));
-        assert_eq!(parse_bitrate("1.5 Gbps"), Some(1_500_000_000));
-        assert_eq!(parse_bitrate("64 Kbps"), Some(64_000));
-        assert_eq!(parse_bitrate("fast"), None);
-        assert_eq!(parse_bitrate("1 Xbps"), None);
     }
 }

@@ -16,7 +16,7 @@ use ferrocore_ngap::transfer::{SetupResponseTransfer, Transfer};
 use ferrocore_pfcp::ie::Fteid;
 use ferrocore_pfcp::message::{SessionDeletionRequest, SessionReportRequest};
 use ferrocore_pfcp::{Body, Cause as PfcpCause, Message};
-use ferrocore_sbi::common::{PduSessionType as SbiPduType, Snssai};
+use ferrocore_sbi::common::{PduSessionType as SbiPduType, Snssai, parse_bit_rate};
 use ferrocore_sbi::namf_communication::{N1N2MessageTransfer, NgapIeType};
 use ferrocore_sbi::nsmf_pdusession::{
     N2SmInfoType, SmContextCreate, SmContextCreated, SmContextCreatedData, SmContextError,
@@ -475,8 +475,8 @@ impl Smf {
                 ctx.arp_priority = darp;
             }
             if let Some(a) = &dc.session_ambr {
-                ctx.ambr_ul = n1n2::parse_bitrate(&a.uplink).unwrap_or(dul);
-                ctx.ambr_dl = n1n2::parse_bitrate(&a.downlink).unwrap_or(ddl);
+                ctx.ambr_ul = parse_bit_rate(&a.uplink).unwrap_or(dul);
+                ctx.ambr_dl = parse_bit_rate(&a.downlink).unwrap_or(ddl);
             }
         }
         if let Err(r) = self.allocate_addresses(key) {

@@ -26,6 +26,23 @@ pub type SupportedFeatures = String;
 /// `BitRate`: e.g. `"100 Mbps"`.
 pub type BitRate = String;
 
+/// A [`BitRate`] (`"100 Mbps"`, `"1.5 Gbps"`; units bps, Kbps, Mbps, Gbps, Tbps) in
+/// bit/s, rounded to the nearest bit/s (`"1.005 Kbps"` is 1005). `None` for another
+/// unit, a number that does not parse, or a negative or non-finite one.
+pub fn parse_bit_rate(s: &str) -> Option<u64> {
+    let (num, unit) = s.trim().split_once(' ')?;
+    let mult: f64 = match unit.trim() {
+        "bps" => 1.0,
+        "Kbps" => 1e3,
+        "Mbps" => 1e6,
+        "Gbps" => 1e9,
+        "Tbps" => 1e12,
+        _ => return None,
+    };
+    let v: f64 = num.parse().ok()?;
+    (v.is_finite() && v >= 0.0).then(|| (v * mult).round() as u64)
+}
+
 /// `Snssai` (TS 29.571): SST and optional 3-octet SD.
 #[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -397,4 +414,32 @@ pub struct NgApCause {
     pub group: Uinteger,
     /// Value within the group.
     pub value: Uinteger,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_bit_rate;
+
+    #[test]
+    fn bit_rates_in_bits_per_second() {
+        assert_eq!(parse_bit_rate("1 Gbps"), Some(1_000_000_000));
+        assert_eq!(parse_bit_rate("100 Mbps"), Some(100_000_000));
+        assert_eq!(parse_bit_rate("1.5 Gbps"), Some(1_500_000_000));
+        assert_eq!(parse_bit_rate("64 Kbps"), Some(64_000));
+        assert_eq!(parse_bit_rate("2 Tbps"), Some(2_000_000_000_000));
+        assert_eq!(parse_bit_rate("0 bps"), Some(0));
+        assert_eq!(parse_bit_rate(" 10 bps "), Some(10));
+        // 1.005 * 1e3 is 1004.999... in f64: rounded, not truncated.
+        assert_eq!(parse_bit_rate("1.005 Kbps"), Some(1005));
+    }
+
+    #[test]
+    fn bad_bit_rates() {
+        for s in [
+            "", "fast", "100", "100Mbps", "1 Xbps", "1 mbps", "-1 Mbps", "x Mbps", "NaN bps",
+            "inf Gbps",
+        ] {
+            assert_eq!(parse_bit_rate(s), None, "{s:?}");
+        }
+    }
 }

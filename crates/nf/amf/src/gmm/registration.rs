@@ -16,7 +16,7 @@ use ferrocore_nas::types::{
 use ferrocore_nas_security::NasCount;
 use ferrocore_ngap::msg::InitialContextSetupRequest;
 use ferrocore_sbi::SbiError;
-use ferrocore_sbi::common::RatType;
+use ferrocore_sbi::common::{RatType, parse_bit_rate};
 use ferrocore_sbi::nudm_sdm::AccessAndMobilitySubscriptionData;
 use ferrocore_sbi::nudm_uecm::Amf3GppAccessRegistration;
 
@@ -29,22 +29,6 @@ use crate::metrics::{RegKind, gmm_cause_label};
 use crate::nas::{Uplink, decipher_container};
 use crate::ngap_interface::ngap_snssai;
 use crate::timers::TimerKind;
-
-/// A bit rate of the SBI (`"100 Mbps"`, TS 29.571 `BitRate`) in bit/s.
-pub(crate) fn bit_rate(s: &str) -> Option<u64> {
-    let (n, unit) = s.trim().split_once(' ')?;
-    let n: f64 = n.parse().ok()?;
-    let m = match unit {
-        "bps" => 1.0,
-        "Kbps" => 1e3,
-        "Mbps" => 1e6,
-        "Gbps" => 1e9,
-        "Tbps" => 1e12,
-        _ => return None,
-    };
-    let v = n * m;
-    (v.is_finite() && v >= 0.0).then_some(v as u64)
-}
 
 fn slice_of(s: &NasSnssai) -> Slice {
     Slice {
@@ -298,7 +282,7 @@ impl Amf {
         ue.ue_ambr = am
             .subscribed_ue_ambr
             .as_ref()
-            .and_then(|a| Some((bit_rate(&a.downlink)?, bit_rate(&a.uplink)?)));
+            .and_then(|a| Some((parse_bit_rate(&a.downlink)?, parse_bit_rate(&a.uplink)?)));
         let (subscribed, defaults): (Option<Vec<Slice>>, Vec<Slice>) = match &am.nssai {
             Some(n) => {
                 let defaults: Vec<Slice> = n.default_single_nssais.iter().map(sbi_slice).collect();
