@@ -261,9 +261,7 @@ impl Metrics {
 
     /// OpenMetrics text of every measurement.
     pub fn render(&self) -> String {
-        let mut out = String::new();
-        let _ = prometheus_client::encoding::text::encode(&mut out, &self.inner.registry);
-        out
+        ferrocore_metrics::render(&self.inner.registry)
     }
 }
 
