@@ -74,7 +74,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
         ues: args.ues,
         rate: args.rate,
         timeout: Duration::from_secs(600),
-        sessions: args.session.then(|| ferrocore_sim_io::SessionOptions {
+        sessions: args.session.then_some(ferrocore_sim_io::SessionOptions {
             pdu_session_type: ferrocore_sim::SessionType::Ipv4,
             dnn: None,
             snssai: None,

@@ -30,7 +30,7 @@ const IDLE_PING_WAIT: Duration = Duration::from_secs(6);
 /// How long a UE stays idle before the downlink-triggering ping: the core's side of the
 /// release (UE Context Release Complete, the SMF deactivating the user plane at the UPF)
 /// takes a few milliseconds after the UE is told.
-const IDLE_SETTLE: Duration = Duration::from_millis(500);
+const IDLE_SETTLE: Duration = Duration::from_secs(2);
 /// With `--release`, the wait for the release command before the UE counts as done
 /// anyway (its T3582 goes on in the engine).
 const RELEASE_WAIT: Duration = Duration::from_secs(10);
