@@ -39,7 +39,10 @@ impl AmfCommunication {
     /// that an SMF can hold the handle while the AMF holds the SMF.
     pub fn channel() -> (AmfCommunication, CommunicationInbox) {
         let (tx, rx) = mpsc::channel(QUEUE);
-        (AmfCommunication { tx: tx.clone() }, CommunicationInbox { rx, tx })
+        (
+            AmfCommunication { tx: tx.clone() },
+            CommunicationInbox { rx, tx },
+        )
     }
 }
 

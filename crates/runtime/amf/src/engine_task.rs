@@ -18,7 +18,10 @@ use crate::services::AmfServices;
 type Answers = HashMap<
     N1N2Id,
     tokio::sync::oneshot::Sender<
-        Result<ferrocore_sbi::namf_communication::N1N2MessageTransferResult, ferrocore_sbi::SbiError>,
+        Result<
+            ferrocore_sbi::namf_communication::N1N2MessageTransferResult,
+            ferrocore_sbi::SbiError,
+        >,
     >,
 >;
 
@@ -87,7 +90,10 @@ async fn run(
     inbox: CommunicationInbox,
     mut stopped: watch::Receiver<bool>,
 ) {
-    let CommunicationInbox { rx: mut calls, tx: _keep } = inbox;
+    let CommunicationInbox {
+        rx: mut calls,
+        tx: _keep,
+    } = inbox;
     let mut answers: Answers = HashMap::new();
     let mut next_n1n2: u64 = 0;
     let (events_tx, mut events) = mpsc::channel::<Event>(EVENT_QUEUE);

@@ -107,10 +107,7 @@ async fn n1n2_transfer_goes_through_the_engine_task() {
         .await
         .unwrap_err();
     assert_eq!(e.status, 404);
-    assert_eq!(
-        handle.metrics().value("amf_n1n2_transfer_req_total"),
-        2
-    );
+    assert_eq!(handle.metrics().value("amf_n1n2_transfer_req_total"), 2);
     handle.stop().await;
     let e = comm
         .n1_n2_message_transfer("imsi-001010000000001", t)
