@@ -46,7 +46,7 @@ use upf::*;
 /// Known finding tolerated while true, so a campaign looks further (see docs/fuzzing.md):
 /// two sessions end up with the same UE IPv4 address (a CHV4 choice equal to an address
 /// the SMF gave another session), so one session's address leads to the other.
-const TOLERATE_SHARED_UE_ADDRESS: bool = true;
+const TOLERATE_SHARED_UE_ADDRESS: bool = false;
 
 struct N4 {
     cp: UpfControl,

@@ -589,3 +589,115 @@ fn volume_threshold_sends_a_usage_report() {
     );
     let _ = Channel::N4;
 }
+
+/// `establishment(cp_seid)` with the UE IPv4 address `ue` (`None`: CHV4) and `dl_teid`
+/// as the gNB's downlink TEID.
+fn establishment_ue(
+    cp_seid: u64,
+    ue: Option<Ipv4Addr>,
+    dl_teid: u32,
+) -> SessionEstablishmentRequest {
+    let mut req = establishment(cp_seid);
+    for p in &mut req.create_pdrs {
+        p.pdi.ue_ip_address = Some(UeIpAddress {
+            ipv4: Some(ue.map_or(UeAddr::Choose, UeAddr::Address)),
+            destination: p.pdi.source_interface == Interface::Core,
+            ..Default::default()
+        });
+    }
+    req.create_fars[1] = CreateFar {
+        forwarding_parameters: Some(ForwardingParameters {
+            destination_interface: Interface::Access,
+            network_instance: None,
+            outer_header_creation: Some(OuterHeaderCreation::gtpu_ipv4(dl_teid, GNB)),
+            transport_level_marking: None,
+        }),
+        ..dl_far(2, ApplyAction::FORW)
+    };
+    req
+}
+
+fn chosen_ue(r: &SessionEstablishmentResponse) -> Ipv4Addr {
+    r.created_pdrs
+        .iter()
+        .find_map(|c| match c.ue_ip_address.as_ref()?.ipv4 {
+            Some(UeAddr::Address(a)) => Some(a),
+            _ => None,
+        })
+        .expect("a chosen UE address")
+}
+
+/// The gNB TEID a downlink packet for `ue` is tunnelled to, if any.
+fn downlink_teid(upf: &mut Upf, ue: Ipv4Addr) -> Option<u32> {
+    let dl = ipv4_udp(Ipv4Addr::new(8, 8, 8, 8), ue, 1, 2, 10);
+    match upf.downlink(&dl) {
+        (Verdict::N3 { range, .. }, frame) => {
+            let g = &frame[range];
+            Some(u32::from_be_bytes(g[4..8].try_into().unwrap()))
+        }
+        _ => None,
+    }
+}
+
+/// Regression for the fuzz finding `chv4_address_already_given_by_the_smf`: an address
+/// the SMF gives inside the CHV4 pool is claimed there, never chosen for another session
+/// while held, refused to a second session, and freed with its session only.
+#[test]
+fn smf_assigned_address_in_the_pool_is_claimed_and_released_with_its_session() {
+    let mut upf = Upf::new();
+    upf.associate();
+    // A CHV4 session first: the pool's cursor is now on 10.46.0.2.
+    let (_, r) = upf.establish(establishment_ue(20, None, 0x1000));
+    assert_eq!(r.cause, Cause::REQUEST_ACCEPTED, "{r:?}");
+    assert_eq!(chosen_ue(&r), Ipv4Addr::new(10, 46, 0, 1));
+    // Session 1: the SMF gives 10.46.0.2, inside the pool.
+    let given = Ipv4Addr::new(10, 46, 0, 2);
+    let (_, r1) = upf.establish(establishment_ue(21, Some(given), 0x1001));
+    assert_eq!(r1.cause, Cause::REQUEST_ACCEPTED, "{r1:?}");
+    let s1 = r1.up_fseid.unwrap().seid;
+    // Session 2 asks for CHV4: never the address session 1 holds.
+    let (_, r2) = upf.establish(establishment_ue(22, None, 0x1002));
+    assert_eq!(r2.cause, Cause::REQUEST_ACCEPTED, "{r2:?}");
+    let s2 = r2.up_fseid.as_ref().unwrap().seid;
+    let chosen = chosen_ue(&r2);
+    assert_ne!(chosen, given);
+    assert_eq!(downlink_teid(&mut upf, given), Some(0x1001));
+    assert_eq!(downlink_teid(&mut upf, chosen), Some(0x1002));
+    // Another session given the same address is refused, naming the UE IP Address IE
+    // (TS 29.244 §8.2.1, §7.5.3.1), and leaks nothing.
+    let teids = upf.cp.live_teids();
+    let (_, r) = upf.establish(establishment_ue(23, Some(given), 0x1003));
+    assert_eq!(r.cause, Cause::RULE_CREATION_MODIFICATION_FAILURE);
+    assert_eq!(r.offending_ie, Some(IeType::UE_IP_ADDRESS));
+    assert_eq!(upf.cp.live_teids(), teids);
+    // Deleting session 2 leaves session 1's address routed to session 1.
+    assert_eq!(upf.delete(s2).cause, Cause::REQUEST_ACCEPTED);
+    assert_eq!(downlink_teid(&mut upf, given), Some(0x1001));
+    assert_eq!(downlink_teid(&mut upf, chosen), None);
+    // A modification that keeps the address keeps the claim.
+    let mut req = modification(vec![]);
+    req.update_pdrs.push(UpdatePdr {
+        pdr_id: 2,
+        outer_header_removal: None,
+        precedence: None,
+        pdi: Some(Box::new(
+            establishment_ue(21, Some(given), 0x1001).create_pdrs[1]
+                .pdi
+                .clone(),
+        )),
+        far_id: None,
+        urr_ids: Default::default(),
+        qer_ids: Default::default(),
+    });
+    let (_, m) = upf.modify(s1, req);
+    assert_eq!(m.cause, Cause::REQUEST_ACCEPTED, "{m:?}");
+    let (_, r) = upf.establish(establishment_ue(24, Some(given), 0x1004));
+    assert_eq!(r.cause, Cause::RULE_CREATION_MODIFICATION_FAILURE);
+    assert_eq!(downlink_teid(&mut upf, given), Some(0x1001));
+    // Deleting session 1 frees the address: given again, it is accepted.
+    assert_eq!(upf.delete(s1).cause, Cause::REQUEST_ACCEPTED);
+    assert_eq!(downlink_teid(&mut upf, given), None);
+    let (_, r) = upf.establish(establishment_ue(25, Some(given), 0x1005));
+    assert_eq!(r.cause, Cause::REQUEST_ACCEPTED, "{r:?}");
+    assert_eq!(downlink_teid(&mut upf, given), Some(0x1005));
+}

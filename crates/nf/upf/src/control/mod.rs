@@ -804,7 +804,7 @@ impl UpfControl {
             self.teids.release(t);
         }
         if let Some(p) = self.ue4.as_mut() {
-            for &ip in &a.ue4 {
+            for &ip in a.ue4.iter().chain(&a.ue4_claimed) {
                 p.release(ip);
             }
         }
@@ -1143,7 +1143,8 @@ impl UpfControl {
         Ok(())
     }
 
-    /// Frees chosen UE addresses that `old` held and the current state no longer does.
+    /// Frees the pool's UE addresses (chosen here or given by the SMF and claimed) that
+    /// `old` held and the current state no longer does.
     fn release_unused_ue(&mut self, old: &SessionState, up_seid: u64) {
         let Some(pool) = self.ue4.as_mut() else {
             return;
@@ -1154,8 +1155,8 @@ impl UpfControl {
             .map_or_else(Vec::new, |s| s.state.ue_addrs());
         for p in &old.pdrs {
             if let Some(u) = p.ue_ip
-                && u.ipv4_chosen
                 && let Some(a) = u.ipv4
+                && pool.contains(a)
                 && !now_held.contains(&IpAddr::V4(a))
             {
                 pool.release(a);

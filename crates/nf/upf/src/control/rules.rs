@@ -23,6 +23,8 @@ use crate::table::RuleError;
 pub(super) struct Alloc {
     pub teids: Vec<u32>,
     pub ue4: Vec<Ipv4Addr>,
+    /// UE IPv4 addresses the SMF gave, inside the pool, claimed there by this request.
+    pub ue4_claimed: Vec<Ipv4Addr>,
     /// CHOOSE ID -> TEID within this request (TS 29.244 §5.2.3.1).
     pub chosen: HashMap<u8, u32>,
 }
@@ -247,6 +249,7 @@ impl UpfControl {
         alloc: &mut Alloc,
     ) -> Result<(), RuleError> {
         let old_teid = p.local_teid;
+        let old_ue4 = p.ue_ip.and_then(|u| u.ipv4);
         match &pdi.local_fteid {
             None => {
                 p.local_teid = None;
@@ -319,11 +322,37 @@ impl UpfControl {
                             .table()
                             .by_ue_ipv4(a.to_bits())
                             .is_some_and(|r| r.up_seid != s.up_seid);
+                        let in_use =
+                            || failure(IeType::UE_IP_ADDRESS, format!("UE address {a} is in use"));
                         if other {
-                            return Err(failure(
-                                IeType::UE_IP_ADDRESS,
-                                format!("UE address {a} is in use"),
-                            ));
+                            return Err(in_use());
+                        }
+                        // An address the SMF gives inside our pool is claimed there, like
+                        // one we choose, so CHV4 never hands it out while this session holds
+                        // it; taken by another session, the rule fails: cause Rule
+                        // creation/modification Failure with the UE IP Address as Offending
+                        // IE (TS 29.244 §8.2.1 cause 73, §7.5.3.1).
+                        let holds = |st: &SessionState| {
+                            st.pdrs
+                                .iter()
+                                .any(|x| x.ue_ip.and_then(|u| u.ipv4) == Some(a))
+                        };
+                        let mine = holds(s)
+                            || old_ue4 == Some(a)
+                            || alloc.ue4.contains(&a)
+                            || alloc.ue4_claimed.contains(&a)
+                            || self
+                                .sessions
+                                .get(&s.up_seid)
+                                .is_some_and(|x| holds(&x.state));
+                        if let Some(pool) = self.ue4.as_mut()
+                            && pool.contains(a)
+                            && !mine
+                        {
+                            if !pool.claim(a) {
+                                return Err(in_use());
+                            }
+                            alloc.ue4_claimed.push(a);
                         }
                         Some((a, false))
                     }
