@@ -370,7 +370,7 @@ pub fn gpdu_ul(teid: u32, qfi: u8, inner: &[u8]) -> Vec<u8> {
 /// request of another PFCP version with the header-only Version Not Supported Response
 /// (message type 11, TS 29.244 §7.4.4.7), which `ferrocore_pfcp::decode` does not know
 /// (`UnknownMessageType(11)`).
-pub const TOLERATE_VERSION_NOT_SUPPORTED: bool = true;
+pub const TOLERATE_VERSION_NOT_SUPPORTED: bool = false;
 
 /// Whether a transmit is well-formed for its channel: PFCP that decodes on N4, GTP-U
 /// that parses on N3.

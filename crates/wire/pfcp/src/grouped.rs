@@ -50,7 +50,10 @@ macro_rules! grouped {
 
             /// Decodes in place: every field is written where it lives (no moves of
             /// the finished struct); `out` must be blank.
+            // `out` and `w` are unused, and `IeType` too, in a body without IEs
+            // (Version Not Supported Response).
             #[inline]
+            #[allow(unused_variables, unused_imports)]
             fn decode_into(
                 out: &mut Self,
                 _ie: $crate::ie_type::IeType,
@@ -81,6 +84,7 @@ macro_rules! grouped {
             }
 
             #[inline]
+            #[allow(unused_variables, unused_imports)]
             fn encode(&self, w: &mut $crate::tlv::Writer) {
                 use $crate::ie_type::IeType;
                 $( grouped!(@emit $kind w, IeType::$ie, &self.$field); )*

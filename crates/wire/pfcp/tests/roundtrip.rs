@@ -15,9 +15,27 @@ fn every_sample_round_trips_byte_identically() {
     }
 }
 
+/// TS 29.244 §7.4.4.7: header only, as the UPF answers a request of another version.
+#[test]
+fn version_not_supported_response_is_header_only_and_round_trips() {
+    use ferrocore_pfcp::message::VersionNotSupportedResponse;
+    use ferrocore_pfcp::{Body, Message};
+    let m = Message::node(0x01_0203, VersionNotSupportedResponse {});
+    let bytes = encode(&m).unwrap();
+    assert_eq!(bytes, [0x20, 11, 0, 4, 1, 2, 3, 0]);
+    let back = decode(&bytes).unwrap();
+    assert_eq!(back, m);
+    assert_eq!(back.body.name(), "VersionNotSupportedResponse");
+    assert!(matches!(back.body, Body::VersionNotSupportedResponse(_)));
+    assert!(!back.body.is_session());
+    // Unknown IEs are skipped (TS 29.244 §7.6), as in every other message.
+    let padded = [0x20, 11, 0, 9, 1, 2, 3, 0, 0x00, 0xff, 0, 1, 7];
+    assert_eq!(decode(&padded).unwrap(), m);
+}
+
 #[test]
 fn describe_names_the_message_and_its_ies() {
-    let m = &common::all_messages()[10];
+    let m = &common::all_messages()[11];
     let text = describe(&encode(m).unwrap()).unwrap();
     assert!(
         text.starts_with(

@@ -9,7 +9,7 @@ use ferrocore_pfcp::message::*;
 use ferrocore_pfcp::{Cause, Error, Message};
 use tracing::debug;
 
-use super::{Channel, Transmit, UpfControl};
+use super::UpfControl;
 
 /// The header fields of a PFCP datagram that may not decode as a whole.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,14 +52,13 @@ impl UpfControl {
         };
         if h.version != 1 {
             // TS 29.244 §7.2.2.1 / §7.4.4.7: Version Not Supported Response, header only.
+            // Not kept for retransmissions: no request of ours was decoded.
             if is_request(h.message_type) {
-                let s = h.sequence.to_be_bytes();
                 self.stats.rejected += 1;
-                self.transmits.push_back(Transmit {
-                    channel: Channel::N4,
-                    dst: peer,
-                    payload: vec![0x20, 11, 0, 4, s[1], s[2], s[3], 0],
-                });
+                let _ = self.send(
+                    peer,
+                    &Message::node(h.sequence, VersionNotSupportedResponse {}),
+                );
             } else {
                 self.stats.discarded += 1;
             }

@@ -10,6 +10,7 @@ pub use node::{
     AssociationReleaseRequest, AssociationReleaseResponse, AssociationSetupRequest,
     AssociationSetupResponse, AssociationUpdateRequest, AssociationUpdateResponse,
     HeartbeatRequest, HeartbeatResponse, NodeReportRequest, NodeReportResponse,
+    VersionNotSupportedResponse,
 };
 pub use session::{
     SessionDeletionRequest, SessionDeletionResponse, SessionEstablishmentRequest,
@@ -109,6 +110,7 @@ bodies! {
     AssociationUpdateResponse = 8, false;
     AssociationReleaseRequest = 9, false;
     AssociationReleaseResponse = 10, false;
+    VersionNotSupportedResponse = 11, false;
     NodeReportRequest = 12, false;
     NodeReportResponse = 13, false;
     SessionEstablishmentRequest = 50, true;

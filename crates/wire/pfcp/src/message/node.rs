@@ -95,3 +95,9 @@ grouped! {
         offending_ie: opt IeType = OFFENDING_IE,
     }
 }
+
+grouped! {
+    /// PFCP Version Not Supported Response (TS 29.244 §7.4.4.7): header only, no IEs;
+    /// the answer to a request of a PFCP version this node does not support (§7.2.2.1).
+    pub struct VersionNotSupportedResponse ("Version Not Supported Response") {}
+}

@@ -525,6 +525,7 @@ pub fn any_message() -> impl Strategy<Value = Message> {
         any::<u32>().prop_map(|t| Body::from(HeartbeatResponse {
             recovery_time_stamp: t
         })),
+        Just(Body::from(VersionNotSupportedResponse {})),
         (node_id(), any::<u32>(), of(features()), of(features())).prop_map(|(n, t, u, c)| {
             Body::from(AssociationSetupRequest {
                 node_id: n,

@@ -295,6 +295,7 @@ pub fn all_messages() -> Vec<Message> {
                 cause: Cause::REQUEST_ACCEPTED,
             },
         ),
+        Message::node(4, VersionNotSupportedResponse {}),
         Message::node(
             5,
             NodeReportRequest {
