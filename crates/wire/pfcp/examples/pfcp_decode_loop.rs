@@ -1,6 +1,6 @@
 //! Decodes the benchmark's Session Establishment Request in a loop, for `perf stat`:
-//! `cargo build --release -p ferrocore-pfcp --example decode_loop &&
-//!  perf stat -e instructions:u target/release/examples/decode_loop 1000000`.
+//! `cargo build --release -p ferrocore-pfcp --example pfcp_decode_loop &&
+//!  perf stat -e instructions:u target/release/examples/pfcp_decode_loop 1000000`.
 
 #[path = "../tests/common/mod.rs"]
 #[allow(unused_imports)]
