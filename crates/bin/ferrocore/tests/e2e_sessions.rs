@@ -129,18 +129,6 @@ fn twenty_ues_ping_the_data_network_through_the_core_and_are_paged_when_idle() {
     let _alone = one_at_a_time();
     let mut t = Topology::new();
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("ferrocore.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[store]\ndb = \"sqlite://{}\"\n\
-             [sbi]\nudr = \"10.201.1.1:7001\"\n\
-             [n2]\naddress = \"10.201.1.1\"\ntransport = \"udp\"\n\
-             [upf]\nn3 = \"10.201.1.1:2152\"\n",
-            dir.path().join("ferrocore.db").display()
-        ),
-    )
-    .unwrap();
     // The capture: every interface of the core (N2/N3 veth, PFCP on lo, N6 veth).
     let pcap = dir.path().join("core.pcap");
     let mut dumpcap = t.exec(&t.core, "tshark");
@@ -151,29 +139,7 @@ fn twenty_ues_ping_the_data_network_through_the_core_and_are_paged_when_idle() {
         .stderr(Stdio::null());
     t.children
         .push(dumpcap.spawn().expect("tshark (installed by .ci/setup)"));
-    let log = std::fs::File::create(dir.path().join("up.log")).unwrap();
-    let mut up = t.exec(&t.core, env!("CARGO_BIN_EXE_ferrocore"));
-    up.args(["up", "--config"])
-        .arg(&config)
-        .stdout(Stdio::null())
-        .stderr(log);
-    t.children.push(up.spawn().unwrap());
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let probe = t
-            .exec(&t.core, "curl")
-            .args(["-sf", "-o", "/dev/null", "http://127.0.0.1:9090/metrics"])
-            .status();
-        if probe.is_ok_and(|s| s.success()) {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "ferrocore up did not start: {}",
-            up_log(&dir)
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    start_core(&mut t, &dir, "");
     std::thread::sleep(Duration::from_millis(500)); // tshark running
 
     let out = t
@@ -226,23 +192,9 @@ fn twenty_ues_ping_the_data_network_through_the_core_and_are_paged_when_idle() {
         "and its buffered answer arrived: {s}"
     );
 
-    let metrics = String::from_utf8(
-        t.exec(&t.core, "curl")
-            .args(["-s", "http://127.0.0.1:9090/metrics"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
-    let value = |name: &str| -> f64 {
-        metrics
-            .lines()
-            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
-            .unwrap_or(0.0)
-    };
-    assert_eq!(value("smf_ipv4_addresses_allocated"), 20.0);
-    assert_eq!(value("smf_dl_data_reports_total"), 20.0);
-    assert_eq!(value("amf_mm_paging_5g_req_total"), 20.0);
+    assert_eq!(metric(&t, "smf_ipv4_addresses_allocated"), 20.0);
+    assert_eq!(metric(&t, "smf_dl_data_reports_total"), 20.0);
+    assert_eq!(metric(&t, "amf_mm_paging_5g_req_total"), 20.0);
 
     // Stop the capture (SIGINT so tshark writes everything), then dissect it.
     let tshark = t.children.remove(0);
