@@ -470,6 +470,32 @@ transfer!(
     PDUSessionResourceModifyResponseTransfer
 );
 
+/// PDU Session Resource Modify Unsuccessful Transfer (TS 38.413 §9.3.4.16), NG-RAN node →
+/// SMF: why the session's resources were not modified.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModifyUnsuccessfulTransfer {
+    pub cause: Cause,
+}
+
+impl ModifyUnsuccessfulTransfer {
+    fn to_asn(&self) -> Result<asn::PDUSessionResourceModifyUnsuccessfulTransfer, Raw> {
+        Ok(asn::PDUSessionResourceModifyUnsuccessfulTransfer {
+            cause: self.cause.clone(),
+            criticality_diagnostics: None,
+            ie_extensions: None,
+        })
+    }
+    fn of(t: &asn::PDUSessionResourceModifyUnsuccessfulTransfer) -> Result<Self, Raw> {
+        Ok(ModifyUnsuccessfulTransfer {
+            cause: t.cause.clone(),
+        })
+    }
+}
+transfer!(
+    ModifyUnsuccessfulTransfer,
+    PDUSessionResourceModifyUnsuccessfulTransfer
+);
+
 /// Path Switch Request Transfer (TS 38.413 §9.3.4.8): the target gNB's DL endpoint and
 /// the QoS flows it accepted.
 #[derive(Clone, Debug, PartialEq, Eq)]

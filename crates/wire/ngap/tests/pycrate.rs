@@ -425,7 +425,21 @@ fn checks(m: &Message) -> Checks {
         }
         M::PduSessionResourceModifyResponse(m) => {
             ids(&mut c, m.amf_ue_ngap_id, m.ran_ue_ngap_id);
-            c.add("pDUSessionID", m.modified.iter().map(|s| s.pdu_session_id));
+            c.add(
+                "pDUSessionID",
+                m.modified
+                    .iter()
+                    .map(|s| s.pdu_session_id)
+                    .chain(m.failed.iter().map(|s| s.pdu_session_id)),
+            );
+            the_cause(
+                &mut c,
+                "PDUSessionResourceModifyUnsuccessfulTransfer/cause",
+                &m.failed
+                    .iter()
+                    .map(|s| &s.transfer.cause)
+                    .collect::<Vec<_>>(),
+            );
             let dl: Vec<_> = m
                 .modified
                 .iter()

@@ -5,8 +5,8 @@ use crate::ies::Raw;
 use crate::msg::lists::{build_items, read_items, session_entry};
 use crate::msg::ngap_message;
 use crate::transfer::{
-    ModifyRequestTransfer, ModifyResponseTransfer, ReleaseCommandTransfer, ReleaseResponseTransfer,
-    SetupRequestTransfer, SetupResponseTransfer,
+    ModifyRequestTransfer, ModifyResponseTransfer, ModifyUnsuccessfulTransfer,
+    ReleaseCommandTransfer, ReleaseResponseTransfer, SetupRequestTransfer, SetupResponseTransfer,
 };
 use crate::values::Snssai;
 use oxirush_ngap::{build_ngap_ie, extract_ngap_ies};
@@ -260,12 +260,23 @@ pub struct SessionModifyResult {
 }
 session_entry!(SessionModifyResult, ModifyResponseTransfer);
 
+/// One PDU session not modified (TS 38.413 §9.2.1.6 PDU Session Resource Failed to
+/// Modify List item).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionModifyFailure {
+    pub pdu_session_id: u8,
+    pub transfer: ModifyUnsuccessfulTransfer,
+}
+session_entry!(SessionModifyFailure, ModifyUnsuccessfulTransfer);
+
 /// PDU SESSION RESOURCE MODIFY RESPONSE (TS 38.413 §9.2.1.6), NG-RAN node → AMF.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PduSessionResourceModifyResponse {
     pub amf_ue_ngap_id: u64,
     pub ran_ue_ngap_id: u32,
     pub modified: Vec<SessionModifyResult>,
+    /// PDU Session Resource Failed to Modify List.
+    pub failed: Vec<SessionModifyFailure>,
 }
 
 impl PduSessionResourceModifyResponse {
@@ -293,6 +304,21 @@ impl PduSessionResourceModifyResponse {
                 PDUSessionResourceModifyListModRes(asn::PDUSessionResourceModifyListModRes(items))
             )?);
         }
+        if !self.failed.is_empty() {
+            let items = build_items(&self.failed, |pdu_session_id, t| {
+                asn::PDUSessionResourceFailedToModifyItemModRes {
+                    pdu_session_id,
+                    pdu_session_resource_modify_unsuccessful_transfer: t.into(),
+                    ie_extensions: None,
+                }
+            })?;
+            ies.push(build_ngap_ie!(
+                PDUSessionResourceModifyResponse,
+                PDUSessionResourceFailedToModifyListModRes(
+                    asn::PDUSessionResourceFailedToModifyListModRes(items)
+                )
+            )?);
+        }
         Ok(ies)
     }
 
@@ -301,6 +327,7 @@ impl PduSessionResourceModifyResponse {
             req amf_ue_ngap_id: u64 = AMF_UE_NGAP_ID(id),
             req ran_ue_ngap_id: u32 = RAN_UE_NGAP_ID(id),
             opt list: asn::PDUSessionResourceModifyListModRes<'_> = PDUSessionResourceModifyListModRes(l) => l,
+            opt failed: asn::PDUSessionResourceFailedToModifyListModRes<'_> = PDUSessionResourceFailedToModifyListModRes(l) => l,
         );
         let modified = read_items(list.as_ref().map(|l| &l.0[..]), |i| {
             (
@@ -308,10 +335,17 @@ impl PduSessionResourceModifyResponse {
                 &i.pdu_session_resource_modify_response_transfer[..],
             )
         })?;
+        let failed = read_items(failed.as_ref().map(|l| &l.0[..]), |i| {
+            (
+                i.pdu_session_id.0,
+                &i.pdu_session_resource_modify_unsuccessful_transfer[..],
+            )
+        })?;
         Ok(PduSessionResourceModifyResponse {
             amf_ue_ngap_id,
             ran_ue_ngap_id,
             modified,
+            failed,
         })
     }
 }

@@ -302,6 +302,12 @@ pub fn samples() -> Vec<Message> {
                     qfis: vec![2],
                 },
             }],
+            failed: vec![SessionModifyFailure {
+                pdu_session_id: 6,
+                transfer: ModifyUnsuccessfulTransfer {
+                    cause: Cause::radioNetwork(CauseRadioNetwork::unknown_PDU_session_ID),
+                },
+            }],
         }
         .into(),
         PduSessionResourceReleaseCommand {

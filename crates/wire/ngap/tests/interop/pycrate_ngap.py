@@ -232,7 +232,11 @@ def messages():
             ie(65, "ignore", "PDUSessionResourceModifyListModRes", [
                 {"pDUSessionID": 9, "pDUSessionResourceModifyResponseTransfer": ("PDUSessionResourceModifyResponseTransfer", {
                     "dL-NGU-UP-TNLInformation": gtp(0xc0a80b03, 0x55667788),
-                    "qosFlowAddOrModifyResponseList": [{"qosFlowIdentifier": 6}]})}])])),
+                    "qosFlowAddOrModifyResponseList": [{"qosFlowIdentifier": 6}]})}]),
+            ie(54, "ignore", "PDUSessionResourceFailedToModifyListModRes", [
+                {"pDUSessionID": 10, "pDUSessionResourceModifyUnsuccessfulTransfer": (
+                    "PDUSessionResourceModifyUnsuccessfulTransfer",
+                    {"cause": ("radioNetwork", "unknown-PDU-session-ID")})}])])),
         ("PDUSessionResourceReleaseCommand", init(28, "reject", "PDUSessionResourceReleaseCommand", ids + [
             ie(38, "ignore", "NAS-PDU", NAS_SEC_MODE),
             ie(79, "reject", "PDUSessionResourceToReleaseListRelCmd", [
