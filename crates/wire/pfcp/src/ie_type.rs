@@ -91,6 +91,7 @@ ie_types! {
     BAR_ID = 88, "BAR ID";
     CP_FUNCTION_FEATURES = 89, "CP Function Features";
     UE_IP_ADDRESS = 93, "UE IP Address";
+    ERROR_INDICATION_REPORT = 99, "Error Indication Report";
     OUTER_HEADER_REMOVAL = 95, "Outer Header Removal";
     RECOVERY_TIME_STAMP = 96, "Recovery Time Stamp";
     MEASUREMENT_INFORMATION = 100, "Measurement Information";

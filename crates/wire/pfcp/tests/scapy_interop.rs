@@ -298,3 +298,44 @@ fn scapy_decodes_what_ferrocore_builds() {
     assert_eq!(sample.values(56, "id"), ["1", "2"]);
     assert_eq!(sample.values(93, "ipv4"), ["10.45.0.7", "10.45.0.7"]);
 }
+
+/// scapy reads our Error Indication Report (TS 29.244 §7.5.8.4) as written: Report Type
+/// ERIR only, and each remote F-TEID grouped in the report with its TEID and address.
+#[test]
+fn scapy_decodes_an_error_indication_report() {
+    let sample = common::all_messages()
+        .into_iter()
+        .find(|m| {
+            matches!(&m.body, Body::SessionReportRequest(r) if r.error_indication_report.is_some())
+        })
+        .expect("an ERIR sample");
+    let parsed = run_json(
+        &script(),
+        &json!({"op": "parse", "messages": [hex::encode(encode(&sample).unwrap())]}),
+    );
+    let seen = Seen(parsed[0].clone());
+    assert_eq!(seen.0["msg_type"], 56);
+    assert_eq!(seen.values(39, "ERIR"), ["1"]);
+    assert_eq!(seen.values(39, "USAR"), ["0"]);
+    assert_eq!(seen.values(39, "DLDR"), ["0"]);
+    let depths: Vec<(u64, u64)> = seen
+        .ies()
+        .iter()
+        .map(|ie| (ie["type"].as_u64().unwrap(), ie["depth"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(depths, [(39, 0), (99, 0), (21, 1), (21, 1)]);
+    assert_eq!(
+        seen.values(21, "TEID"),
+        [0x1234.to_string(), 0x5678.to_string()]
+    );
+    assert_eq!(seen.values(21, "V4"), ["1", "0"]);
+    assert_eq!(seen.values(21, "ipv4")[0], "10.0.1.9");
+    assert_eq!(seen.values(21, "ipv6")[1], "2001:db8::9");
+    for ie in seen.ies() {
+        assert_eq!(
+            ie["fields"]["extra_data"].as_str().unwrap_or(""),
+            "",
+            "{ie}"
+        );
+    }
+}

@@ -115,6 +115,12 @@ const EXPECTED: &[(usize, &str, &[&str])] = &[
     (17, "pfcp.usage_report_trigger_flags.volth", &["1"]),
     (18, "pfcp.cause", &["66"]),
     (18, "pfcp.offending_ie", &["39"]),
+    // Error Indication Report with two remote F-TEIDs.
+    (19, "pfcp.report_type.erir", &["1"]),
+    (19, "pfcp.report_type.usar", &["0"]),
+    (19, "pfcp.f_teid.teid", &["0x00001234", "0x00005678"]),
+    (19, "pfcp.f_teid.ipv4_addr", &["10.0.1.9"]),
+    (19, "pfcp.f_teid.ipv6_addr", &["2001:db8::9"]),
 ];
 
 #[test]

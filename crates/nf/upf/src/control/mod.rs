@@ -1261,6 +1261,7 @@ impl UpfControl {
                             pdr_ids: [pdr_id].into(),
                         }),
                         usage_reports: vec![],
+                        error_indication_report: None,
                     },
                 )
             }
@@ -1276,6 +1277,7 @@ impl UpfControl {
                         report_type: 0x02, // USAR
                         downlink_data_report: None,
                         usage_reports: vec![rep],
+                        error_indication_report: None,
                     },
                 )
             }

@@ -547,6 +547,17 @@ impl crate::tlv::Blank for Fseid {
     }
 }
 
+impl crate::tlv::Blank for Fteid {
+    #[inline(always)]
+    fn blank() -> Self {
+        Fteid::Assigned {
+            teid: 0,
+            ipv4: None,
+            ipv6: None,
+        }
+    }
+}
+
 impl crate::tlv::Blank for Interface {
     #[inline(always)]
     fn blank() -> Self {

@@ -19,7 +19,8 @@ pub use measurement::{
 };
 pub use qos::{Bitrate, Gate, GateStatus, MAX_BITRATE};
 pub use report::{
-    CreatedPdr, DownlinkDataReport, Features, UsageReport, UserPlanePathFailureReport,
+    CreatedPdr, DownlinkDataReport, ErrorIndicationReport, Features, UsageReport,
+    UserPlanePathFailureReport,
 };
 pub use rules::{
     Bar, CreateFar, CreatePdr, CreateQer, CreateUrr, ForwardingParameters, Pdi, QueryUrr,

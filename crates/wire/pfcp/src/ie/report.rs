@@ -1,5 +1,5 @@
-//! IEs the UPF reports back: Created PDR, Usage Report, Downlink Data Report,
-//! User Plane Path Failure Report, and the plain values Cause, Offending IE and the
+//! IEs the UPF reports back: Created PDR, Usage Report, Downlink Data Report, Error
+//! Indication Report, User Plane Path Failure Report, and the plain values Cause, Offending IE and the
 //! function feature bitmaps.
 
 use super::{Fteid, RemoteGtpuPeer, UeIpAddress, UsageReportTrigger, VolumeMeasurement};
@@ -38,6 +38,15 @@ grouped! {
     /// Downlink Data Report (TS 29.244 §7.5.8.2).
     pub struct DownlinkDataReport ("Downlink Data Report") {
         pdr_ids: ids u16 = PDR_ID,
+    }
+}
+
+grouped! {
+    /// Error Indication Report (TS 29.244 §7.5.8.4, Table 7.5.8.4-1): the remote
+    /// F-TEID(s) of the GTP-U tunnels for which the UP function received a GTP-U Error
+    /// Indication (TS 29.281 §7.3.1), each a TEID with the peer's address.
+    pub struct ErrorIndicationReport ("Error Indication Report") {
+        remote_fteids: some Fteid = F_TEID,
     }
 }
 

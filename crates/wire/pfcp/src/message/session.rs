@@ -3,9 +3,9 @@
 use crate::cause::Cause;
 use crate::error::Error;
 use crate::ie::{
-    Bar, CreateFar, CreatePdr, CreateQer, CreateUrr, CreatedPdr, DownlinkDataReport, Fseid, NodeId,
-    QueryUrr, RemoveBar, RemoveFar, RemovePdr, RemoveQer, RemoveUrr, UpdateFar, UpdatePdr,
-    UpdateQer, UpdateUrr, UsageReport,
+    Bar, CreateFar, CreatePdr, CreateQer, CreateUrr, CreatedPdr, DownlinkDataReport,
+    ErrorIndicationReport, Fseid, NodeId, QueryUrr, RemoveBar, RemoveFar, RemovePdr, RemoveQer,
+    RemoveUrr, UpdateFar, UpdatePdr, UpdateQer, UpdateUrr, UsageReport,
 };
 use crate::ie_type::IeType;
 use crate::tlv::{Ies, Value, Writer};
@@ -103,7 +103,20 @@ grouped! {
         report_type: req u8 = REPORT_TYPE,
         downlink_data_report: opt DownlinkDataReport = DOWNLINK_DATA_REPORT,
         usage_reports: list UsageReport = USAGE_REPORT_REPORT,
+        /// With ERIR (TS 29.244 §7.5.8.4).
+        error_indication_report: opt ErrorIndicationReport = ERROR_INDICATION_REPORT,
     }
+}
+
+impl SessionReportRequest {
+    /// Report Type (TS 29.244 §8.2.21) DLDR: Downlink Data Report.
+    pub const DLDR: u8 = 0x01;
+    /// USAR: Usage Report.
+    pub const USAR: u8 = 0x02;
+    /// ERIR: Error Indication Report.
+    pub const ERIR: u8 = 0x04;
+    /// UPIR: User Plane Inactivity Report.
+    pub const UPIR: u8 = 0x08;
 }
 
 grouped! {

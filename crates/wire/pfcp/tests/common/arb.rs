@@ -552,13 +552,18 @@ pub fn any_message() -> impl Strategy<Value = Message> {
                 usage_reports,
             }
         )),
-        (any::<u8>(), vec(usage_report(), 0..3)).prop_map(|(t, usage_reports)| Body::from(
-            SessionReportRequest {
+        (
+            any::<u8>(),
+            vec(usage_report(), 0..3),
+            of(vec(fteid(), 1..3))
+        )
+            .prop_map(|(t, usage_reports, eir)| Body::from(SessionReportRequest {
                 report_type: t,
                 downlink_data_report: None,
                 usage_reports,
-            }
-        )),
+                error_indication_report: eir
+                    .map(|remote_fteids| ErrorIndicationReport { remote_fteids }),
+            })),
     ];
     message(bodies)
 }

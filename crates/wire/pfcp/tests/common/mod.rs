@@ -373,6 +373,7 @@ pub fn all_messages() -> Vec<Message> {
                     pdr_ids: [2].into(),
                 }),
                 usage_reports: vec![usage_report(1)],
+                error_indication_report: None,
             },
         ),
         Message::session(
@@ -383,6 +384,30 @@ pub fn all_messages() -> Vec<Message> {
                 offending_ie: Some(IeType::REPORT_TYPE),
                 update_bar: None,
                 srrsp_flags: None,
+            },
+        ),
+        // A gNB answered two downlink tunnels with GTP-U Error Indications.
+        Message::session(
+            CP_SEID,
+            10,
+            SessionReportRequest {
+                report_type: SessionReportRequest::ERIR,
+                downlink_data_report: None,
+                usage_reports: vec![],
+                error_indication_report: Some(ErrorIndicationReport {
+                    remote_fteids: vec![
+                        Fteid::Assigned {
+                            teid: 0x0000_1234,
+                            ipv4: Some(GNB),
+                            ipv6: None,
+                        },
+                        Fteid::Assigned {
+                            teid: 0x0000_5678,
+                            ipv4: None,
+                            ipv6: Some(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 9)),
+                        },
+                    ],
+                }),
             },
         ),
     ]
