@@ -6,11 +6,13 @@
 //! - [`python`]: run a Python helper (pycrate cross-checks) with JSON in and out.
 //! - [`alloc`]: a counting global allocator, to bound what a decoder allocates.
 //! - [`netns`]: network namespaces and veth pairs for tests that need root.
+//! - [`capture`]: a live dumpcap capture in a namespace, in step with the traffic.
 //!
 //! The external tools are installed by `.ci/setup`; a test that needs one fails with a
 //! message naming that script rather than silently passing.
 
 pub mod alloc;
+pub mod capture;
 pub mod netns;
 pub use ferrocore_pcap as pcap;
 pub mod python;
