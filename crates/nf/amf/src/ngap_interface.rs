@@ -204,6 +204,9 @@ impl Amf {
             Message::PduSessionResourceReleaseResponse(m) => {
                 self.pdu_session_resource_release_response(assoc, stream, m, bytes)
             }
+            Message::PduSessionResourceModifyResponse(m) => {
+                self.pdu_session_resource_modify_response(assoc, stream, m, bytes)
+            }
             Message::InitialContextSetupFailure(m) => {
                 self.initial_context_setup_failure(now, assoc, stream, m)
             }
@@ -417,18 +420,42 @@ impl Amf {
         >,
     ) {
         use ferrocore_sbi::nsmf_pdusession::N2SmInfoType;
-        let (setup, failed) = match r {
+        self.session_outcomes(
+            key,
+            r,
+            N2SmInfoType::PduResSetupRsp,
+            N2SmInfoType::PduResSetupFail,
+        );
+    }
+
+    /// The transfers of the succeeded and the failed sessions of a response, each to
+    /// its SMF as N2 SM information of type `ok` / `failed`.
+    fn session_outcomes(
+        &mut self,
+        key: UeKey,
+        r: Result<
+            (
+                Vec<crate::ngap_sm::SessionTransfer>,
+                Vec<crate::ngap_sm::SessionTransfer>,
+            ),
+            crate::ngap_sm::Error,
+        >,
+        ok: ferrocore_sbi::nsmf_pdusession::N2SmInfoType,
+        failed: ferrocore_sbi::nsmf_pdusession::N2SmInfoType,
+    ) {
+        let (done, not_done) = match r {
             Ok(v) => v,
             Err(e) => {
                 tracing::warn!(error = %e, "PDU session lists not readable");
                 return;
             }
         };
-        for (psi, t) in setup {
-            self.sm_n2_report(key, psi, N2SmInfoType::PduResSetupRsp, t);
+        for (psi, t) in done {
+            self.sm_n2_report(key, psi, ok.clone(), t);
         }
-        for (psi, t) in failed {
-            self.sm_n2_report(key, psi, N2SmInfoType::PduResSetupFail, t);
+        for (psi, t) in not_done {
+            tracing::warn!(psi, kind = ?failed, "PDU session resources not set up or modified");
+            self.sm_n2_report(key, psi, failed.clone(), t);
         }
     }
 
@@ -471,6 +498,30 @@ impl Amf {
             }
             Err(e) => tracing::warn!(error = %e, "released sessions not readable"),
         }
+    }
+
+    /// PDU SESSION RESOURCE MODIFY RESPONSE (TS 38.413 §8.2.3.2): each modified session's
+    /// Modify Response Transfer to its SMF in Update SM Context, n2SmInfoType
+    /// PDU_RES_MOD_RSP; each session of the Failed to Modify List with its Modify
+    /// Unsuccessful Transfer, PDU_RES_MOD_FAIL (TS 23.502 §4.3.3.2 step 5, TS 29.502
+    /// §5.2.2.3.2).
+    fn pdu_session_resource_modify_response(
+        &mut self,
+        assoc: AssocId,
+        stream: u16,
+        m: ferrocore_ngap::msg::PduSessionResourceModifyResponse,
+        bytes: &[u8],
+    ) {
+        use ferrocore_sbi::nsmf_pdusession::N2SmInfoType;
+        let Some(key) = self.ue_of(assoc, stream, m.amf_ue_ngap_id, m.ran_ue_ngap_id) else {
+            return;
+        };
+        self.session_outcomes(
+            key,
+            crate::ngap_sm::modify_response(bytes),
+            N2SmInfoType::PduResModRsp,
+            N2SmInfoType::PduResModFail,
+        );
     }
 
     /// INITIAL CONTEXT SETUP FAILURE (TS 38.413 §8.3.1.3): the connection is released.

@@ -119,6 +119,50 @@ pub(crate) fn release_command(
     ))
 }
 
+/// One PDU session to modify: the NAS-PDU for the UE (a DL NAS TRANSPORT with the PDU
+/// SESSION MODIFICATION COMMAND) and the SMF's PDU Session Resource Modify Request
+/// Transfer, relayed as it came.
+#[derive(Debug, Clone)]
+pub(crate) struct ModifyItem {
+    pub psi: u8,
+    pub nas_pdu: Option<Vec<u8>>,
+    pub transfer: Vec<u8>,
+}
+
+/// PDU SESSION RESOURCE MODIFY REQUEST (TS 38.413 §9.2.1.5).
+pub(crate) fn modify_request(
+    amf_ue_ngap_id: u64,
+    ran_ue_ngap_id: u32,
+    items: &[ModifyItem],
+) -> Result<Vec<u8>, Error> {
+    let list = items
+        .iter()
+        .map(|s| asn::PDUSessionResourceModifyItemModReq {
+            pdu_session_id: asn::PDUSessionID(s.psi),
+            nas_pdu: s.nas_pdu.clone().map(|n| asn::NASPDU(n.into())),
+            pdu_session_resource_modify_request_transfer: s.transfer.clone().into(),
+            ie_extensions: None,
+        })
+        .collect();
+    let ies = vec![
+        build_ngap_ie!(
+            PDUSessionResourceModifyRequest,
+            AMF_UE_NGAP_ID(amf_ue_ngap_id)
+        )?,
+        build_ngap_ie!(
+            PDUSessionResourceModifyRequest,
+            RAN_UE_NGAP_ID(ran_ue_ngap_id)
+        )?,
+        build_ngap_ie!(
+            PDUSessionResourceModifyRequest,
+            PDUSessionResourceModifyListModReq(asn::PDUSessionResourceModifyListModReq(list))
+        )?,
+    ];
+    pdu(&asn::PDUSessionResourceModifyRequest::new(
+        asn::ProtocolIEContainer(ies),
+    ))
+}
+
 /// INITIAL CONTEXT SETUP REQUEST (TS 38.413 §9.2.2.1) of `ics` with the PDU Session
 /// Resource Setup List of `items` (placed after the GUAMI, the order of §9.2.2.1).
 pub(crate) fn initial_context_setup(
@@ -190,6 +234,23 @@ pub(crate) fn initial_context_setup_response(
             .collect(),
     );
     Ok((setup.unwrap_or_default(), failed.unwrap_or_default()))
+}
+
+/// The sessions of a PDU SESSION RESOURCE MODIFY RESPONSE (TS 38.413 §9.2.1.6): modified
+/// (with the Modify Response Transfer) and failed (with the Modify Unsuccessful Transfer).
+pub(crate) fn modify_response(
+    bytes: &[u8],
+) -> Result<(Vec<SessionTransfer>, Vec<SessionTransfer>), Error> {
+    let pdu = ferrocore_ngap::NgapPduRef::decode_borrowed(bytes)?;
+    extract_ngap_ies!(pdu, PDUSessionResourceModifyResponse,
+        opt modified: Vec<SessionTransfer> = PDUSessionResourceModifyListModRes(l) => l.0.iter()
+            .map(|i| (i.pdu_session_id.0, i.pdu_session_resource_modify_response_transfer.to_vec()))
+            .collect(),
+        opt failed: Vec<SessionTransfer> = PDUSessionResourceFailedToModifyListModRes(l) => l.0.iter()
+            .map(|i| (i.pdu_session_id.0, i.pdu_session_resource_modify_unsuccessful_transfer.to_vec()))
+            .collect(),
+    );
+    Ok((modified.unwrap_or_default(), failed.unwrap_or_default()))
 }
 
 /// The sessions of a PDU SESSION RESOURCE RELEASE RESPONSE (TS 38.413 §9.2.1.4) with

@@ -10,8 +10,11 @@ use ferrocore_nas::ies::Snssai as NasSnssai;
 use ferrocore_nas::types::*;
 use ferrocore_nas::{NasMessage, SecurityHeaderType};
 use ferrocore_ngap::msg::*;
-use ferrocore_ngap::transfer::{SetupRequestTransfer, SetupResponseTransfer, Transfer};
-use ferrocore_ngap::{Message, Snssai};
+use ferrocore_ngap::transfer::{
+    ModifyRequestTransfer, ModifyResponseTransfer, ModifyUnsuccessfulTransfer,
+    SetupRequestTransfer, SetupResponseTransfer, Transfer,
+};
+use ferrocore_ngap::{Cause, CauseRadioNetwork, Message, Snssai};
 use ferrocore_sbi::namf_communication::{
     N1N2MessageTransfer, N1N2MessageTransferCause, N1N2MessageTransferResult, NgapIeType,
 };
@@ -464,4 +467,240 @@ fn MobileIdentity_guti(ue: &Ue) -> NasFGsMobileIdentity {
     ferrocore_nas::identity::MobileIdentity::Guti(ue.guti.unwrap())
         .to_ie()
         .unwrap()
+}
+
+/// The one PDU SESSION RESOURCE MODIFY REQUEST the AMF sent for `ue`: checked to carry
+/// the UE's NGAP IDs, session `psi`, the SMF's transfer unchanged and, as the session's
+/// NAS-PDU, a DL NAS TRANSPORT with the 5GSM message `n1`.
+fn modify_request_sent(
+    b: &mut Bench,
+    ue: &mut Ue,
+    psi: u8,
+    n1: &[u8],
+) -> PduSessionResourceModifyRequest {
+    let s = b.next().expect("PDU SESSION RESOURCE MODIFY REQUEST");
+    let Message::PduSessionResourceModifyRequest(req) = s.message else {
+        panic!(
+            "expected PDUSessionResourceModifyRequest, got {:?}",
+            s.message
+        );
+    };
+    assert_ne!(s.stream, 0, "UE-associated signalling");
+    assert_eq!(req.amf_ue_ngap_id, ue.amf_ue_id.unwrap());
+    assert_eq!(req.ran_ue_ngap_id, ue.ran_ue_id);
+    let [item] = &req.sessions[..] else {
+        panic!("one session: {req:?}");
+    };
+    assert_eq!(item.pdu_session_id, psi);
+    assert_eq!(
+        item.transfer,
+        ModifyRequestTransfer::decode(&modify_request_transfer()).unwrap()
+    );
+    let nas = item.nas_pdu.as_ref().expect("the command as the NAS-PDU");
+    let (p, payload, cause) = dl_transport(ue.open(nas));
+    assert_eq!((p, cause), (psi, None));
+    assert_eq!(payload, n1);
+    assert!(b.next().is_none());
+    req
+}
+
+/// The gNB's PDU SESSION RESOURCE MODIFY RESPONSE to `req`: `modified` sessions with
+/// the double's Modify Response Transfer, `failed` ones with a Modify Unsuccessful
+/// Transfer (unknown PDU session ID).
+fn modify_response(
+    req: &PduSessionResourceModifyRequest,
+    modified: &[u8],
+    failed: &[u8],
+) -> PduSessionResourceModifyResponse {
+    PduSessionResourceModifyResponse {
+        amf_ue_ngap_id: req.amf_ue_ngap_id,
+        ran_ue_ngap_id: req.ran_ue_ngap_id,
+        modified: modified
+            .iter()
+            .map(|psi| SessionModifyResult {
+                pdu_session_id: *psi,
+                transfer: ModifyResponseTransfer::decode(&modify_response_transfer()).unwrap(),
+            })
+            .collect(),
+        failed: failed
+            .iter()
+            .map(|psi| SessionModifyFailure {
+                pdu_session_id: *psi,
+                transfer: unsuccessful(),
+            })
+            .collect(),
+    }
+}
+
+fn unsuccessful() -> ModifyUnsuccessfulTransfer {
+    ModifyUnsuccessfulTransfer {
+        cause: Cause::radioNetwork(CauseRadioNetwork::unknown_PDU_session_ID),
+    }
+}
+
+/// The one Update SM Context the SMF got: its context and the N2 SM information.
+fn n2_update(b: &mut Bench) -> (String, Option<N2SmInfoType>, Vec<u8>) {
+    let calls = b.home.smf.take_calls();
+    let [SmfCall::Update(r, u)] = &calls[..] else {
+        panic!("expected one Update SM Context, got {calls:?}");
+    };
+    assert!(u.n1_sm_msg.is_none());
+    (
+        r.clone(),
+        u.data.n2_sm_info_type.clone(),
+        u.n2_sm_info.clone().expect("the transfer"),
+    )
+}
+
+#[test]
+fn network_requested_modification_reaches_the_gnb_and_its_answer_the_smf() {
+    let (mut b, mut ue) = registered();
+    establish(&mut b, &mut ue, PSI);
+    // The SMF changes the session (TS 23.502 §4.3.3.2 step 3): command + Modify Request.
+    let command = modification_command(PSI, 0);
+    let t = N1N2MessageTransfer::sm(
+        PSI,
+        Some(command.clone()),
+        Some((NgapIeType::PduResModReq, modify_request_transfer())),
+    );
+    let r = b.n1n2_transfer(&ue.supi(), t).unwrap();
+    let N1N2MessageTransferResult::Initiated(rsp) = r else {
+        panic!("expected 200, got {r:?}");
+    };
+    assert_eq!(rsp.cause, N1N2MessageTransferCause::N1N2TransferInitiated);
+    let req = modify_request_sent(&mut b, &mut ue, PSI, &command);
+
+    // The gNB modified the session: PDU_RES_MOD_RSP with its transfer, to the session's
+    // SM context; the user plane stays up.
+    b.send(GNB, 1, &modify_response(&req, &[PSI], &[]));
+    let (r, kind, transfer) = n2_update(&mut b);
+    assert_eq!(r, "ctx-1");
+    assert_eq!(kind, Some(N2SmInfoType::PduResModRsp));
+    assert_eq!(transfer, modify_response_transfer());
+    assert!(b.amf.ue_by_supi(&ue.supi()).unwrap().sessions[0].up_active);
+    assert!(b.next().is_none(), "no Error Indication");
+
+    // The UE's PDU SESSION MODIFICATION COMPLETE goes to the same context.
+    let complete = modification_complete(PSI, 0);
+    let nas = ul_sm(&mut ue, PSI, complete.clone(), None, None, None);
+    b.send(GNB, 1, &ue.uplink(nas));
+    let calls = b.home.smf.take_calls();
+    let [SmfCall::Update(r, u)] = &calls[..] else {
+        panic!("expected one Update SM Context, got {calls:?}");
+    };
+    assert_eq!(r, "ctx-1");
+    assert_eq!(u.n1_sm_msg.as_deref(), Some(&complete[..]));
+    assert!(b.next().is_none());
+}
+
+#[test]
+fn sessions_the_gnb_could_not_modify_reach_the_smf_as_pdu_res_mod_fail() {
+    let (mut b, mut ue) = registered();
+    establish(&mut b, &mut ue, PSI);
+    establish(&mut b, &mut ue, PSI + 1);
+    let t = N1N2MessageTransfer::sm(
+        PSI + 1,
+        Some(modification_command(PSI + 1, 0)),
+        Some((NgapIeType::PduResModReq, modify_request_transfer())),
+    );
+    b.n1n2_transfer(&ue.supi(), t).unwrap();
+    let req = modify_request_sent(&mut b, &mut ue, PSI + 1, &modification_command(PSI + 1, 0));
+    b.send(GNB, 1, &modify_response(&req, &[], &[PSI + 1]));
+    let (r, kind, transfer) = n2_update(&mut b);
+    assert_eq!(r, "ctx-2", "the context of the session that failed");
+    assert_eq!(kind, Some(N2SmInfoType::PduResModFail));
+    assert_eq!(transfer, unsuccessful().encode().unwrap());
+
+    // A Modify Response naming a session the UE does not have goes nowhere.
+    b.send(GNB, 1, &modify_response(&req, &[9], &[]));
+    assert!(b.home.smf.take_calls().is_empty());
+    assert!(b.next().is_none());
+}
+
+#[test]
+fn ue_requested_modification_goes_to_the_smf_and_its_command_to_the_gnb() {
+    let (mut b, mut ue) = registered();
+    establish(&mut b, &mut ue, PSI);
+    // PDU SESSION MODIFICATION REQUEST (TS 24.501 §6.4.2.2) in UL NAS TRANSPORT without
+    // a request type: Update SM Context with the N1 SM message.
+    let request = modification_request(PSI, 3);
+    let nas = ul_sm(&mut ue, PSI, request.clone(), None, None, None);
+    b.send(GNB, 1, &ue.uplink(nas));
+    let calls = b.home.smf.take_calls();
+    let [SmfCall::Update(r, u)] = &calls[..] else {
+        panic!("expected one Update SM Context, got {calls:?}");
+    };
+    assert_eq!(r, "ctx-1");
+    assert_eq!(u.n1_sm_msg.as_deref(), Some(&request[..]));
+    assert_eq!(b.counter("amf_sm_ul_msg_routed_total"), 2);
+
+    // The SMF answered with the command (same PTI) and the Modify Request Transfer.
+    let req = modify_request_sent(&mut b, &mut ue, PSI, &modification_command(PSI, 3));
+    b.send(GNB, 1, &modify_response(&req, &[PSI], &[]));
+    let (_, kind, _) = n2_update(&mut b);
+    assert_eq!(kind, Some(N2SmInfoType::PduResModRsp));
+
+    // The UE refuses the command: its COMMAND REJECT is relayed like any 5GSM message.
+    let reject = NasPduSessionModificationCommandReject::new(NasFGsmCause::new(84));
+    let reject = ferrocore_nas::encode(&ferrocore_nas::NasMessage::sm(reject, PSI, 3)).unwrap();
+    let nas = ul_sm(&mut ue, PSI, reject.clone(), None, None, None);
+    b.send(GNB, 1, &ue.uplink(nas));
+    let calls = b.home.smf.take_calls();
+    let [SmfCall::Update(_, u)] = &calls[..] else {
+        panic!("expected one Update SM Context, got {calls:?}");
+    };
+    assert_eq!(u.n1_sm_msg.as_deref(), Some(&reject[..]));
+}
+
+#[test]
+fn modification_for_an_idle_ue_pages_it_and_follows_its_service_request() {
+    let (mut b, mut ue) = registered();
+    establish(&mut b, &mut ue, PSI);
+    an_release(&mut b, &mut ue);
+    b.home.smf.take_calls();
+
+    let command = modification_command(PSI, 0);
+    let t = N1N2MessageTransfer::sm(
+        PSI,
+        Some(command.clone()),
+        Some((NgapIeType::PduResModReq, modify_request_transfer())),
+    );
+    let r = b.n1n2_transfer(&ue.supi(), t).unwrap();
+    let N1N2MessageTransferResult::Accepted(created) = r else {
+        panic!("expected 202, got {r:?}");
+    };
+    assert_eq!(
+        created.body.cause,
+        N1N2MessageTransferCause::AttemptingToReachUe
+    );
+    assert!(matches!(b.next().unwrap().message, Message::Paging(_)));
+
+    // The paged UE comes back without uplink data: the session it was paged for gets its
+    // user plane back (ACTIVATING), then the modification follows the ICS.
+    let m = service_request(&mut ue, ServiceType::MobileTerminatedServices, &[], &[PSI]);
+    let s = b.ngap(GNB, 0, &m);
+    let calls = b.home.smf.take_calls();
+    let [SmfCall::Update(r, u)] = &calls[..] else {
+        panic!("expected one Update SM Context, got {calls:?}");
+    };
+    assert_eq!(r, "ctx-1");
+    assert_eq!(u.data.up_cnx_state, Some(UpCnxState::Activating));
+    let (_, ics) = accept_in_ics(&mut ue, s);
+    assert_eq!(ics.sessions.len(), 1);
+    assert!(b.next().is_none(), "the modification waits for the ICS");
+    let resp = InitialContextSetupResponse {
+        amf_ue_ngap_id: ics.amf_ue_ngap_id,
+        ran_ue_ngap_id: ics.ran_ue_ngap_id,
+        setup: vec![SessionSetupResult {
+            pdu_session_id: PSI,
+            transfer: SetupResponseTransfer::decode(&setup_response_transfer()).unwrap(),
+        }],
+    };
+    b.send(GNB, 1, &resp);
+    let (_, kind, _) = n2_update(&mut b);
+    assert_eq!(kind, Some(N2SmInfoType::PduResSetupRsp));
+    let req = modify_request_sent(&mut b, &mut ue, PSI, &command);
+    b.send(GNB, 1, &modify_response(&req, &[PSI], &[]));
+    let (_, kind, _) = n2_update(&mut b);
+    assert_eq!(kind, Some(N2SmInfoType::PduResModRsp));
 }

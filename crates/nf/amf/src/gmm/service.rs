@@ -127,19 +127,36 @@ impl Amf {
         let Some(ue) = self.ues.get_mut(&key) else {
             return;
         };
-        // Paging answered: N2 SM information held for the UE goes in the ICS.
+        // Paging answered: N2 SM information held for the UE goes in the ICS. A session
+        // the UE was paged for with a modification gets its user plane back first (the
+        // PDU Session Resource Modify Request follows the ICS; TS 23.502 §4.2.3.2 step 4,
+        // §4.3.3.2 step 3).
         let mut setup = Vec::new();
         let mut rest = Vec::new();
+        let mut modified = Vec::new();
         for t in std::mem::take(&mut ue.pending_sm) {
             match t.n2 {
                 Some((N2Kind::SetupRequest, transfer)) => setup.push((t.psi, t.n1, transfer)),
-                n2 => rest.push(crate::context::PendingSm { n2, ..t }),
+                n2 => {
+                    if matches!(n2, Some((N2Kind::ModifyRequest, _)))
+                        && ue.session(t.psi).is_some_and(|s| !s.up_active)
+                    {
+                        modified.push(t.psi);
+                    }
+                    rest.push(crate::context::PendingSm { n2, ..t });
+                }
             }
         }
         ue.pending_sm = rest;
         let mut failed = Vec::new();
         let mut activate = Vec::new();
-        for psi in uplink {
+        let mut wanted = uplink;
+        for psi in modified {
+            if !wanted.contains(&psi) {
+                wanted.push(psi);
+            }
+        }
+        for psi in wanted {
             if setup.iter().any(|(p, _, _)| *p == psi) {
                 continue;
             }

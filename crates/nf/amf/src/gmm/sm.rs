@@ -25,7 +25,7 @@ use crate::context::{N2Kind, PduSession, PendingSm, UeKey};
 use crate::engine::Amf;
 use crate::metrics::{CauseLabel, gmm_cause_label};
 use crate::ngap_interface::ngap_snssai;
-use crate::ngap_sm::{self, SetupItem};
+use crate::ngap_sm::{self, ModifyItem, SetupItem};
 use crate::{SbiReply, SbiRequest, TxnId};
 
 /// 5GMM causes of the transport of 5GSM messages (TS 24.501 §9.11.3.2).
@@ -336,7 +336,10 @@ impl Amf {
     /// context is set up: N1 alone in DL NAS TRANSPORT; with a Setup Request Transfer in
     /// PDU SESSION RESOURCE SETUP REQUEST (the DL NAS TRANSPORT as the session's NAS-PDU);
     /// with a Release Command Transfer in PDU SESSION RESOURCE RELEASE COMMAND (TS 23.502
-    /// §4.2.3.3 step 3a, §4.3.4.2 step 4). Otherwise it is held until the UE can take it.
+    /// §4.2.3.3 step 3a, §4.3.4.2 step 4); with a Modify Request Transfer in PDU SESSION
+    /// RESOURCE MODIFY REQUEST, the PDU SESSION MODIFICATION COMMAND as the session's
+    /// NAS-PDU (TS 23.502 §4.3.3.2 step 4, TS 38.413 §8.2.3.2). Otherwise it is held until
+    /// the UE can take it.
     pub(crate) fn deliver_sm(&mut self, key: UeKey, t: PendingSm) {
         let Some(ue) = self.ues.get_mut(&key) else {
             return;
@@ -370,27 +373,13 @@ impl Amf {
                 self.send_ngap_bytes(b.assoc, b.stream, "PDUSessionResourceReleaseCommand", bytes);
             }
             Some((N2Kind::ModifyRequest, transfer)) => {
-                use ferrocore_ngap::transfer::{ModifyRequestTransfer, Transfer};
-                match ModifyRequestTransfer::decode(&transfer) {
-                    Ok(tr) => {
-                        let m = ferrocore_ngap::msg::PduSessionResourceModifyRequest {
-                            amf_ue_ngap_id: b.amf_ue_id,
-                            ran_ue_ngap_id: b.ran_ue_id,
-                            sessions: vec![ferrocore_ngap::msg::SessionModifyItem {
-                                pdu_session_id: psi,
-                                nas_pdu: nas,
-                                transfer: tr,
-                            }],
-                        };
-                        self.send_ngap(b.assoc, b.stream, &m);
-                    }
-                    Err(e) => {
-                        tracing::warn!(psi, error = %e, "Modify Request Transfer not relayed");
-                        if let Some(nas) = nas {
-                            self.send_dl_nas(key, nas);
-                        }
-                    }
-                }
+                let item = ModifyItem {
+                    psi,
+                    nas_pdu: nas,
+                    transfer,
+                };
+                let bytes = ngap_sm::modify_request(b.amf_ue_id, b.ran_ue_id, &[item]);
+                self.send_ngap_bytes(b.assoc, b.stream, "PDUSessionResourceModifyRequest", bytes);
             }
             None => {
                 if let Some(nas) = nas {
@@ -414,8 +403,10 @@ impl Amf {
     }
 
     /// N2 SM information from the NG-RAN for session `psi` (PDU Session Resource Setup
-    /// Response / Unsuccessful, Release Response transfers) to the SMF in Update SM
-    /// Context with its `n2SmInfoType` (TS 23.502 §4.3.2.2.1 step 14, §4.3.4.2 step 8).
+    /// Response / Unsuccessful, Modify Response / Unsuccessful, Release Response
+    /// transfers) to the SMF in Update SM Context with its `n2SmInfoType` (TS 23.502
+    /// §4.3.2.2.1 step 14, §4.3.3.2 step 5, §4.3.4.2 step 8). Setup and release answers
+    /// say whether the session's user plane is up; a modification leaves that as it was.
     pub(crate) fn sm_n2_report(
         &mut self,
         key: UeKey,
@@ -427,7 +418,11 @@ impl Amf {
             tracing::warn!(psi, ?kind, "N2 SM information for no PDU session");
             return;
         };
-        s.up_active = matches!(kind, N2SmInfoType::PduResSetupRsp);
+        match kind {
+            N2SmInfoType::PduResSetupRsp => s.up_active = true,
+            N2SmInfoType::PduResSetupFail | N2SmInfoType::PduResRelRsp => s.up_active = false,
+            _ => {}
+        }
         let update = SmContextUpdate::new(
             SmContextUpdateData {
                 n2_sm_info_type: Some(kind),

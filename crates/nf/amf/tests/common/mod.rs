@@ -275,7 +275,8 @@ pub enum SmfCall {
 
 /// An SMF in a few lines: records every request; creates contexts `ctx-1`, `ctx-2`...;
 /// refuses the DNN `"nowhere"` (403 DNN_NOT_SUPPORTED); answers ACTIVATING with a
-/// PDU Session Resource Setup Request Transfer; 404 for an unknown context.
+/// PDU Session Resource Setup Request Transfer and a PDU SESSION MODIFICATION REQUEST
+/// with the command and a Modify Request Transfer; 404 for an unknown context.
 #[derive(Default)]
 pub struct SmfDouble {
     pub calls: Mutex<Vec<SmfCall>>,
@@ -327,6 +328,61 @@ pub fn setup_response_transfer() -> Vec<u8> {
     }
     .encode()
     .unwrap()
+}
+
+/// The PDU Session Resource Modify Request Transfer of the double (TS 38.413 §9.3.4.3):
+/// a new session-AMBR and QoS flow 2 (5QI 9) added.
+pub fn modify_request_transfer() -> Vec<u8> {
+    use ferrocore_ngap::transfer::{Ambr, ModifyRequestTransfer, QosFlowRequest, Transfer};
+    ModifyRequestTransfer {
+        session_ambr: Some(Ambr {
+            downlink: 2_000_000,
+            uplink: 1_000_000,
+        }),
+        add_or_modify: vec![QosFlowRequest {
+            qfi: 2,
+            five_qi: 9,
+            arp_priority: 8,
+        }],
+        release: vec![],
+    }
+    .encode()
+    .unwrap()
+}
+
+/// The gNB's PDU Session Resource Modify Response Transfer: flow 2 added.
+pub fn modify_response_transfer() -> Vec<u8> {
+    use ferrocore_ngap::transfer::{ModifyResponseTransfer, Transfer};
+    ModifyResponseTransfer {
+        dl_tunnel: None,
+        qfis: vec![2],
+    }
+    .encode()
+    .unwrap()
+}
+
+/// 5GSM message type of PDU SESSION MODIFICATION REQUEST (TS 24.501 §9.7).
+pub const MODIFICATION_REQUEST: u8 = 0xc9;
+
+/// PDU SESSION MODIFICATION REQUEST of session `psi` (a cause only: the AMF does not
+/// read it).
+pub fn modification_request(psi: u8, pti: u8) -> Vec<u8> {
+    let r = NasPduSessionModificationRequest::new().with_fgsm_cause(NasFGsmCause::new(0x1f));
+    ferrocore_nas::encode(&NasMessage::sm(r, psi, pti)).unwrap()
+}
+
+/// PDU SESSION MODIFICATION COMMAND of session `psi`: a new session-AMBR (2/1 Mbit/s).
+pub fn modification_command(psi: u8, pti: u8) -> Vec<u8> {
+    let c = NasPduSessionModificationCommand::new().with_session_ambr(NasSessionAmbr::new(vec![
+        0x06, 0x00, 0x02, 0x06, 0x00, 0x01,
+    ]));
+    ferrocore_nas::encode(&NasMessage::sm(c, psi, pti)).unwrap()
+}
+
+/// PDU SESSION MODIFICATION COMPLETE of session `psi`.
+pub fn modification_complete(psi: u8, pti: u8) -> Vec<u8> {
+    let c = NasPduSessionModificationComplete::new();
+    ferrocore_nas::encode(&NasMessage::sm(c, psi, pti)).unwrap()
 }
 
 /// PDU SESSION ESTABLISHMENT REQUEST of session `psi` (IPv4).
@@ -404,6 +460,21 @@ impl PduSessionService for SmfDouble {
                 data,
                 None,
                 Some(setup_request_transfer()),
+            )));
+        }
+        if let Some(n1) = &request.n1_sm_msg
+            && n1.get(3) == Some(&MODIFICATION_REQUEST)
+        {
+            // UE-requested modification (TS 29.502 §5.2.2.3.2): the command and the
+            // NG-RAN's part in one answer.
+            let data = SmContextUpdatedData {
+                n2_sm_info_type: Some(N2SmInfoType::PduResModReq),
+                ..SmContextUpdatedData::default()
+            };
+            return Ok(Some(SmContextUpdated::new(
+                data,
+                Some(modification_command(n1[1], n1[2])),
+                Some(modify_request_transfer()),
             )));
         }
         Ok(None)
