@@ -1,0 +1,223 @@
+//! PDU session release (TS 23.502 §4.3.4.2, TS 24.501 §6.3.3, §6.4.3): UE-requested,
+//! network-requested, by the AMF, and after a UPF lost the session.
+
+use std::time::{Duration, Instant};
+
+use ferrocore_pfcp::message::SessionDeletionRequest;
+use ferrocore_sbi::SbiError;
+use ferrocore_sbi::namf_communication::{N1N2MessageTransfer, NgapIeType};
+use ferrocore_sbi::nsmf_pdusession::{
+    N2SmInfoType, SmContextRelease, SmContextUpdated, SmContextUpdatedData, UpCnxState,
+};
+
+use crate::context::{Phase, UpState};
+use crate::engine::{SbiPurpose, Smf};
+use crate::n1n2::{self, cause};
+use crate::pfcp_node::{AssociationState, Purpose, SessionOp};
+use crate::timers::Timer;
+use crate::{RequestId, SbiRequest, SmfResponse};
+
+use super::unknown_sm_context;
+
+/// How long a context waits for PDU SESSION RELEASE COMPLETE after the command: T3592
+/// (16 s, TS 24.501 §10.3) times its 5 transmissions.
+const RELEASE_GUARD: Duration = Duration::from_secs(16 * 5);
+
+impl Smf {
+    /// Sends PFCP Session Deletion for the context's N4 session, if there is one.
+    pub(super) fn delete_on_upf(&mut self, now: Instant, key: u64) -> bool {
+        let Some(ctx) = self.contexts.get(&key) else {
+            return false;
+        };
+        let (Some(seid), Some(upf)) = (ctx.up_seid, ctx.upf) else {
+            return false;
+        };
+        let Some(u) = self.pfcp.upfs.get(upf) else {
+            return false;
+        };
+        if u.state != AssociationState::Up {
+            return false;
+        }
+        let to = u.config.address;
+        self.pfcp_request(
+            now,
+            to,
+            Some(seid),
+            SessionDeletionRequest,
+            Purpose::Session {
+                key,
+                op: SessionOp::Delete,
+            },
+        )
+    }
+
+    /// Ends a session without telling the UE: N4 deletion (its answer finds no context)
+    /// and the context removed at once.
+    pub(crate) fn release_locally(&mut self, now: Instant, key: u64) {
+        self.abort_pending(key);
+        self.delete_on_upf(now, key);
+        self.remove_context(key);
+    }
+
+    /// A release answered on the Update SM Context (UE-requested, or asked by the AMF):
+    /// N4 deletion first (TS 23.502 §4.3.4.2 step 2), then the command (step 3).
+    pub(super) fn release_for_update(&mut self, now: Instant, id: RequestId, key: u64, pti: u8) {
+        if let Some(c) = self.contexts.get_mut(&key) {
+            c.phase = Phase::ReleasingForUpdate { request: id, pti };
+        }
+        if !self.delete_on_upf(now, key) {
+            self.on_deleted(now, key);
+        }
+    }
+
+    /// Release SM Context (TS 29.502 §5.2.2.4; TS 23.502 §4.3.4.2 step 1b/1c): the AMF
+    /// ends the session without NAS (e.g. deregistration): N4 deletion, then 204.
+    pub(crate) fn on_release(
+        &mut self,
+        now: Instant,
+        id: RequestId,
+        sm_context_ref: &str,
+        _release: SmContextRelease,
+    ) {
+        let Some(&key) = self.by_ref.get(sm_context_ref) else {
+            return self.respond(
+                id,
+                SmfResponse::Released(Err(unknown_sm_context(sm_context_ref))),
+            );
+        };
+        if let Some(ctx) = self.contexts.get(&key) {
+            let span = Self::span(ctx);
+            let _e = span.enter();
+            tracing::info!("Release SM Context");
+        }
+        self.metrics.release_amf.inc();
+        self.abort_pending(key);
+        if let Some(c) = self.contexts.get_mut(&key) {
+            c.phase = Phase::ReleasingForAmf { request: id };
+        }
+        if !self.delete_on_upf(now, key) {
+            self.on_deleted(now, key);
+        }
+    }
+
+    /// Network-requested release (TS 23.502 §4.3.4.2, SMF-initiated): N4 deletion when
+    /// `via_n4`, then the PDU SESSION RELEASE COMMAND through N1N2MessageTransfer.
+    pub(crate) fn network_release(&mut self, now: Instant, key: u64, gsm_cause: u8, via_n4: bool) {
+        self.metrics.release_nw.inc();
+        self.abort_pending(key);
+        if let Some(c) = self.contexts.get_mut(&key) {
+            c.phase = Phase::ReleasingByNetwork { cause: gsm_cause };
+        }
+        if !(via_n4 && self.delete_on_upf(now, key)) {
+            self.on_deleted(now, key);
+        }
+    }
+
+    /// The UPF lost the session (it restarted): released towards the UE with #39
+    /// reactivation requested, so that it sets the session up again (TS 23.527 §4.2.4).
+    pub(crate) fn upf_lost_session(&mut self, now: Instant, key: u64) {
+        let Some(ctx) = self.contexts.get_mut(&key) else {
+            return;
+        };
+        ctx.up_seid = None;
+        let span = Self::span(ctx);
+        let _e = span.enter();
+        tracing::info!("session lost with its UPF: released");
+        match ctx.phase {
+            Phase::SubscriptionCheck { .. } | Phase::Establishing { .. } => {
+                self.abort_pending(key);
+                self.remove_context(key);
+            }
+            Phase::ReleaseCommanded | Phase::ReleasingByNetwork { .. } => {}
+            _ => self.network_release(now, key, cause::REACTIVATION_REQUESTED, false),
+        }
+    }
+
+    /// The N4 session is gone: what comes next depends on who asked for the release.
+    pub(super) fn on_deleted(&mut self, now: Instant, key: u64) {
+        self.free_addresses(key);
+        let Some(ctx) = self.contexts.get(&key) else {
+            return;
+        };
+        let with_n2 = matches!(ctx.up, UpState::Activated | UpState::Activating);
+        let psi = ctx.psi;
+        match ctx.phase.clone() {
+            Phase::ReleasingForUpdate { request, pti } => {
+                let n1 = n1n2::release_command(psi, pti, cause::REGULAR_DEACTIVATION);
+                let n2 = if with_n2 {
+                    n1n2::release_command_transfer().map(Some)
+                } else {
+                    Ok(None)
+                };
+                match (n1, n2) {
+                    (Ok(n1), Ok(n2)) => {
+                        let data = SmContextUpdatedData {
+                            up_cnx_state: Some(UpCnxState::Deactivated),
+                            n2_sm_info_type: n2.as_ref().map(|_| N2SmInfoType::PduResRelCmd),
+                            ..Default::default()
+                        };
+                        self.commanded(now, key);
+                        self.update_answer(
+                            request,
+                            Ok(Some(SmContextUpdated::new(data, Some(n1), n2))),
+                        );
+                    }
+                    (Err(e), _) | (_, Err(e)) => {
+                        tracing::error!(error = %e, "release command does not build");
+                        self.remove_context(key);
+                        self.update_answer(
+                            request,
+                            Err(SbiError::system_failure(e.to_string()).into()),
+                        );
+                    }
+                }
+            }
+            Phase::ReleasingForAmf { request } => {
+                self.remove_context(key);
+                self.respond(request, SmfResponse::Released(Ok(())));
+            }
+            Phase::ReleasingByNetwork { cause: c } => {
+                let n1 = n1n2::release_command(psi, 0, c);
+                let n2 = if with_n2 {
+                    n1n2::release_command_transfer().map(Some)
+                } else {
+                    Ok(None)
+                };
+                match (n1, n2) {
+                    (Ok(n1), Ok(n2)) => {
+                        let supi = ctx.supi.clone();
+                        let transfer = N1N2MessageTransfer::sm(
+                            psi,
+                            Some(n1),
+                            n2.map(|b| (NgapIeType::PduResRelCmd, b)),
+                        );
+                        self.commanded(now, key);
+                        self.sbi(
+                            key,
+                            SbiPurpose::Release,
+                            SbiRequest::N1N2Transfer {
+                                ue_context_id: supi,
+                                transfer,
+                            },
+                        );
+                    }
+                    (Err(e), _) | (_, Err(e)) => {
+                        tracing::error!(error = %e, "release command does not build");
+                        self.remove_context(key);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn commanded(&mut self, now: Instant, key: u64) {
+        if let Some(c) = self.contexts.get_mut(&key) {
+            c.phase = Phase::ReleaseCommanded;
+            c.up = UpState::Deactivated;
+            c.an_tunnel = None;
+        }
+        self.timers
+            .start(now + RELEASE_GUARD, Timer::ReleaseGuard(key));
+    }
+}

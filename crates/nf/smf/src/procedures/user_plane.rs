@@ -1,0 +1,156 @@
+//! User plane activation and deactivation (TS 23.502 §4.2.3.2, §4.2.6, and the end of
+//! §4.3.2.2.1): the downlink FAR towards the gNB's tunnel, or buffering while idle.
+
+use std::time::Instant;
+
+use ferrocore_ngap::GtpTunnel;
+use ferrocore_pfcp::Body;
+use ferrocore_sbi::SbiError;
+use ferrocore_sbi::nsmf_pdusession::{
+    N2SmInfoType, SmContextUpdated, SmContextUpdatedData, UpCnxState, cause as nsmf_cause,
+};
+
+use crate::RequestId;
+use crate::context::{Phase, UpState};
+use crate::engine::Smf;
+use crate::n1n2::{self};
+use crate::pfcp_node::{AssociationState, Purpose, SessionOp};
+use crate::rules;
+
+impl Smf {
+    /// The gNB's DL tunnel is known (TS 23.502 §4.3.2.2.1 steps 14-16, §4.2.3.2 steps
+    /// 15-17): the DL FAR forwards to it.
+    pub(super) fn activate(&mut self, now: Instant, id: RequestId, key: u64, tunnel: GtpTunnel) {
+        self.metrics.modification.req.inc();
+        let Some(ctx) = self.contexts.get_mut(&key) else {
+            return;
+        };
+        ctx.an_tunnel = Some((tunnel.teid, tunnel.addr));
+        ctx.paging = false;
+        ctx.phase = Phase::Modifying {
+            request: id,
+            target: UpState::Activated,
+        };
+        self.modify(now, key, rules::activate(&tunnel));
+    }
+
+    /// AN release (TS 23.502 §4.2.6 steps 5-7): the DL FAR buffers and notifies.
+    pub(super) fn deactivate(&mut self, now: Instant, id: RequestId, key: u64) {
+        let Some(ctx) = self.contexts.get_mut(&key) else {
+            return;
+        };
+        if ctx.up == UpState::Deactivated {
+            return self.update_answer(id, Ok(Some(Self::updated(UpCnxState::Deactivated))));
+        }
+        self.metrics.modification.req.inc();
+        ctx.phase = Phase::Modifying {
+            request: id,
+            target: UpState::Deactivated,
+        };
+        self.modify(now, key, rules::deactivate());
+    }
+
+    fn modify(
+        &mut self,
+        now: Instant,
+        key: u64,
+        req: ferrocore_pfcp::message::SessionModificationRequest,
+    ) {
+        let target = self
+            .contexts
+            .get(&key)
+            .and_then(|c| Some((c.up_seid?, c.upf?)));
+        let to = target
+            .and_then(|(_, u)| self.pfcp.upfs.get(u))
+            .filter(|u| u.state == AssociationState::Up)
+            .map(|u| u.config.address);
+        let sent = match (target, to) {
+            (Some((seid, _)), Some(to)) => self.pfcp_request(
+                now,
+                to,
+                Some(seid),
+                req,
+                Purpose::Session {
+                    key,
+                    op: SessionOp::Modify,
+                },
+            ),
+            _ => false,
+        };
+        if !sent {
+            self.on_modified(key, None);
+        }
+    }
+
+    pub(super) fn on_modified(&mut self, key: u64, body: Option<Body>) {
+        let Some(ctx) = self.contexts.get_mut(&key) else {
+            return;
+        };
+        let Phase::Modifying { request, target } = ctx.phase.clone() else {
+            return;
+        };
+        ctx.phase = Phase::Ready;
+        match body {
+            Some(Body::SessionModificationResponse(r)) if r.cause.is_accepted() => {
+                ctx.up = target;
+                if target == UpState::Deactivated {
+                    ctx.an_tunnel = None;
+                }
+                self.account_usage(key, &r.usage_reports);
+                self.metrics.modification.succ.inc();
+                let state = match target {
+                    UpState::Activated => UpCnxState::Activated,
+                    UpState::Activating => UpCnxState::Activating,
+                    UpState::Deactivated => UpCnxState::Deactivated,
+                };
+                tracing::info!(up = ?target, "user plane updated");
+                self.update_answer(request, Ok(Some(Self::updated(state))));
+            }
+            Some(Body::SessionModificationResponse(r)) => {
+                self.pfcp_rejected(r.cause);
+                self.metrics.modification.fail("upf_rejected");
+                self.update_answer(
+                    request,
+                    Err(SbiError::system_failure(format!(
+                        "UPF refused the modification: {}",
+                        r.cause
+                    ))
+                    .into()),
+                );
+            }
+            _ => {
+                self.metrics.modification.fail("upf_not_responding");
+                self.update_answer(
+                    request,
+                    Err(SbiError::new(
+                        504,
+                        nsmf_cause::UPF_NOT_RESPONDING,
+                        "the UPF did not answer",
+                    )
+                    .into()),
+                );
+            }
+        }
+    }
+
+    /// Service Request (TS 23.502 §4.2.3.2 step 4; TS 29.502 §5.2.2.3.2.2): the N2 SM
+    /// information for the gNB again, the state ACTIVATING.
+    pub(super) fn activating(&mut self, id: RequestId, key: u64) {
+        let Some(ctx) = self.contexts.get_mut(&key) else {
+            return;
+        };
+        match n1n2::setup_request_transfer(ctx) {
+            Ok(n2) => {
+                ctx.up = UpState::Activating;
+                ctx.paging = false;
+                let mut u = SmContextUpdatedData {
+                    up_cnx_state: Some(UpCnxState::Activating),
+                    ..Default::default()
+                };
+                u.n2_sm_info_type = Some(N2SmInfoType::PduResSetupReq);
+                self.update_answer(id, Ok(Some(SmContextUpdated::new(u, None, Some(n2)))));
+            }
+            Err(e) => self.update_answer(id, Err(SbiError::system_failure(e.to_string()).into())),
+        }
+    }
+}
