@@ -4,6 +4,7 @@
 mod migrate;
 mod postgres;
 mod record;
+mod sql;
 mod sqlite;
 mod sqlite_sqn;
 

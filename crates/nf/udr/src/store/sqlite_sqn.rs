@@ -7,8 +7,6 @@
 //! caller still gets its answer only after the commit that holds its reservation has
 //! returned, so durability is unchanged.
 
-use std::ops::Range;
-
 use sqlx::SqlitePool;
 use tokio::sync::{mpsc, oneshot};
 
@@ -95,23 +93,15 @@ async fn apply(pool: &SqlitePool, batch: &[Job]) -> Result<Vec<Option<u64>>, sql
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let mut ends = Vec::with_capacity(batch.len());
     for job in batch {
-        let end: Option<i64> = sqlx::query_scalar(
-            "UPDATE subscribers SET sqn = sqn + ?1 \
-             WHERE supi = ?2 AND sqn + ?1 <= ?3 AND (?4 IS NULL OR sqn = ?4) RETURNING sqn",
-        )
-        .bind(job.n as i64)
-        .bind(&job.supi)
-        .bind(SQN_LIMIT as i64)
-        .bind(job.expected.map(|e| e as i64))
-        .fetch_optional(&mut *tx)
-        .await?;
+        let end: Option<i64> = sqlx::query_scalar(&super::sqlite::statements().reserve)
+            .bind(job.n as i64)
+            .bind(&job.supi)
+            .bind(SQN_LIMIT as i64)
+            .bind(job.expected.map(|e| e as i64))
+            .fetch_optional(&mut *tx)
+            .await?;
         ends.push(end.map(|e| e as u64));
     }
     tx.commit().await?;
     Ok(ends)
-}
-
-/// The reserved range from the block's end.
-pub(super) fn block(end: u64, n: u64) -> Range<u64> {
-    end - n..end
 }
