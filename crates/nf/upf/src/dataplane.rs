@@ -162,6 +162,7 @@ reasons! {
     Unsupported, "A message type or action this data plane does not handle (e.g. uplink buffering).";
     BufferTooSmall, "The caller's buffer has no room for the reply or headroom.";
     RateLimited, "An Error Indication was due but over the rate limit.";
+    QuotaExhausted, "A URR of the PDR has used up its volume or time quota (TS 29.244 §5.2.2.2).";
 }
 
 /// Per-worker counters (plain integers: one writer).
@@ -177,7 +178,7 @@ pub struct DataplaneStats {
     /// Router Advertisements sent in answer to Router Solicitations ([`crate::ra`]).
     pub router_advertisements: u64,
     /// Indexed by `DropReason as usize`.
-    pub drops: [u64; 13],
+    pub drops: [u64; DropReason::ALL.len()],
 }
 
 impl DataplaneStats {
@@ -194,7 +195,25 @@ pub enum Notification {
     DownlinkData { up_seid: u64, pdr_id: u16 },
     /// A URR's volume threshold was reached (TS 29.244 §5.2.2.2.1 VOLTH).
     VolumeThreshold { up_seid: u64, urr_id: u32 },
+    /// A URR's volume quota is used up (TS 29.244 §5.2.2.2.1 VOLQU): the data plane
+    /// drops its packets from now on.
+    VolumeQuota { up_seid: u64, urr_id: u32 },
+    /// The first packet of a URR whose time metering starts with traffic (TS 29.244
+    /// §8.2.68 without ISTM): time thresholds and quotas count from here.
+    FirstPacket { up_seid: u64, urr_id: u32 },
+    /// A GTP-U Error Indication (TS 29.281 §7.3.1) from `from`: the peer at `peer` has
+    /// no context for TEID `teid` that we sent to; the control part reports it to the
+    /// SMF of each session tunnelling to that F-TEID (TS 29.244 §7.5.8.4).
+    ErrorIndication {
+        from: SocketAddr,
+        teid: u32,
+        peer: IpAddr,
+    },
 }
+
+/// Distinct Error Indications a worker hands to the control part per forwarding table
+/// generation (a peer repeats them for every packet it cannot place).
+const EI_SEEN: usize = 256;
 
 /// Data plane settings.
 #[derive(Clone, Debug)]
@@ -217,6 +236,10 @@ pub struct Dataplane {
     ei_tokens: u64,
     ei_last_ns: u64,
     ei_seq: u16,
+    /// Error Indications notified under table generation `ei_generation`.
+    ei_seen: Box<[(IpAddr, u32)]>,
+    ei_seen_len: usize,
+    ei_generation: u64,
 }
 
 impl Dataplane {
@@ -228,6 +251,9 @@ impl Dataplane {
             notifications: VecDeque::with_capacity(64),
             ei_last_ns: 0,
             ei_seq: 0,
+            ei_seen: vec![(IpAddr::from([0u8; 4]), 0); EI_SEEN].into(),
+            ei_seen_len: 0,
+            ei_generation: 0,
         }
     }
 
@@ -265,7 +291,11 @@ impl Dataplane {
             Err(_) => return self.drop(DropReason::Malformed),
         };
         if d.message_type != G_PDU {
-            return self.signalling(src, buf, len, d.message_type, d.sequence_number);
+            let v = self.signalling(src, buf, len, d.message_type, d.sequence_number);
+            if let Verdict::Signal(Signal::ErrorIndication { from, teid, peer }) = v {
+                self.error_indication(table.generation(), from, teid, peer);
+            }
+            return v;
         }
         let Some(hot) = table.hot_teid(d.teid) else {
             return self.unknown_teid(table.clock(now), src, buf, d.teid);
@@ -302,6 +332,9 @@ impl Dataplane {
             // Uplink buffering (e.g. during an N9 path switch) is not done here.
             FarAction::Buffer => return self.drop(DropReason::Unsupported),
             FarAction::Forward => {}
+        }
+        if quota_spent(pdr) {
+            return self.drop(DropReason::QuotaExhausted);
         }
         if let Err(r) = police(pdr, Direction::Uplink, table.clock(now), octets) {
             return self.drop(r);
@@ -384,6 +417,9 @@ impl Dataplane {
             Some(FarAction::Drop) => return self.drop(DropReason::FarDrop),
             Some(FarAction::Buffer) => return self.drop(DropReason::Unsupported),
             None => return self.drop(DropReason::NoFar),
+        }
+        if hot_quota_spent(hot) {
+            return self.drop(DropReason::QuotaExhausted);
         }
         if !hot.has(Hot::GATE_OPEN) {
             return self.drop(DropReason::GateClosed);
@@ -521,6 +557,9 @@ impl Dataplane {
         if !hot.has(Hot::OUTER) {
             return self.drop(DropReason::NoOuterHeader);
         }
+        if hot_quota_spent(hot) {
+            return self.drop(DropReason::QuotaExhausted);
+        }
         let octets = frame.len() - DL_HEADROOM;
         if !hot.has(Hot::GATE_OPEN) {
             return self.drop(DropReason::GateClosed);
@@ -608,44 +647,15 @@ impl Dataplane {
         Verdict::Buffered
     }
 
-    /// URR volume counting (TS 29.244 §5.2.2.2), and the threshold check.
+    /// URR counting (TS 29.244 §5.2.2.2): volume, the threshold and quota checks.
     #[inline]
     fn count(&mut self, rules: &SessionRules, pdr: &Pdr, dir: Direction, octets: usize) {
         for urr in pdr.urrs() {
-            let c = &urr.counters;
-            let o = octets as u64;
-            let (mine, other) = match dir {
-                Direction::Uplink => {
-                    c.ul_packets.fetch_add(1, Ordering::Relaxed);
-                    (
-                        c.ul_octets.fetch_add(o, Ordering::Relaxed) + o,
-                        &c.dl_octets,
-                    )
-                }
-                Direction::Downlink => {
-                    c.dl_packets.fetch_add(1, Ordering::Relaxed);
-                    (
-                        c.dl_octets.fetch_add(o, Ordering::Relaxed) + o,
-                        &c.ul_octets,
-                    )
-                }
-            };
-            let t = urr.threshold;
-            if t.total.is_none() && t.uplink.is_none() && t.downlink.is_none() {
-                continue;
-            }
-            let dir_limit = match dir {
-                Direction::Uplink => t.uplink,
-                Direction::Downlink => t.downlink,
-            };
-            let hit = dir_limit.is_some_and(|l| mine >= l)
-                || t.total
-                    .is_some_and(|l| mine + other.load(Ordering::Relaxed) >= l);
-            if hit && !c.report_pending.swap(true, Ordering::AcqRel) {
-                self.notifications.push_back(Notification::VolumeThreshold {
-                    up_seid: rules.up_seid,
-                    urr_id: urr.id,
-                });
+            let ev = urr
+                .counters
+                .account(dir, octets as u64, urr.limits(dir), urr.watch);
+            if ev != 0 {
+                self.usage_event(rules.up_seid, urr.id, ev);
             }
         }
     }
@@ -654,41 +664,51 @@ impl Dataplane {
     #[inline(always)]
     fn count_hot(&mut self, hot: &Hot, dir: Direction, octets: usize) {
         let Some(c) = &hot.urr else { return };
-        let o = octets as u64;
-        let (mine, other) = match dir {
-            Direction::Uplink => {
-                c.ul_packets.fetch_add(1, Ordering::Relaxed);
-                (
-                    c.ul_octets.fetch_add(o, Ordering::Relaxed) + o,
-                    &c.dl_octets,
-                )
-            }
-            Direction::Downlink => {
-                c.dl_packets.fetch_add(1, Ordering::Relaxed);
-                (
-                    c.dl_octets.fetch_add(o, Ordering::Relaxed) + o,
-                    &c.ul_octets,
-                )
-            }
+        let limits = if hot.has(Hot::THRESHOLD) {
+            (hot.dir_limit, hot.total_limit)
+        } else {
+            (u64::MAX, u64::MAX)
         };
-        if !hot.has(Hot::THRESHOLD) {
-            return;
-        }
-        let hit = mine >= hot.dir_limit
-            || (hot.total_limit != u64::MAX
-                && mine + other.load(Ordering::Relaxed) >= hot.total_limit);
-        if hit && !c.report_pending.swap(true, Ordering::AcqRel) {
+        let ev = c.account(dir, octets as u64, limits, hot.has(Hot::WATCH));
+        if ev != 0 {
             let pdrs = match dir {
                 Direction::Uplink => &hot.rules.uplink,
                 Direction::Downlink => &hot.rules.downlink,
             };
             if let Some(urr) = pdrs[usize::from(hot.pdr)].urr0.as_ref() {
-                self.notifications.push_back(Notification::VolumeThreshold {
-                    up_seid: hot.rules.up_seid,
-                    urr_id: urr.id,
-                });
+                self.usage_event(hot.rules.up_seid, urr.id, ev);
             }
         }
+    }
+
+    /// The notifications for [`crate::urr::UrrCounters::account`]'s result bits.
+    #[cold]
+    fn usage_event(&mut self, up_seid: u64, urr_id: u32, ev: u8) {
+        for n in usage_notifications(up_seid, urr_id, ev)
+            .into_iter()
+            .flatten()
+        {
+            self.notifications.push_back(n);
+        }
+    }
+
+    /// Hands a received Error Indication to the control part, once per peer F-TEID and
+    /// table generation, at most [`EI_SEEN`] distinct ones (the rest wait for the next
+    /// generation: after the SMF acted on the first ones).
+    #[cold]
+    fn error_indication(&mut self, generation: u64, from: SocketAddr, teid: u32, peer: IpAddr) {
+        if generation != self.ei_generation {
+            self.ei_generation = generation;
+            self.ei_seen_len = 0;
+        }
+        let seen = &mut self.ei_seen[..];
+        if seen[..self.ei_seen_len].contains(&(peer, teid)) || self.ei_seen_len == seen.len() {
+            return;
+        }
+        seen[self.ei_seen_len] = (peer, teid);
+        self.ei_seen_len += 1;
+        self.notifications
+            .push_back(Notification::ErrorIndication { from, teid, peer });
     }
 
     fn signalling(
@@ -804,6 +824,9 @@ pub(crate) fn downlink(pdr: &Pdr, frame: &mut [u8], now_ns: Option<u64>) -> Down
     let Some(oh) = pdr.outer else {
         return Downlink::Dropped(DropReason::NoOuterHeader);
     };
+    if quota_spent(pdr) {
+        return Downlink::Dropped(DropReason::QuotaExhausted);
+    }
     let octets = frame.len() - DL_HEADROOM;
     let polic = match now_ns {
         Some(t) => police(pdr, Direction::Downlink, t, octets),
@@ -880,6 +903,30 @@ fn gates(pdr: &Pdr, dir: Direction) -> Result<(), DropReason> {
     }
 }
 
+/// Whether a URR of the PDR has used up a quota (TS 29.244 §5.2.2.2): its packets are
+/// dropped until the SMF provisions a new one.
+#[inline]
+fn quota_spent(pdr: &Pdr) -> bool {
+    pdr.urrs().any(|u| u.watch && u.counters.blocked())
+}
+
+/// [`quota_spent`] for a hot record's one URR.
+#[inline(always)]
+fn hot_quota_spent(hot: &Hot) -> bool {
+    hot.has(Hot::WATCH) && hot.urr.as_ref().is_some_and(|c| c.blocked())
+}
+
+/// The notifications for [`crate::urr::UrrCounters::account`]'s result bits, in a fixed
+/// order: first packet, threshold, quota.
+fn usage_notifications(up_seid: u64, urr_id: u32, ev: u8) -> [Option<Notification>; 3] {
+    use crate::urr::{EV_FIRST, EV_QUOTA, EV_THRESHOLD};
+    [
+        (ev & EV_FIRST != 0).then_some(Notification::FirstPacket { up_seid, urr_id }),
+        (ev & EV_THRESHOLD != 0).then_some(Notification::VolumeThreshold { up_seid, urr_id }),
+        (ev & EV_QUOTA != 0).then_some(Notification::VolumeQuota { up_seid, urr_id }),
+    ]
+}
+
 /// QER gates and MBR buckets, in the PDR's QER order (a flow QER then the session's
 /// AMBR QER, typically). A packet dropped by a later QER stays charged to earlier ones.
 #[inline]
@@ -944,8 +991,14 @@ fn match_pdr_index(
 }
 
 /// Runs one released buffered packet (`frame[DL_HEADROOM..]`) through its PDR's FAR
-/// again, for the control part. MBR is not applied to a released burst.
-pub(crate) fn release(rules: &SessionRules, pdr_id: u16, frame: &mut [u8]) -> Downlink {
+/// again, for the control part, which gets the URR notifications it raises. MBR is not
+/// applied to a released burst, nor volume thresholds (the next packet checks them).
+pub(crate) fn release(
+    rules: &SessionRules,
+    pdr_id: u16,
+    frame: &mut [u8],
+    notify: &mut impl FnMut(Notification),
+) -> Downlink {
     let Some(pdr) = rules.downlink.iter().find(|p| p.id == pdr_id) else {
         return Downlink::Dropped(DropReason::NoPdr);
     };
@@ -953,9 +1006,15 @@ pub(crate) fn release(rules: &SessionRules, pdr_id: u16, frame: &mut [u8]) -> Do
     if let Downlink::Sent(_) = d {
         let octets = (frame.len() - DL_HEADROOM) as u64;
         for urr in pdr.urrs() {
-            let c = &urr.counters;
-            c.dl_packets.fetch_add(1, Ordering::Relaxed);
-            c.dl_octets.fetch_add(octets, Ordering::Relaxed);
+            let ev =
+                urr.counters
+                    .account(Direction::Downlink, octets, (u64::MAX, u64::MAX), urr.watch);
+            for n in usage_notifications(rules.up_seid, urr.id, ev)
+                .into_iter()
+                .flatten()
+            {
+                notify(n);
+            }
         }
     }
     d

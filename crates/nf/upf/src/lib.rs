@@ -50,6 +50,7 @@ pub mod ra;
 pub mod sdf;
 pub mod state;
 pub mod table;
+pub mod urr;
 
 pub use config::UpfConfig;
 pub use control::{Channel, ControlStats, Event, Transmit, UpfControl};

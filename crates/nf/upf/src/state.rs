@@ -4,7 +4,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
-use ferrocore_pfcp::ie::{Interface, NodeId};
+use ferrocore_pfcp::ie::{Interface, NodeId, ReportingTriggers};
 use serde::{Deserialize, Serialize};
 
 /// A PFCP peer's Node ID (TS 29.244 §8.2.38) as a map key.
@@ -154,11 +154,46 @@ pub struct UrrState {
     pub reporting_triggers: u32,
     pub volume_threshold: Option<VolumeLimit>,
     pub volume_quota: Option<VolumeLimit>,
+    /// Measurement Period (TS 29.244 §8.2.20) of periodic reports, seconds.
     pub measurement_period: Option<u32>,
+    /// Time Threshold (TS 29.244 §8.2.14), seconds.
+    pub time_threshold: Option<u32>,
+    /// Time Quota (TS 29.244 §8.2.51), seconds.
+    pub time_quota: Option<u32>,
+    /// Measurement Information flags (TS 29.244 §8.2.68); ISTM is the one used.
+    pub measurement_information: u8,
     /// UR-SEQN of the next usage report (TS 29.244 §8.2.77).
     pub next_seqn: u32,
     /// Start of the current measurement, 3GPP NTP seconds.
     pub start_time: u32,
+}
+
+impl UrrState {
+    /// Measurement Information ISTM (TS 29.244 §8.2.68): time metering starts at once
+    /// rather than with the first packet.
+    pub const ISTM: u8 = 0x08;
+
+    /// Whether the URR meters time: duration measurement (TS 29.244 §8.2.40), a time
+    /// threshold or a time quota.
+    pub fn meters_time(&self) -> bool {
+        let timth = self.reporting_triggers & ReportingTriggers::TIMTH != 0;
+        self.measure_duration
+            || (timth && self.time_threshold.is_some())
+            || self.time_quota.is_some()
+    }
+
+    /// Whether time metering starts at once (ISTM) rather than with the first packet.
+    pub fn immediate_start(&self) -> bool {
+        self.measurement_information & Self::ISTM != 0
+    }
+
+    /// Whether the packet path must look at the URR's state for each packet: a quota
+    /// may block it, or its first packet starts the time metering.
+    pub fn watched(&self) -> bool {
+        self.volume_quota.is_some()
+            || self.time_quota.is_some()
+            || (self.meters_time() && !self.immediate_start())
+    }
 }
 
 /// Buffering Action Rule (TS 29.244 §5.2.4, §7.5.2.6).

@@ -24,7 +24,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{Ipv4Addr, Ipv6Addr};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -37,6 +37,7 @@ use crate::bucket::TokenBucket;
 use crate::flat::{FlatTable, Keyed};
 use crate::sdf::{Direction, SdfRule};
 use crate::state::{Iface, OuterHeader, SessionState, VolumeLimit};
+pub use crate::urr::{UrrCounters, Usage};
 
 /// Shards per map (a power of two).
 pub const SHARDS: usize = 256;
@@ -312,6 +313,8 @@ impl Hot {
     pub const GATE_OPEN: u8 = 2;
     pub const OUTER: u8 = 4;
     pub const THRESHOLD: u8 = 8;
+    /// The URR's state is looked at per packet (quota, first packet; see [`Urr::watch`]).
+    pub const WATCH: u8 = 16;
     pub const ANY_QFI: u8 = 0xff;
 
     /// The record of local TEID `teid`: the session's first Access PDR on that TEID.
@@ -399,12 +402,10 @@ impl Hot {
             let t = u.threshold;
             if t.total.is_some() || t.uplink.is_some() || t.downlink.is_some() {
                 h.flags |= Self::THRESHOLD;
-                let d = match dir {
-                    Direction::Uplink => t.uplink,
-                    Direction::Downlink => t.downlink,
-                };
-                h.dir_limit = d.unwrap_or(u64::MAX);
-                h.total_limit = t.total.unwrap_or(u64::MAX);
+                (h.dir_limit, h.total_limit) = u.limits(dir);
+            }
+            if u.watch {
+                h.flags |= Self::WATCH;
             }
         }
         if fast {
@@ -510,51 +511,22 @@ impl QerRuntime {
 pub(crate) struct Urr {
     pub id: u32,
     pub threshold: VolumeLimit,
+    /// The packet path looks at the counters' state ([`crate::state::UrrState::watched`]).
+    pub watch: bool,
     pub counters: Arc<UrrCounters>,
 }
 
-/// Volume counted for one URR since its last report (TS 29.244 §5.2.2.2). On a cache
-/// line of its own: the packet path touches nothing else of it, and workers updating
-/// different sessions do not share lines.
-#[derive(Debug, Default)]
-#[repr(align(64))]
-pub struct UrrCounters {
-    pub(crate) ul_octets: AtomicU64,
-    pub(crate) dl_octets: AtomicU64,
-    pub(crate) ul_packets: AtomicU64,
-    pub(crate) dl_packets: AtomicU64,
-    /// A threshold report is on its way to the control part.
-    pub(crate) report_pending: AtomicBool,
-}
-
-/// Volumes taken out of a URR's counters.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Usage {
-    pub ul_octets: u64,
-    pub dl_octets: u64,
-    pub ul_packets: u64,
-    pub dl_packets: u64,
-}
-
-impl UrrCounters {
-    /// Reads and resets the counters (for a usage report).
-    pub(crate) fn take(&self) -> Usage {
-        Usage {
-            ul_octets: self.ul_octets.swap(0, Ordering::Relaxed),
-            dl_octets: self.dl_octets.swap(0, Ordering::Relaxed),
-            ul_packets: self.ul_packets.swap(0, Ordering::Relaxed),
-            dl_packets: self.dl_packets.swap(0, Ordering::Relaxed),
-        }
-    }
-
-    /// Reads without resetting.
-    pub(crate) fn peek(&self) -> Usage {
-        Usage {
-            ul_octets: self.ul_octets.load(Ordering::Relaxed),
-            dl_octets: self.dl_octets.load(Ordering::Relaxed),
-            ul_packets: self.ul_packets.load(Ordering::Relaxed),
-            dl_packets: self.dl_packets.load(Ordering::Relaxed),
-        }
+impl Urr {
+    /// The volume threshold in direction `dir` and in total (`u64::MAX`: none), as
+    /// [`UrrCounters::account`] takes them.
+    #[inline(always)]
+    pub fn limits(&self, dir: Direction) -> (u64, u64) {
+        let t = self.threshold;
+        let d = match dir {
+            Direction::Uplink => t.uplink,
+            Direction::Downlink => t.downlink,
+        };
+        (d.unwrap_or(u64::MAX), t.total.unwrap_or(u64::MAX))
     }
 }
 
@@ -688,6 +660,7 @@ pub(crate) fn compile(
             } else {
                 VolumeLimit::default()
             },
+            watch: u.watched(),
             counters: rt.urrs.entry(u.id).or_default().clone(),
         })
         .collect();

@@ -11,14 +11,19 @@
 //! Stamp; Association Setup / Update / Release (§6.2.6-6.2.8) from the CP function;
 //! Session Establishment / Modification / Deletion (§6.3.2-6.3.4) with Create / Update
 //! / Remove PDR, FAR, QER, URR, BAR and Query URR; Session Report (§6.3.5) for downlink
-//! data and volume thresholds. Retransmitted requests get the cached response (§6.4).
+//! data, usage (volume and time thresholds and quotas, periodic reports: see
+//! [`usage`]) and GTP-U Error Indications ([`error_indication`]). Retransmitted requests
+//! get the cached response (§6.4).
 //! Malformed requests are answered with the Cause and Offending IE of TS 29.244 §7.6
 //! where the header can be read, otherwise discarded and counted.
 
+mod error_indication;
 mod malformed;
 mod rules;
+mod usage;
 
-use std::collections::{HashMap, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -26,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use ferrocore_pfcp::ie::{
     CreatedPdr, DownlinkDataReport, Features, Fseid, Fteid, UeAddr, UeIpAddress, UsageReport,
-    UsageReportTrigger, VolumeMeasurement,
+    UsageReportTrigger,
 };
 use ferrocore_pfcp::message::*;
 use ferrocore_pfcp::{Body, Cause, Header, IeType, Message, decode, encode};
@@ -37,10 +42,13 @@ use crate::dataplane::{
     DL_HEADROOM, Downlink, GTPU_PORT, Notification, default_downlink, release, unsolicited_ra,
 };
 use crate::pool::{Ipv4Pool, TeidPool};
-use crate::state::{NodeKey, SessionState};
+use crate::state::{NodeKey, SessionState, UrrState};
 use crate::table::{
     FarAction, ForwardingTable, RuleError, RuleRuntime, SessionRules, TableWriter, Usage, compile,
 };
+use crate::urr::UrrCounters;
+use error_indication::{RemoteFteid, RemoteTunnels};
+use usage::UrrClock;
 
 /// The PFCP port (TS 29.244 §4.2.2).
 pub const PFCP_PORT: u16 = 8805;
@@ -134,6 +142,10 @@ struct Session {
     state: SessionState,
     rt: RuleRuntime,
     rules: Arc<SessionRules>,
+    /// Time-based usage triggers, by URR ID.
+    clocks: HashMap<u32, UrrClock>,
+    /// Remote F-TEIDs reported with ERIR since the last modification.
+    ei_reported: Vec<RemoteFteid>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,6 +184,9 @@ pub struct UpfControl {
     /// Sessions whose buffer may still receive packets from an older snapshot after a
     /// release: swept once more at this time.
     sweep: Option<(Instant, Vec<u64>)>,
+    /// URRs' next time-based events: (due, UP SEID, URR ID); stale entries are skipped.
+    usage_timers: BinaryHeap<Reverse<(Instant, u64, u32)>>,
+    remote_tunnels: RemoteTunnels,
     stats: ControlStats,
 }
 
@@ -205,6 +220,8 @@ impl UpfControl {
             cache: HashMap::new(),
             cache_order: VecDeque::new(),
             sweep: None,
+            usage_timers: BinaryHeap::new(),
+            remote_tunnels: RemoteTunnels::default(),
             stats: ControlStats::default(),
         }
     }
@@ -278,7 +295,8 @@ impl UpfControl {
         let pend = self.pending.values().map(|p| p.deadline);
         let cache = self.cache_order.front().map(|(t, _)| *t);
         let sweep = self.sweep.as_ref().map(|(t, _)| *t);
-        hb.chain(pend).chain(cache).chain(sweep).min()
+        let usage = self.usage_timeout();
+        hb.chain(pend).chain(cache).chain(sweep).chain(usage).min()
     }
 
     /// 3GPP NTP seconds at `now` (TS 29.244 §8.2.75 time format).
@@ -481,9 +499,11 @@ impl UpfControl {
     }
 
     /// Timers: retransmissions (T1 / N1), heartbeats, the response cache, the sweep of
-    /// buffers released while older snapshots were still in use.
+    /// buffers released while older snapshots were still in use, the URRs' time-based
+    /// triggers.
     pub fn handle_timeout(&mut self, now: Instant) {
         self.expire_cache(now);
+        self.usage_timeouts(now);
         let due: Vec<u32> = self
             .pending
             .iter()
@@ -548,7 +568,7 @@ impl UpfControl {
         if let Some((t, seids)) = self.sweep.take() {
             if t <= now {
                 for s in seids {
-                    self.release_buffer(s);
+                    self.release_buffer(now, s);
                 }
             } else {
                 self.sweep = Some((t, seids));
@@ -743,7 +763,21 @@ impl UpfControl {
         self.writer.install(&rules);
         let created = self.created_pdrs(&state, |id| r.create_pdrs.iter().any(|p| p.pdr_id == id));
         self.by_cp.insert((node.clone(), cp_seid), up_seid);
-        self.sessions.insert(up_seid, Session { state, rt, rules });
+        self.remote_tunnels.add(&state);
+        let urr_ids: Vec<u32> = state.urrs.iter().map(|u| u.id).collect();
+        self.sessions.insert(
+            up_seid,
+            Session {
+                state,
+                rt,
+                rules,
+                clocks: HashMap::new(),
+                ei_reported: Vec::new(),
+            },
+        );
+        for id in urr_ids {
+            self.urr_created(now, up_seid, id);
+        }
         debug!(up_seid, cp_seid, %node, "PFCP session established");
         self.events.push_back(Event::SessionEstablished {
             up_seid,
@@ -853,11 +887,15 @@ impl UpfControl {
             return;
         };
         // URRs being removed report their last usage (TS 29.244 §7.5.5.2); their
-        // counters are read before the recompilation drops them.
-        let removed_urr_usage: Vec<(u32, Usage)> = r
+        // counters are kept from the recompilation, which drops them.
+        let removed_urrs: Vec<(UrrState, Arc<UrrCounters>, Option<UrrClock>)> = r
             .remove_urrs
             .iter()
-            .filter_map(|u| sess.rt.urrs.get(&u.urr_id).map(|c| (u.urr_id, c.take())))
+            .filter_map(|x| {
+                let u = old_state.urrs.iter().find(|u| u.id == x.urr_id)?.clone();
+                let c = sess.rt.urrs.get(&x.urr_id)?.clone();
+                Some((u, c, sess.clocks.get(&x.urr_id).cloned()))
+            })
             .collect();
         let compiled = compile(
             &state,
@@ -873,6 +911,23 @@ impl UpfControl {
         };
         let old_rules = std::mem::replace(&mut sess.rules, rules.clone());
         sess.state = state;
+        let Session {
+            state,
+            clocks,
+            ei_reported,
+            ..
+        } = sess;
+        clocks.retain(|id, _| state.urrs.iter().any(|u| u.id == *id));
+        // The SMF acted on the session: Error Indications are reported again.
+        ei_reported.clear();
+        self.remote_tunnels.remove(&old_state);
+        self.remote_tunnels.add(state);
+        for u in &r.create_urrs {
+            self.urr_created(now, up_seid, u.urr_id);
+        }
+        for u in &r.update_urrs {
+            self.urr_updated(now, up_seid, u);
+        }
         self.writer.uninstall(&old_rules);
         self.writer.install(&rules);
         // Resources the new state no longer holds.
@@ -902,28 +957,20 @@ impl UpfControl {
             });
         }
 
-        let mut usage_reports = Vec::new();
         let end = self.ntp(now);
-        for (urr_id, usage) in removed_urr_usage {
-            let seqn = old_state
-                .urrs
-                .iter()
-                .find(|u| u.id == urr_id)
-                .map_or(0, |u| u.next_seqn);
-            let start = old_state
-                .urrs
-                .iter()
-                .find(|u| u.id == urr_id)
-                .map_or(end, |u| u.start_time);
-            usage_reports.push(usage_report(
-                urr_id,
-                seqn,
-                UsageReportTrigger::TERMR,
-                start,
-                end,
-                usage,
-            ));
-        }
+        let mut usage_reports: Vec<UsageReport> = removed_urrs
+            .into_iter()
+            .map(|(mut u, c, mut clock)| {
+                usage::take_usage(
+                    &mut u,
+                    &c,
+                    clock.as_mut(),
+                    UsageReportTrigger::TERMR,
+                    end,
+                    now,
+                )
+            })
+            .collect();
         // Query URR (TS 29.244 §6.3.3): immediate reports; QAURR (bit 3) asks for all.
         let query_all = r.smreq_flags.is_some_and(|f| f & 0x04 != 0);
         let queried: Vec<u32> = if query_all {
@@ -937,7 +984,7 @@ impl UpfControl {
             r.query_urrs.iter().map(|q| q.urr_id).collect()
         };
         for id in queried {
-            if let Some(rep) = self.take_report(up_seid, id, UsageReportTrigger::IMMER, end) {
+            if let Some(rep) = self.take_report(now, up_seid, id, UsageReportTrigger::IMMER) {
                 usage_reports.push(rep);
             }
         }
@@ -955,7 +1002,7 @@ impl UpfControl {
         if drobu {
             rules.shared.drain();
         } else if !buffering {
-            self.release_buffer(up_seid);
+            self.release_buffer(now, up_seid);
             self.sweep = Some(match self.sweep.take() {
                 Some((t, mut v)) => {
                     v.push(up_seid);
@@ -1187,18 +1234,18 @@ impl UpfControl {
     /// Removes a session, frees its TEIDs and addresses, drops its buffer; returns the
     /// final usage reports (trigger TERMR, TS 29.244 §7.5.7.2).
     fn delete_session(&mut self, now: Instant, up_seid: u64) -> Vec<UsageReport> {
-        let end = self.ntp(now);
         let ids: Vec<u32> = self
             .sessions
             .get(&up_seid)
             .map_or_else(Vec::new, |s| s.state.urrs.iter().map(|u| u.id).collect());
         let reports: Vec<UsageReport> = ids
             .into_iter()
-            .filter_map(|id| self.take_report(up_seid, id, UsageReportTrigger::TERMR, end))
+            .filter_map(|id| self.take_report(now, up_seid, id, UsageReportTrigger::TERMR))
             .collect();
         let Some(sess) = self.sessions.remove(&up_seid) else {
             return reports;
         };
+        self.remote_tunnels.remove(&sess.state);
         self.writer.uninstall(&sess.rules);
         for t in sess.state.teids() {
             self.teids.release(t);
@@ -1227,61 +1274,38 @@ impl UpfControl {
         seids.len()
     }
 
-    /// A usage report for one URR from its counters (which restart from zero).
-    fn take_report(
-        &mut self,
-        up_seid: u64,
-        urr_id: u32,
-        trigger: u32,
-        end: u32,
-    ) -> Option<UsageReport> {
-        let sess = self.sessions.get_mut(&up_seid)?;
-        let counters = sess.rt.urrs.get(&urr_id)?.clone();
-        let urr = sess.state.urrs.iter_mut().find(|u| u.id == urr_id)?;
-        let usage = counters.take();
-        counters.report_pending.store(false, Ordering::Release);
-        let seqn = urr.next_seqn;
-        urr.next_seqn = urr.next_seqn.wrapping_add(1);
-        let start = std::mem::replace(&mut urr.start_time, end);
-        Some(usage_report(urr_id, seqn, trigger, start, end, usage))
-    }
-
-    /// Something the data plane saw that the SMF must hear about (TS 29.244 §6.3.5).
+    /// Something the data plane saw that the SMF must hear about (TS 29.244 §6.3.5), or
+    /// that starts a URR's time metering.
     pub fn handle_notification(&mut self, now: Instant, n: Notification) {
-        let (up_seid, body) = match n {
+        match n {
             Notification::DownlinkData { up_seid, pdr_id } => {
-                if !self.sessions.contains_key(&up_seid) {
-                    return;
-                }
-                (
-                    up_seid,
-                    SessionReportRequest {
-                        report_type: 0x01, // DLDR
-                        downlink_data_report: Some(DownlinkDataReport {
-                            pdr_ids: [pdr_id].into(),
-                        }),
-                        usage_reports: vec![],
-                        error_indication_report: None,
-                    },
-                )
+                let body = SessionReportRequest {
+                    report_type: SessionReportRequest::DLDR,
+                    downlink_data_report: Some(DownlinkDataReport {
+                        pdr_ids: [pdr_id].into(),
+                    }),
+                    usage_reports: vec![],
+                    error_indication_report: None,
+                };
+                self.send_report(now, up_seid, body);
             }
             Notification::VolumeThreshold { up_seid, urr_id } => {
-                let end = self.ntp(now);
-                let Some(rep) = self.take_report(up_seid, urr_id, UsageReportTrigger::VOLTH, end)
-                else {
-                    return;
-                };
-                (
-                    up_seid,
-                    SessionReportRequest {
-                        report_type: 0x02, // USAR
-                        downlink_data_report: None,
-                        usage_reports: vec![rep],
-                        error_indication_report: None,
-                    },
-                )
+                self.volume_event(now, up_seid, urr_id, UsageReportTrigger::VOLTH);
             }
-        };
+            Notification::VolumeQuota { up_seid, urr_id } => {
+                self.volume_event(now, up_seid, urr_id, UsageReportTrigger::VOLQU);
+            }
+            Notification::FirstPacket { up_seid, urr_id } => {
+                self.urr_first_packet(now, up_seid, urr_id);
+            }
+            Notification::ErrorIndication { from, teid, peer } => {
+                self.error_indication(now, from, teid, peer);
+            }
+        }
+    }
+
+    /// Sends a Session Report Request (TS 29.244 §7.5.8) to the session's SMF.
+    fn send_report(&mut self, now: Instant, up_seid: u64, body: SessionReportRequest) {
         let Some(s) = self.sessions.get(&up_seid) else {
             return;
         };
@@ -1297,8 +1321,9 @@ impl UpfControl {
         );
     }
 
-    /// Sends on what a session buffered, through its current rules.
-    fn release_buffer(&mut self, up_seid: u64) {
+    /// Sends on what a session buffered, through its current rules (and its URRs:
+    /// counted, and dropped when a quota is spent).
+    fn release_buffer(&mut self, now: Instant, up_seid: u64) {
         let Some(sess) = self.sessions.get(&up_seid) else {
             return;
         };
@@ -1306,12 +1331,13 @@ impl UpfControl {
         if rules.fars.iter().any(|f| f.action == FarAction::Buffer) {
             return;
         }
+        let mut notes = Vec::new();
         for (pdr_id, mut frame) in rules.shared.drain() {
             if frame.len() < DL_HEADROOM {
                 continue;
             }
             if let Downlink::Sent(crate::dataplane::Verdict::N3 { dst, range }) =
-                release(&rules, pdr_id, &mut frame)
+                release(&rules, pdr_id, &mut frame, &mut |n| notes.push(n))
             {
                 frame.truncate(range.end);
                 frame.drain(..range.start);
@@ -1322,6 +1348,9 @@ impl UpfControl {
                     payload: frame,
                 });
             }
+        }
+        for n in notes {
+            self.handle_notification(now, n);
         }
     }
 
@@ -1334,33 +1363,5 @@ impl UpfControl {
     /// Local N3 GTP-U port.
     pub fn gtpu_port(&self) -> u16 {
         GTPU_PORT
-    }
-}
-
-fn usage_report(
-    urr_id: u32,
-    seqn: u32,
-    trigger: u32,
-    start: u32,
-    end: u32,
-    u: Usage,
-) -> UsageReport {
-    UsageReport {
-        urr_id,
-        ur_seqn: seqn,
-        trigger: UsageReportTrigger(trigger),
-        start_time: Some(start),
-        end_time: Some(end),
-        volume_measurement: Some(VolumeMeasurement {
-            total: Some(u.ul_octets + u.dl_octets),
-            uplink: Some(u.ul_octets),
-            downlink: Some(u.dl_octets),
-            total_packets: Some(u.ul_packets + u.dl_packets),
-            uplink_packets: Some(u.ul_packets),
-            downlink_packets: Some(u.dl_packets),
-        }),
-        duration_measurement: Some(end.saturating_sub(start)),
-        time_of_first_packet: None,
-        time_of_last_packet: None,
     }
 }

@@ -170,6 +170,9 @@ pub(super) fn urr(c: &CreateUrr, start_time: u32) -> UrrState {
         volume_threshold: c.volume_threshold.as_ref().map(limit),
         volume_quota: c.volume_quota.as_ref().map(limit),
         measurement_period: c.measurement_period,
+        time_threshold: c.time_threshold,
+        time_quota: c.time_quota,
+        measurement_information: c.measurement_information.unwrap_or(0),
         next_seqn: 0,
         start_time,
     }
@@ -191,6 +194,15 @@ pub(super) fn update_urr(x: &mut UrrState, u: &UpdateUrr) {
     }
     if u.measurement_period.is_some() {
         x.measurement_period = u.measurement_period;
+    }
+    if u.time_threshold.is_some() {
+        x.time_threshold = u.time_threshold;
+    }
+    if u.time_quota.is_some() {
+        x.time_quota = u.time_quota;
+    }
+    if let Some(m) = u.measurement_information {
+        x.measurement_information = m;
     }
 }
 
