@@ -511,43 +511,6 @@ pub struct SmContextReleaseData {
     pub ismf_release_only: Option<bool>,
 }
 
-/// `SmContextCreateError`: the JSON part of an error answer that carries N1/N2 (e.g. a
-/// PDU Session Establishment Reject for the UE), or of any 404.
-#[skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SmContextCreateError {
-    /// The problem (`ExtProblemDetails`).
-    pub error: ProblemDetails,
-    /// N1 SM message for the UE (binary part).
-    pub n1_sm_msg: Option<RefToBinaryData>,
-    /// N2 SM information (binary part).
-    pub n2_sm_info: Option<RefToBinaryData>,
-    /// Its type.
-    pub n2_sm_info_type: Option<N2SmInfoType>,
-    /// SMF recovery time.
-    pub recovery_time: Option<DateTime>,
-}
-
-/// `SmContextUpdateError`: as [`SmContextCreateError`], for Update SM Context.
-#[skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SmContextUpdateError {
-    /// The problem (`ExtProblemDetails`).
-    pub error: ProblemDetails,
-    /// N1 SM message for the UE (binary part).
-    pub n1_sm_msg: Option<RefToBinaryData>,
-    /// N2 SM information (binary part).
-    pub n2_sm_info: Option<RefToBinaryData>,
-    /// Its type.
-    pub n2_sm_info_type: Option<N2SmInfoType>,
-    /// User plane state.
-    pub up_cnx_state: Option<UpCnxState>,
-    /// SMF recovery time.
-    pub recovery_time: Option<DateTime>,
-}
-
 /// Create SM Context request: the JSON part and the binary parts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SmContextCreate {
@@ -714,64 +677,81 @@ sm_context_carrier!(
 );
 sm_context_carrier!(SmContextRelease, SmContextReleaseData, n2_sm_info);
 
-impl SmContextError {
-    /// The JSON part for Create SM Context, and the binary parts.
-    pub fn into_create_parts(self) -> (SmContextCreateError, BinaryParts) {
-        let mut p = BinaryParts::default();
-        let json = SmContextCreateError {
-            error: *self.error.problem,
-            n1_sm_msg: p.push_opt(CID_N1_SM, NAS_5G, self.n1_sm_msg),
-            n2_sm_info: p.push_opt(CID_N2_SM, NGAP, self.n2_sm_info),
-            n2_sm_info_type: self.n2_sm_info_type,
-            recovery_time: None,
-        };
-        (json, p)
-    }
+/// An SM-context error model (`ExtProblemDetails` and references to the binaries, plus
+/// the fields `$extra` only it has) and its conversions from and to [`SmContextError`]
+/// (`$into` and `$from`, named after the operation).
+macro_rules! sm_context_error_model {
+    (
+        $(#[$doc:meta])*
+        $ty:ident, $into:ident, $from:ident, $op:literal
+        $(, $(#[$extra_doc:meta])* $extra:ident: $extra_ty:ty)*
+    ) => {
+        $(#[$doc])*
+        #[skip_serializing_none]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $ty {
+            /// The problem (`ExtProblemDetails`).
+            pub error: ProblemDetails,
+            /// N1 SM message for the UE (binary part).
+            pub n1_sm_msg: Option<RefToBinaryData>,
+            /// N2 SM information (binary part).
+            pub n2_sm_info: Option<RefToBinaryData>,
+            /// Its type.
+            pub n2_sm_info_type: Option<N2SmInfoType>,
+            $($(#[$extra_doc])* pub $extra: $extra_ty,)*
+            /// SMF recovery time.
+            pub recovery_time: Option<DateTime>,
+        }
 
-    /// The JSON part for Update SM Context, and the binary parts.
-    pub fn into_update_parts(self) -> (SmContextUpdateError, BinaryParts) {
-        let mut p = BinaryParts::default();
-        let json = SmContextUpdateError {
-            error: *self.error.problem,
-            n1_sm_msg: p.push_opt(CID_N1_SM, NAS_5G, self.n1_sm_msg),
-            n2_sm_info: p.push_opt(CID_N2_SM, NGAP, self.n2_sm_info),
-            n2_sm_info_type: self.n2_sm_info_type,
-            up_cnx_state: self.up_cnx_state,
-            recovery_time: None,
-        };
-        (json, p)
-    }
+        impl SmContextError {
+            #[doc = concat!("The JSON part for ", $op, " SM Context, and the binary parts.")]
+            pub fn $into(self) -> ($ty, BinaryParts) {
+                let mut p = BinaryParts::default();
+                let (n1_id, n1_type, _) = sm_binary!(n1_sm_msg);
+                let (n2_id, n2_type, _) = sm_binary!(n2_sm_info);
+                let json = $ty {
+                    error: *self.error.problem,
+                    n1_sm_msg: p.push_opt(n1_id, n1_type, self.n1_sm_msg),
+                    n2_sm_info: p.push_opt(n2_id, n2_type, self.n2_sm_info),
+                    n2_sm_info_type: self.n2_sm_info_type,
+                    $($extra: self.$extra,)*
+                    recovery_time: None,
+                };
+                (json, p)
+            }
 
-    /// Joins a received `SmContextCreateError` with its parts; `status` is the HTTP status.
-    pub fn from_create_parts(
-        status: u16,
-        json: SmContextCreateError,
-        mut p: BinaryParts,
-    ) -> Result<Self, SbiError> {
-        Ok(Self {
-            n1_sm_msg: p.take(json.n1_sm_msg.as_ref(), P_N1)?,
-            n2_sm_info: p.take(json.n2_sm_info.as_ref(), P_N2)?,
-            n2_sm_info_type: json.n2_sm_info_type,
-            up_cnx_state: None,
-            error: SbiError::from_problem(status, json.error),
-        })
-    }
-
-    /// Joins a received `SmContextUpdateError` with its parts.
-    pub fn from_update_parts(
-        status: u16,
-        json: SmContextUpdateError,
-        mut p: BinaryParts,
-    ) -> Result<Self, SbiError> {
-        Ok(Self {
-            n1_sm_msg: p.take(json.n1_sm_msg.as_ref(), P_N1)?,
-            n2_sm_info: p.take(json.n2_sm_info.as_ref(), P_N2)?,
-            n2_sm_info_type: json.n2_sm_info_type,
-            up_cnx_state: json.up_cnx_state,
-            error: SbiError::from_problem(status, json.error),
-        })
-    }
+            #[doc = concat!("Joins a received `", stringify!($ty), "` with its parts; `status` is the HTTP status.")]
+            pub fn $from(status: u16, json: $ty, mut p: BinaryParts) -> Result<Self, SbiError> {
+                let received = Self {
+                    n1_sm_msg: p.take(json.n1_sm_msg.as_ref(), sm_binary!(n1_sm_msg).2)?,
+                    n2_sm_info: p.take(json.n2_sm_info.as_ref(), sm_binary!(n2_sm_info).2)?,
+                    n2_sm_info_type: json.n2_sm_info_type,
+                    up_cnx_state: None,
+                    error: SbiError::from_problem(status, json.error),
+                };
+                Ok(Self { $($extra: json.$extra,)* ..received })
+            }
+        }
+    };
 }
+sm_context_error_model!(
+    /// `SmContextCreateError`: the JSON part of an error answer that carries N1/N2 (e.g. a
+    /// PDU Session Establishment Reject for the UE), or of any 404.
+    SmContextCreateError,
+    into_create_parts,
+    from_create_parts,
+    "Create"
+);
+sm_context_error_model!(
+    /// `SmContextUpdateError`: as [`SmContextCreateError`], for Update SM Context.
+    SmContextUpdateError,
+    into_update_parts,
+    from_update_parts,
+    "Update",
+    /// User plane state.
+    up_cnx_state: Option<UpCnxState>
+);
 
 /// Nsmf_PDUSession, the SM-context operations the AMF invokes (TS 29.502 §5.2.2.2 -
 /// §5.2.2.4). Create and Update fail with [`SmContextError`], which may carry an N1 SM
