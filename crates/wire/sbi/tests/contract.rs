@@ -72,6 +72,9 @@ impl Case {
             response: None,
         }
     }
+    fn get(name: &str, spec: &'static str, template: &'static str, path: String) -> Self {
+        Self::new(name, spec, template, "GET", path)
+    }
     fn query(mut self, q: Value) -> Self {
         self.query = q;
         self
@@ -83,6 +86,14 @@ impl Case {
     fn answer(mut self, status: u16, content_type: &'static str, body: Option<Value>) -> Self {
         self.response = Some((status, content_type, body, json!({})));
         self
+    }
+    /// An `application/json` answer.
+    fn json(self, status: u16, body: Value) -> Self {
+        self.answer(status, "application/json", Some(body))
+    }
+    /// 204 No Content.
+    fn no_content(self) -> Self {
+        self.answer(204, "application/json", None)
     }
     fn created(mut self, content_type: &'static str, location: &str, body: Value) -> Self {
         self.response = Some((
@@ -366,23 +377,21 @@ fn cases() -> Vec<Case> {
             }),
         )
     };
-    c.push(put(Some(h(5))).answer(
+    c.push(put(Some(h(5))).json(
         200,
-        "application/json",
-        Some(v(&ConfirmationDataResponse {
+        v(&ConfirmationDataResponse {
             auth_result: AuthResult::AuthenticationSuccess,
             supi: Some(SUPI.into()),
             kseaf: Some(h(6)),
-        })),
+        }),
     ));
-    c.push(put(None).answer(
+    c.push(put(None).json(
         200,
-        "application/json",
-        Some(v(&ConfirmationDataResponse {
+        v(&ConfirmationDataResponse {
             auth_result: AuthResult::AuthenticationFailure,
             supi: None,
             kseaf: None,
-        })),
+        }),
     ));
     // The Rel-17 YAML lists no 404 for this PUT (only 400 and 500).
     c.push(put(Some(h(5))).problem(&SbiError::mandatory_ie_incorrect("/resStar", "bad length")));
@@ -409,10 +418,9 @@ fn cases() -> Vec<Case> {
         )
         .body("application/json", v(&req))
     };
-    c.push(gen_().answer(
+    c.push(gen_().json(
         200,
-        "application/json",
-        Some(v(&AuthenticationInfoResult {
+        v(&AuthenticationInfoResult {
             auth_type: AuthType::FiveGAka,
             supported_features: None,
             authentication_vector: Some(AuthenticationVector::Av5GHeAka(Av5GHeAka {
@@ -422,12 +430,11 @@ fn cases() -> Vec<Case> {
                 kausf: h(8),
             })),
             supi: Some(SUPI.into()),
-        })),
+        }),
     ));
-    c.push(gen_().answer(
+    c.push(gen_().json(
         200,
-        "application/json",
-        Some(v(&AuthenticationInfoResult {
+        v(&AuthenticationInfoResult {
             auth_type: AuthType::EapAkaPrime,
             supported_features: None,
             authentication_vector: Some(AuthenticationVector::AvEapAkaPrime(AvEapAkaPrime {
@@ -438,7 +445,7 @@ fn cases() -> Vec<Case> {
                 ik_prime: h(10),
             })),
             supi: Some(SUPI.into()),
-        })),
+        }),
     ));
     c.push(gen_().problem(&SbiError::serving_network_not_authorized(
         "roaming not allowed",
@@ -464,63 +471,34 @@ fn cases() -> Vec<Case> {
     // --- Nudm_SDM
     use ferrocore_sbi::nudm_sdm::paths as sdm;
     let plmn_q = json!({ "plmn-id": v(&plmn()).to_string() });
-    c.push(
-        Case::new(
+    let am = || {
+        Case::get(
             "nudm-sdm am-data",
             SDM,
             "/{supi}/am-data",
-            "GET",
             sdm::am_data(SUPI),
         )
-        .query(plmn_q.clone())
-        .answer(200, "application/json", Some(v(&am_data()))),
-    );
+    };
+    c.push(am().query(plmn_q.clone()).json(200, v(&am_data())));
+    c.push(am().problem(&SbiError::data_not_found("no am-data")));
     c.push(
-        Case::new(
-            "nudm-sdm am-data",
-            SDM,
-            "/{supi}/am-data",
-            "GET",
-            sdm::am_data(SUPI),
-        )
-        .problem(&SbiError::data_not_found("no am-data")),
-    );
-    c.push(
-        Case::new(
+        Case::get(
             "nudm-sdm smf-select-data",
             SDM,
             "/{supi}/smf-select-data",
-            "GET",
             sdm::smf_select_data(SUPI),
         )
         .query(plmn_q.clone())
-        .answer(200, "application/json", Some(v(&smf_select()))),
+        .json(200, v(&smf_select())),
     );
     c.push(
-        Case::new("nudm-sdm sm-data", SDM, "/{supi}/sm-data", "GET", sdm::sm_data(SUPI))
+        Case::get("nudm-sdm sm-data", SDM, "/{supi}/sm-data", sdm::sm_data(SUPI))
             .query(json!({ "single-nssai": v(&snssai(1, Some([0, 0, 1]))).to_string(), "dnn": "internet" }))
-            .answer(200, "application/json", Some(v(&sm_data()))),
+            .json(200, v(&sm_data())),
     );
-    c.push(
-        Case::new(
-            "nudm-sdm nssai",
-            SDM,
-            "/{supi}/nssai",
-            "GET",
-            sdm::nssai(SUPI),
-        )
-        .answer(200, "application/json", Some(v(&nssai()))),
-    );
-    c.push(
-        Case::new(
-            "nudm-sdm nssai",
-            SDM,
-            "/{supi}/nssai",
-            "GET",
-            sdm::nssai(SUPI),
-        )
-        .problem(&SbiError::user_not_found("unknown")),
-    );
+    let nssai_get = || Case::get("nudm-sdm nssai", SDM, "/{supi}/nssai", sdm::nssai(SUPI));
+    c.push(nssai_get().json(200, v(&nssai())));
+    c.push(nssai_get().problem(&SbiError::user_not_found("unknown")));
 
     // --- Nudm_UECM
     let t = "/{ueId}/registrations/amf-3gpp-access";
@@ -539,33 +517,18 @@ fn cases() -> Vec<Case> {
         "http://udm.example/nudm-uecm/v1/imsi-001010000000001/registrations/amf-3gpp-access",
         v(&registration()),
     ));
-    c.push(reg().answer(200, "application/json", Some(v(&registration()))));
-    c.push(reg().answer(204, "application/json", None));
+    c.push(reg().json(200, v(&registration())));
+    c.push(reg().no_content());
     c.push(reg().problem(&SbiError::user_not_found("unknown")));
 
     // --- Nudr_DR
     use ferrocore_sbi::nudr_dr::paths as dr;
     let t = "/subscription-data/{ueId}/authentication-data/authentication-subscription";
-    c.push(
-        Case::new(
-            "nudr-dr authentication-subscription",
-            DR,
-            t,
-            "GET",
-            dr::authentication_subscription(SUPI),
-        )
-        .answer(200, "application/json", Some(v(&auth_subscription()))),
-    );
-    c.push(
-        Case::new(
-            "nudr-dr authentication-subscription",
-            DR,
-            t,
-            "GET",
-            dr::authentication_subscription(SUPI),
-        )
-        .problem(&SbiError::user_not_found("unknown")),
-    );
+    let auth_sub =
+        |name, method| Case::new(name, DR, t, method, dr::authentication_subscription(SUPI));
+    let get_sub = || auth_sub("nudr-dr authentication-subscription", "GET");
+    c.push(get_sub().json(200, v(&auth_subscription())));
+    c.push(get_sub().problem(&SbiError::user_not_found("unknown")));
     let patch = vec![PatchItem {
         op: PatchOperation::Replace,
         path: "/sequenceNumber".into(),
@@ -578,25 +541,18 @@ fn cases() -> Vec<Case> {
         })),
     }];
     let pat = || {
-        Case::new(
-            "nudr-dr authentication-subscription PATCH",
-            DR,
-            t,
-            "PATCH",
-            dr::authentication_subscription(SUPI),
-        )
-        .body("application/json-patch+json", v(&patch))
+        auth_sub("nudr-dr authentication-subscription PATCH", "PATCH")
+            .body("application/json-patch+json", v(&patch))
     };
-    c.push(pat().answer(204, "application/json", None));
-    c.push(pat().answer(
+    c.push(pat().no_content());
+    c.push(pat().json(
         200,
-        "application/json",
-        Some(v(&PatchResult {
+        v(&PatchResult {
             report: vec![ReportItem {
                 path: "/encPermanentKey".into(),
                 reason: Some("read-only".into()),
             }],
-        })),
+        }),
     ));
     c.push(pat().problem(&SbiError::modification_not_allowed("only sequenceNumber")));
     let t = "/subscription-data/{ueId}/authentication-data/authentication-status";
@@ -609,41 +565,40 @@ fn cases() -> Vec<Case> {
             dr::authentication_status(SUPI),
         )
         .body("application/json", v(&auth_event(false)))
-        .answer(204, "application/json", None),
+        .no_content(),
     );
-    let p = plmn();
+    let p = plmn().to_var_plmn_id();
     c.push(
-        Case::new(
+        Case::get(
             "nudr-dr am-data",
             DR,
             "/subscription-data/{ueId}/{servingPlmnId}/provisioned-data/am-data",
-            "GET",
-            dr::am_data(SUPI, &p.to_var_plmn_id()),
+            dr::am_data(SUPI, &p),
         )
-        .answer(200, "application/json", Some(v(&am_data()))),
+        .json(200, v(&am_data())),
     );
-    c.push(Case::new("nudr-dr smf-selection", DR, "/subscription-data/{ueId}/{servingPlmnId}/provisioned-data/smf-selection-subscription-data", "GET", dr::smf_selection_subscription_data(SUPI, &p.to_var_plmn_id())).answer(200, "application/json", Some(v(&smf_select()))));
     c.push(
-        Case::new(
+        Case::get(
+            "nudr-dr smf-selection",
+            DR,
+            "/subscription-data/{ueId}/{servingPlmnId}/provisioned-data/smf-selection-subscription-data",
+            dr::smf_selection_subscription_data(SUPI, &p),
+        )
+        .json(200, v(&smf_select())),
+    );
+    let sm = || {
+        Case::get(
             "nudr-dr sm-data",
             DR,
             "/subscription-data/{ueId}/{servingPlmnId}/provisioned-data/sm-data",
-            "GET",
-            dr::sm_data(SUPI, &p.to_var_plmn_id()),
+            dr::sm_data(SUPI, &p),
         )
-        .query(json!({ "single-nssai": v(&snssai(1, None)).to_string(), "dnn": "internet" }))
-        .answer(200, "application/json", Some(v(&sm_data()))),
-    );
+    };
     c.push(
-        Case::new(
-            "nudr-dr sm-data",
-            DR,
-            "/subscription-data/{ueId}/{servingPlmnId}/provisioned-data/sm-data",
-            "GET",
-            dr::sm_data(SUPI, &p.to_var_plmn_id()),
-        )
-        .problem(&SbiError::data_not_found("none")),
+        sm().query(json!({ "single-nssai": v(&snssai(1, None)).to_string(), "dnn": "internet" }))
+            .json(200, v(&sm_data())),
     );
+    c.push(sm().problem(&SbiError::data_not_found("none")));
     pdu_session_cases(&mut c);
     n1_n2_cases(&mut c);
     c
@@ -795,7 +750,7 @@ fn pdu_session_cases(c: &mut Vec<Case>) {
         SmContextError::from(SbiError::user_not_found("no such SUPI")).into_create_parts();
     c.push(
         create()
-            .answer(404, "application/json", Some(v(&json)))
+            .json(404, v(&json))
             .named("nsmf create sm-context -> 404 USER_NOT_FOUND"),
     );
     c.push(create().problem(&SbiError::mandatory_ie_incorrect(
@@ -821,7 +776,7 @@ fn pdu_session_cases(c: &mut Vec<Case>) {
         None,
         Some(N2.to_vec()),
     );
-    c.push(update(setup_rsp.clone()).answer(204, "application/json", None));
+    c.push(update(setup_rsp.clone()).no_content());
     let deactivate = SmContextUpdate::new(
         SmContextUpdateData {
             up_cnx_state: Some(UpCnxState::Deactivated),
@@ -843,7 +798,7 @@ fn pdu_session_cases(c: &mut Vec<Case>) {
         None,
         None,
     ));
-    c.push(update(deactivate.clone()).answer(200, "application/json", Some(body)));
+    c.push(update(deactivate.clone()).json(200, body));
     let release_req = SmContextUpdate::new(
         SmContextUpdateData {
             release: Some(true),
@@ -868,7 +823,7 @@ fn pdu_session_cases(c: &mut Vec<Case>) {
         SmContextError::from(SbiError::context_not_found("no SM context 1")).into_update_parts();
     c.push(
         update(deactivate.clone())
-            .answer(404, "application/json", Some(v(&json)))
+            .json(404, v(&json))
             .named("nsmf update sm-context -> 404 CONTEXT_NOT_FOUND"),
     );
     let mut rej = SmContextError::with_n1_sm_msg(
@@ -906,7 +861,7 @@ fn pdu_session_cases(c: &mut Vec<Case>) {
         },
         None,
     );
-    c.push(release(plain.clone()).answer(204, "application/json", None));
+    c.push(release(plain.clone()).no_content());
     c.push(
         release(SmContextRelease::new(
             SmContextReleaseData {
@@ -915,7 +870,7 @@ fn pdu_session_cases(c: &mut Vec<Case>) {
             },
             Some(N2.to_vec()),
         ))
-        .answer(204, "application/json", None),
+        .no_content(),
     );
     c.push(release(plain).problem(&SbiError::context_not_found("no SM context 1")));
 }
@@ -966,11 +921,7 @@ fn n1_n2_cases(c: &mut Vec<Case>) {
             supported_features: None,
         })
     };
-    c.push(post().answer(
-        200,
-        "application/json",
-        Some(rsp(N1N2MessageTransferCause::N1N2TransferInitiated)),
-    ));
+    c.push(post().json(200, rsp(N1N2MessageTransferCause::N1N2TransferInitiated)));
     c.push(post().created(
         "application/json",
         "http://amf.example/namf-comm/v1/ue-contexts/imsi-001010000000001/n1-n2-messages/1",
@@ -991,11 +942,7 @@ fn n1_n2_cases(c: &mut Vec<Case>) {
             paths::n1_n2_messages(SUPI),
         )
         .body(MULTIPART, json_only)
-        .answer(
-            200,
-            "application/json",
-            Some(rsp(N1N2MessageTransferCause::N1N2TransferInitiated)),
-        ),
+        .json(200, rsp(N1N2MessageTransferCause::N1N2TransferInitiated)),
     );
     let wrapped = |e: SbiError| {
         v(&N1N2MessageTransferError {
@@ -1008,27 +955,21 @@ fn n1_n2_cases(c: &mut Vec<Case>) {
     };
     c.push(
         post()
-            .answer(
+            .json(
                 409,
-                "application/json",
-                Some(wrapped(SbiError::new(
+                wrapped(SbiError::new(
                     409,
                     cause::TEMPORARY_REJECT_REGISTRATION_ONGOING,
                     "registering",
-                ))),
+                )),
             )
             .named("namf-comm n1-n2-messages -> 409 TEMPORARY_REJECT_REGISTRATION_ONGOING"),
     );
     c.push(
         post()
-            .answer(
+            .json(
                 504,
-                "application/json",
-                Some(wrapped(SbiError::new(
-                    504,
-                    cause::UE_NOT_REACHABLE,
-                    "paging failed",
-                ))),
+                wrapped(SbiError::new(504, cause::UE_NOT_REACHABLE, "paging failed")),
             )
             .named("namf-comm n1-n2-messages -> 504 UE_NOT_REACHABLE"),
     );
@@ -1091,14 +1032,14 @@ fn checker_rejects_what_the_spec_forbids() {
     let mut cases = vec![
         sm_create()
             .body(MULTIPART, v(&sm_context_create_data()))
-            .answer(404, "application/json", Some(create_error)),
+            .json(404, create_error),
         sm_create().body(MULTIPART, create_req),
         // Create SM Context has no application/json request body.
         sm_create().body("application/json", v(&sm_context_create_data())),
         ok().body("application/json", extra),
         ok().body("application/json", bad_snn),
         ok().body("application/json", missing),
-        ok().answer(201, "application/json", Some(v(&auth_event(true)))), // no Location
+        ok().json(201, v(&auth_event(true))), // no Location
         ok().answer(404, "application/problem+json", Some(problem_extra)),
     ];
     for (i, c) in cases.iter_mut().enumerate() {
