@@ -312,6 +312,15 @@ pub(crate) async fn run(
                     }
                 }
                 SimEvent::SessionEstablished { .. } => {}
+                SimEvent::SessionModified { ue, modification } => {
+                    debug!(gnb = %name, ue, ?modification, "PDU session modified");
+                }
+                SimEvent::ModificationFailed { ue, psi, cause } => {
+                    debug!(gnb = %name, ue, psi, ?cause, "PDU session modification failed");
+                }
+                SimEvent::ModificationCommandRejected { ue, psi, cause } => {
+                    warn!(gnb = %name, ue, psi, cause, "modification command refused");
+                }
                 SimEvent::GtpuErrorIndication { teid, peer } => {
                     warn!(gnb = %name, teid, %peer, "GTP-U Error Indication");
                 }

@@ -3,7 +3,7 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Instant;
 
-use crate::session::SessionFailure;
+use crate::session::{Modification, SessionFailure};
 
 /// A UE's index in its [`crate::Gnb`].
 pub type UeId = usize;
@@ -61,6 +61,23 @@ pub enum SimEvent {
     },
     /// The PDU session is released (either side asked, TS 24.501 §6.4.3, or locally).
     SessionReleased { ue: UeId, psi: u8 },
+    /// A PDU SESSION MODIFICATION COMMAND was applied and completed (TS 24.501 §6.3.2.3):
+    /// the answer to the UE's request, or the network's own.
+    SessionModified {
+        ue: UeId,
+        modification: Modification,
+    },
+    /// The UE's PDU SESSION MODIFICATION REQUEST did not lead to a modification: rejected
+    /// (§6.4.2.4), not forwarded by the AMF, T3581 expiry (§6.4.2.6), refused locally, or
+    /// its command refused by the UE.
+    ModificationFailed {
+        ue: UeId,
+        psi: u8,
+        cause: SessionFailure,
+    },
+    /// The UE answered a PDU SESSION MODIFICATION COMMAND with PDU SESSION MODIFICATION
+    /// COMMAND REJECT and this 5GSM cause (TS 24.501 §6.3.2.4).
+    ModificationCommandRejected { ue: UeId, psi: u8, cause: u8 },
     /// SERVICE ACCEPT processed (TS 24.501 §5.6.1.4.1).
     ServiceAccepted { ue: UeId, at: Instant },
     /// The service request failed: SERVICE REJECT with this 5GMM cause (§5.6.1.5), or

@@ -9,10 +9,12 @@
 //! - [`usim`]: Milenage, the AUTN check and AUTS, RES* and KAMF, SUCI concealment.
 //! - [`ue`]: the UE's 5GMM procedures (registration, 5G AKA, security mode control,
 //!   identity, configuration update, de-registration, service request), its 5GSM
-//!   procedures (PDU session establishment and release) and timers.
-//! - [`gnb`]: NG Setup, the UE-associated NGAP procedures, PDU session resources,
-//!   paging, and the N3 user plane (GTP-U, TS 29.281).
+//!   procedures (PDU session establishment, modification and release) and timers.
+//! - [`gnb`]: NG Setup, the UE-associated NGAP procedures, PDU session resources (setup,
+//!   modify, release), paging, and the N3 user plane (GTP-U, TS 29.281).
 //! - [`session`]: PDU session requests and results, uplink / downlink packets.
+//! - [`qos`]: a session's QoS rules at the UE (from the accept, changed by modification
+//!   commands) and the QoS flow of each uplink packet.
 //! - [`ipv6`]: the UE's IPv6 on a session: Router Solicitation / Advertisement (the
 //!   /64 prefix, TS 23.501 §5.8.2.2.2) and ICMPv6 echo, as packets for the driver.
 //! - [`config`], [`event`], [`error`]: plain data in and out.
@@ -39,6 +41,7 @@ pub mod error;
 pub mod event;
 pub mod gnb;
 pub mod ipv6;
+pub mod qos;
 pub mod session;
 pub mod ue;
 pub mod usim;
@@ -48,7 +51,7 @@ pub use error::SimError;
 pub use event::{FailureReason, SimEvent, UeId};
 pub use gnb::Gnb;
 pub use session::{
-    Downlink, IDLE_UPLINK_BUFFER, SessionFailure, SessionInfo, SessionRequest, SessionType,
-    UPLINK_HEADROOM, UserPlaneOut,
+    Downlink, FlowFilter, IDLE_UPLINK_BUFFER, Modification, ModificationRequest, SessionFailure,
+    SessionInfo, SessionRequest, SessionType, UPLINK_HEADROOM, UserPlaneOut,
 };
 pub use ue::{TrackingArea, Ue, UeState};

@@ -61,16 +61,18 @@ pub struct SessionRequest {
     pub snssai: Option<(u8, Option<u32>)>,
 }
 
-/// Why a PDU session did not come up.
+/// Why a PDU session did not come up, or a UE-requested modification did not happen.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SessionFailure {
     /// PDU SESSION ESTABLISHMENT REJECT with this 5GSM cause (TS 24.501 §6.4.1.4), or a
-    /// PDU SESSION RELEASE COMMAND before the accept.
+    /// PDU SESSION RELEASE COMMAND before the accept; PDU SESSION MODIFICATION REJECT
+    /// (§6.4.2.4).
     Rejected { cause: u8 },
     /// The AMF could not forward the request: DL NAS TRANSPORT with this 5GMM cause
     /// (TS 24.501 §5.4.5.3.3).
     NotForwarded { cause: u8 },
-    /// T3580 expired five times (TS 24.501 §6.4.1.6).
+    /// T3580 (T3581 for a modification) expired five times (TS 24.501 §6.4.1.6,
+    /// §6.4.2.6).
     Timeout,
     /// The UE was not registered, or the PSI is in use or out of range: nothing was sent.
     Refused(String),
@@ -108,6 +110,48 @@ pub struct SessionInfo {
     /// DNN the network confirmed, if it said.
     pub dnn: Option<String>,
     /// When the accept was processed.
+    pub at: Instant,
+}
+
+/// A UE-requested PDU session modification asking for one more QoS flow (TS 24.501
+/// §6.4.2.2): a new QoS rule with one packet filter, on a new flow of 5QI `five_qi`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModificationRequest {
+    pub psi: u8,
+    /// 5QI of the QoS flow asked for (TS 23.501 Table 5.7.4-1), e.g. 9 (non-GBR).
+    pub five_qi: u8,
+    /// Precedence asked for the new QoS rule (lower values are evaluated first; the
+    /// default rule's is usually 255).
+    pub precedence: u8,
+    /// The packet filter of the new rule, both directions.
+    pub filter: FlowFilter,
+}
+
+/// What traffic a requested QoS rule covers: every field that is set must match; none
+/// set matches everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FlowFilter {
+    /// The remote (data network side) host.
+    pub remote: Option<IpAddr>,
+    /// IP protocol / IPv6 next header, e.g. 1 (ICMP), 6 (TCP), 17 (UDP).
+    pub protocol: Option<u8>,
+    /// Remote TCP / UDP port.
+    pub remote_port: Option<u16>,
+}
+
+/// What a completed PDU SESSION MODIFICATION COMMAND (TS 24.501 §6.3.2.3) left the
+/// session with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Modification {
+    pub psi: u8,
+    /// The command answered the UE's PDU SESSION MODIFICATION REQUEST (its PTI); else
+    /// the network started the modification (PTI 0).
+    pub ue_requested: bool,
+    /// The QFIs of the session's QoS rules, the default rule's first.
+    pub qfis: Vec<u8>,
+    /// Session-AMBR (downlink, uplink) in kbit/s.
+    pub ambr_kbps: Option<(u64, u64)>,
+    /// When the command was processed.
     pub at: Instant,
 }
 

@@ -24,7 +24,7 @@ use ferrocore_ngap::{FiveGSTmsi, Plmn, RrcEstablishmentCause};
 use tracing::{debug, info_span, warn};
 
 use crate::ue::{ServiceType, UeOutput};
-use crate::{GnbConfig, SessionRequest, SimEvent, Ue, UeId, UeProfile};
+use crate::{GnbConfig, ModificationRequest, SessionRequest, SimEvent, Ue, UeId, UeProfile};
 
 use user_plane::Tunnel;
 
@@ -228,6 +228,16 @@ impl Gnb {
         }
     }
 
+    /// Starts a UE-requested PDU session modification asking for one more QoS flow (TS
+    /// 24.501 §6.4.2.2). The outcome is a [`SimEvent::SessionModified`] or
+    /// [`SimEvent::ModificationFailed`].
+    pub fn modify_session(&mut self, now: Instant, ue: UeId, request: ModificationRequest) {
+        if let Some(slot) = self.ues.get_mut(ue) {
+            slot.ue.modify_session(now, request);
+            self.drain_ue(now, ue);
+        }
+    }
+
     /// Starts a UE-requested PDU session release (TS 24.501 §6.4.3.2).
     pub fn release_session(&mut self, now: Instant, ue: UeId, psi: u8) {
         if let Some(slot) = self.ues.get_mut(ue) {
@@ -363,6 +373,20 @@ impl Gnb {
                     self.remove_tunnel(id, psi);
                     self.events
                         .push_back(SimEvent::SessionReleased { ue: id, psi });
+                }
+                UeOutput::SessionModified(modification) => {
+                    self.events.push_back(SimEvent::SessionModified {
+                        ue: id,
+                        modification,
+                    });
+                }
+                UeOutput::ModificationFailed { psi, cause } => {
+                    self.events
+                        .push_back(SimEvent::ModificationFailed { ue: id, psi, cause });
+                }
+                UeOutput::ModificationCommandRejected { psi, cause } => {
+                    self.events
+                        .push_back(SimEvent::ModificationCommandRejected { ue: id, psi, cause });
                 }
                 UeOutput::ServiceAccepted { at } => {
                     self.events

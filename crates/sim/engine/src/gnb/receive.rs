@@ -68,6 +68,7 @@ impl Gnb {
             Message::Paging(m) => self.on_paging(now, m),
             Message::PduSessionResourceSetupRequest(m) => self.on_session_setup(now, m),
             Message::PduSessionResourceReleaseCommand(m) => self.on_session_release(now, m),
+            Message::PduSessionResourceModifyRequest(m) => self.on_session_modify(now, m),
             other => {
                 let detail = format!("{} not handled by the simulator", other.name());
                 debug!(%detail);

@@ -1,14 +1,17 @@
-//! PDU session resources (TS 38.413 §8.2), paging (§8.5) and the gNB-initiated UE
-//! context release that takes a UE to CM-IDLE (§8.3.2).
+//! PDU session resources (TS 38.413 §8.2: setup, modify, release), paging (§8.5) and the
+//! gNB-initiated UE context release that takes a UE to CM-IDLE (§8.3.2).
 
 use std::time::Instant;
 
 use ferrocore_ngap::msg::{
-    Paging, PduSessionResourceReleaseCommand, PduSessionResourceReleaseResponse,
-    PduSessionResourceSetupRequest, PduSessionResourceSetupResponse, SessionSetupItem,
-    SessionSetupResult, UeContextReleaseRequest,
+    Paging, PduSessionResourceModifyRequest, PduSessionResourceModifyResponse,
+    PduSessionResourceReleaseCommand, PduSessionResourceReleaseResponse,
+    PduSessionResourceSetupRequest, PduSessionResourceSetupResponse, SessionModifyFailure,
+    SessionModifyResult, SessionSetupItem, SessionSetupResult, UeContextReleaseRequest,
 };
-use ferrocore_ngap::transfer::SetupResponseTransfer;
+use ferrocore_ngap::transfer::{
+    ModifyResponseTransfer, ModifyUnsuccessfulTransfer, SetupResponseTransfer,
+};
 use ferrocore_ngap::{Cause, CauseRadioNetwork, NgapMessage};
 use tracing::{debug, info, warn};
 
@@ -76,6 +79,68 @@ impl Gnb {
             }
         }
         self.flush_pending_uplink(ue);
+    }
+
+    /// PDU SESSION RESOURCE MODIFY REQUEST (TS 38.413 §8.2.3.2): each session with a
+    /// tunnel here takes the Modify Request Transfer's flows (added or modified flows
+    /// accepted, flows to release dropped; §9.3.4.3) and is answered in the Modify
+    /// Response List with a Modify Response Transfer listing the flows added or modified
+    /// (§9.3.4.4); a session without resources here goes in the Failed to Modify List,
+    /// cause "unknown PDU session ID" (§9.3.4.16). Then the NAS-PDUs (PDU SESSION
+    /// MODIFICATION COMMAND) go to the UE.
+    pub(super) fn on_session_modify(&mut self, now: Instant, m: PduSessionResourceModifyRequest) {
+        let (amf_id, ran_id) = (m.amf_ue_ngap_id, m.ran_ue_ngap_id);
+        let Some(ue) = self.connection_for(amf_id, ran_id) else {
+            return;
+        };
+        let mut modified = Vec::new();
+        let mut failed = Vec::new();
+        for item in &m.sessions {
+            let psi = item.pdu_session_id;
+            let add: Vec<u8> = item.transfer.add_or_modify.iter().map(|f| f.qfi).collect();
+            let release: Vec<u8> = item.transfer.release.iter().map(|(q, _)| *q).collect();
+            if self.modify_tunnel(ue, psi, &add, &release) {
+                modified.push(SessionModifyResult {
+                    pdu_session_id: psi,
+                    transfer: ModifyResponseTransfer {
+                        dl_tunnel: None,
+                        qfis: add,
+                    },
+                });
+            } else {
+                warn!(
+                    ue,
+                    psi, "MODIFY REQUEST for a session without resources here"
+                );
+                failed.push(SessionModifyFailure {
+                    pdu_session_id: psi,
+                    transfer: ModifyUnsuccessfulTransfer {
+                        cause: Cause::radioNetwork(CauseRadioNetwork::unknown_PDU_session_ID),
+                    },
+                });
+            }
+        }
+        info!(
+            ue,
+            modified = modified.len(),
+            failed = failed.len(),
+            "PDU session resources modified"
+        );
+        let rsp = PduSessionResourceModifyResponse {
+            amf_ue_ngap_id: amf_id,
+            ran_ue_ngap_id: ran_id,
+            modified,
+            failed,
+        };
+        match rsp.encode() {
+            Ok(b) => self.transmits.push_back((self.stream_of(ran_id), b)),
+            Err(e) => warn!(error = %e, "cannot encode PDU SESSION RESOURCE MODIFY RESPONSE"),
+        }
+        for item in &m.sessions {
+            if let Some(nas) = &item.nas_pdu {
+                self.deliver(now, ue, ran_id, nas);
+            }
+        }
     }
 
     /// PDU SESSION RESOURCE RELEASE COMMAND (TS 38.413 §8.2.2.2): the tunnels go, the

@@ -16,7 +16,6 @@ use tracing::{debug, warn};
 
 use super::Gnb;
 use crate::session::{Downlink, IDLE_UPLINK_BUFFER, UPLINK_HEADROOM, UserPlaneOut};
-use crate::ue::SessionState;
 use crate::{SimEvent, UeId, UeState};
 
 /// One PDU session's N3 tunnel pair.
@@ -60,6 +59,27 @@ impl Gnb {
             addr: self.n3_addr,
             teid: dl_teid,
         }
+    }
+
+    /// Adds the flows `add` to the tunnel of `ue`'s session `psi` and drops the flows
+    /// `release` (PDU Session Resource Modify Request Transfer, TS 38.413 §9.3.4.3);
+    /// false when the session has no tunnel here.
+    pub(super) fn modify_tunnel(&mut self, ue: UeId, psi: u8, add: &[u8], release: &[u8]) -> bool {
+        let Some(t) = self
+            .ues
+            .get_mut(ue)
+            .and_then(|s| s.tunnels.iter_mut().find(|t| t.psi == psi))
+        else {
+            return false;
+        };
+        t.qfis.retain(|q| !release.contains(q));
+        for q in add {
+            if !t.qfis.contains(q) {
+                t.qfis.push(*q);
+            }
+        }
+        debug!(ue, psi, qfis = ?t.qfis, "N3 tunnel flows modified");
+        true
     }
 
     fn allocate_teid(&mut self) -> u32 {
@@ -112,7 +132,8 @@ impl Gnb {
 
     /// One uplink IP packet of `ue`'s PDU session `psi`, in `buf[UPLINK_HEADROOM..]`.
     /// With the session's user plane up, the G-PDU header (UL PDU Session Container with
-    /// the QFI of the UE's default QoS rule, TS 38.415 §5.5.2.2) is written in front of it
+    /// the QFI of the UE's QoS rule that matches the packet, else of its default rule,
+    /// TS 38.415 §5.5.2.2) is written in front of it
     /// and the datagram `buf[start..]` is for `to`. A UE in CM-IDLE keeps the packet
     /// (up to [`IDLE_UPLINK_BUFFER`]) and starts a service request with its uplink data
     /// status (TS 24.501 §5.6.1.1 b)); the packet comes out of
@@ -129,16 +150,13 @@ impl Gnb {
             return None;
         }
         if let Some(t) = slot.tunnels.iter().find(|t| t.psi == psi) {
-            let qfi = uplink_qfi(&slot.ue, psi, t);
+            let qfi = uplink_qfi(&slot.ue, psi, t, &buf[UPLINK_HEADROOM..]);
             let repr = Repr::g_pdu(t.ul_teid, Some(PduSessionContainer::uplink(qfi)));
             let start = encap_repr_in_place(buf, UPLINK_HEADROOM, &repr).ok()?;
             return Some(UserPlaneOut { to: t.upf, start });
         }
         let idle = !slot.ue.is_connected();
-        let session_up = slot
-            .ue
-            .session(psi)
-            .is_some_and(|s| s.state() == SessionState::Active);
+        let session_up = slot.ue.session(psi).is_some_and(|s| s.state().is_active());
         if slot.ue.state() != UeState::Registered
             || !session_up
             || !idle && !slot.ue.service_pending()
@@ -173,7 +191,7 @@ impl Gnb {
         if buf.len() <= UPLINK_HEADROOM {
             return None;
         }
-        let qfi = uplink_qfi(&slot.ue, psi, t);
+        let qfi = uplink_qfi(&slot.ue, psi, t, &buf[UPLINK_HEADROOM..]);
         let repr = Repr::g_pdu(t.ul_teid, Some(PduSessionContainer::uplink(qfi)));
         let start = encap_repr_in_place(buf, UPLINK_HEADROOM, &repr).ok()?;
         Some(UserPlaneOut { to: t.upf, start })
@@ -196,7 +214,7 @@ impl Gnb {
                 );
                 continue;
             };
-            let qfi = uplink_qfi(&slot.ue, psi, t);
+            let qfi = uplink_qfi(&slot.ue, psi, t, &buf[UPLINK_HEADROOM..]);
             let to = t.upf;
             let repr = Repr::g_pdu(t.ul_teid, Some(PduSessionContainer::uplink(qfi)));
             if let Ok(start) = encap_repr_in_place(&mut buf, UPLINK_HEADROOM, &repr) {
@@ -289,17 +307,23 @@ impl Gnb {
     }
 }
 
-/// The QFI an uplink packet of session `psi` travels with: the UE's default QoS rule's
-/// (TS 24.501 §6.2.5.1.1), if the core set that flow up, else the first flow the core
-/// set up, else 1. A QFI above 63 cannot come from the decoders; it is masked anyway.
-fn uplink_qfi(ue: &crate::Ue, psi: u8, t: &Tunnel) -> Qfi {
-    let rule = ue
-        .session(psi)
+/// The QFI the uplink IP packet `packet` of session `psi` travels with: that of the UE's
+/// first QoS rule (by precedence) whose uplink packet filter matches it (TS 23.501
+/// §5.7.1.5), else the default QoS rule's (TS 24.501 §6.2.5.1.1), as long as the core set
+/// that flow up at the gNB; else the first flow the core set up, else 1. A QFI above 63
+/// cannot come from the decoders; it is masked anyway.
+fn uplink_qfi(ue: &crate::Ue, psi: u8, t: &Tunnel, packet: &[u8]) -> Qfi {
+    let session = ue.session(psi);
+    let set_up = |q: &u8| t.qfis.is_empty() || t.qfis.contains(q);
+    let matched = session
+        .and_then(|s| s.qos_rules().uplink_qfi(packet))
+        .filter(set_up);
+    let default = session
         .and_then(|s| s.info())
-        .and_then(|i| i.default_qfi);
-    let q = match rule {
-        Some(q) if t.qfis.is_empty() || t.qfis.contains(&q) => q,
-        _ => t.qfis.first().copied().unwrap_or(1),
-    };
+        .and_then(|i| i.default_qfi)
+        .filter(set_up);
+    let q = matched
+        .or(default)
+        .unwrap_or_else(|| t.qfis.first().copied().unwrap_or(1));
     Qfi::new(q & Qfi::MAX).unwrap_or_default()
 }

@@ -11,6 +11,7 @@
 //! the initial NAS message of each NAS signalling connection.
 
 mod build;
+mod modification;
 mod procedures;
 mod receive;
 mod service;
@@ -27,7 +28,7 @@ use tracing::{debug, info_span, warn};
 
 use crate::config::UeProfile;
 use crate::event::FailureReason;
-use crate::session::{SessionFailure, SessionInfo};
+use crate::session::{Modification, SessionFailure, SessionInfo};
 use crate::usim::Usim;
 
 pub use service::ServiceType;
@@ -83,6 +84,12 @@ pub(crate) enum UeOutput {
     SessionFailed { psi: u8, cause: SessionFailure },
     /// A PDU session is gone.
     SessionReleased { psi: u8 },
+    /// PDU SESSION MODIFICATION COMMAND processed and completed.
+    SessionModified(Modification),
+    /// The UE's PDU SESSION MODIFICATION REQUEST came to nothing.
+    ModificationFailed { psi: u8, cause: SessionFailure },
+    /// The UE refused a PDU SESSION MODIFICATION COMMAND with this 5GSM cause.
+    ModificationCommandRejected { psi: u8, cause: u8 },
     /// SERVICE ACCEPT processed.
     ServiceAccepted { at: Instant },
     /// The service request failed (SERVICE REJECT cause, or `None`).
@@ -227,7 +234,7 @@ impl Ue {
         self.connected
     }
 
-    /// The earliest running timer (5GMM, or a 5GSM T3580 / T3582).
+    /// The earliest running timer (5GMM, or a 5GSM T3580 / T3581 / T3582).
     pub fn poll_timeout(&self) -> Option<Instant> {
         let sm = self.sessions.iter().filter_map(|s| s.deadline()).min();
         match (self.timers.earliest(), sm) {

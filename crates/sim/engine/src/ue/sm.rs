@@ -1,6 +1,7 @@
 //! The UE's 5GSM (TS 24.501 §6): UE-requested PDU session establishment (§6.4.1) and
-//! release (§6.4.3), network-requested release (§6.3.3), modification commands
-//! (§6.3.2), carried in UL / DL NAS TRANSPORT (§5.4.5) as N1 SM information.
+//! release (§6.4.3), network-requested release (§6.3.3), carried in UL / DL NAS
+//! TRANSPORT (§5.4.5) as N1 SM information. Modification (§6.3.2, §6.4.2) is in
+//! [`super::modification`].
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::{Duration, Instant};
@@ -10,7 +11,6 @@ use ferrocore_nas::types::{
     MaxDataRate, Nas5gsmMessage, NasDlNasTransport, NasDnn, NasFGsmCause,
     NasIntegrityProtectionMaximumDataRate, NasPayloadContainer, NasPayloadContainerType,
     NasPduSessionEstablishmentAccept, NasPduSessionEstablishmentRequest, NasPduSessionIdentity2,
-    NasPduSessionModificationCommand, NasPduSessionModificationComplete,
     NasPduSessionReleaseCommand, NasPduSessionReleaseComplete, NasPduSessionReleaseRequest,
     NasPduSessionType, NasRequestType, NasSscMode, NasUlNasTransport, PayloadContainerKind, Pco,
     PcoEntry, PduSessionTypeValue, RequestTypeValue,
@@ -20,12 +20,13 @@ use tracing::{debug, info, warn};
 
 use super::build::Protection;
 use super::{Ue, UeOutput, UeState};
+use crate::qos::QosRules;
 use crate::session::{SessionFailure, SessionInfo, SessionRequest, SessionType};
 
-/// T3580 and T3582 (TS 24.501 Table 10.3.1): 16 s.
-const T358X: Duration = Duration::from_secs(16);
+/// T3580, T3581 and T3582 (TS 24.501 Table 10.3.1): 16 s.
+pub(super) const T358X: Duration = Duration::from_secs(16);
 /// Transmissions of a 5GSM request before the UE gives up: on the fifth expiry
-/// (§6.4.1.6 a), §6.4.3.6 a)).
+/// (§6.4.1.6 a), §6.4.2.6 a), §6.4.3.6 a)).
 const SM_ATTEMPTS: u8 = 5;
 
 /// ePCO container identifiers (TS 24.008 Table 10.5.154).
@@ -36,8 +37,8 @@ const PCO_MTU_V4: u16 = 0x0010;
 
 /// 5GSM causes (TS 24.501 §9.11.4.2).
 const CAUSE_REGULAR_DEACTIVATION: u8 = 36;
-const CAUSE_PTI_MISMATCH: u8 = 47;
-const CAUSE_INVALID_PSI: u8 = 43;
+pub(super) const CAUSE_PTI_MISMATCH: u8 = 47;
+pub(super) const CAUSE_INVALID_PSI: u8 = 43;
 const CAUSE_NOT_COMPATIBLE: u8 = 98;
 
 /// Where a PDU session is (TS 24.501 §6.1.3.2, with the procedure under way).
@@ -49,20 +50,35 @@ pub enum SessionState {
     Active,
     /// PDU SESSION RELEASE REQUEST sent (PDU SESSION INACTIVE PENDING).
     InactivePending,
+    /// PDU SESSION MODIFICATION REQUEST sent (PDU SESSION MODIFICATION PENDING): the
+    /// session stays usable.
+    ModificationPending,
+}
+
+impl SessionState {
+    /// The session carries traffic: PDU SESSION ACTIVE, or a modification under way.
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            SessionState::Active | SessionState::ModificationPending
+        )
+    }
 }
 
 /// One PDU session of the UE.
 #[derive(Debug, Clone)]
 pub struct PduSession {
     request: SessionRequest,
-    state: SessionState,
+    pub(super) state: SessionState,
     /// PTI of the procedure under way.
-    pti: u8,
+    pub(super) pti: u8,
     /// The UL NAS TRANSPORT of the request under way, kept for retransmission.
-    pending: Option<Vec<u8>>,
-    deadline: Option<Instant>,
-    attempts: u8,
-    info: Option<SessionInfo>,
+    pub(super) pending: Option<Vec<u8>>,
+    pub(super) deadline: Option<Instant>,
+    pub(super) attempts: u8,
+    pub(super) info: Option<SessionInfo>,
+    /// The QoS rules and flow descriptions the network gave.
+    pub(super) qos: QosRules,
 }
 
 impl PduSession {
@@ -81,9 +97,15 @@ impl PduSession {
         &self.request
     }
 
-    /// What the accept gave, once established.
+    /// What the accept gave, once established (session-AMBR and default QFI as later
+    /// modified).
     pub fn info(&self) -> Option<&SessionInfo> {
         self.info.as_ref()
+    }
+
+    /// The QoS rules and QoS flow descriptions in force.
+    pub fn qos_rules(&self) -> &QosRules {
+        &self.qos
     }
 
     pub(crate) fn deadline(&self) -> Option<Instant> {
@@ -112,7 +134,7 @@ impl Ue {
             .collect()
     }
 
-    fn allocate_pti(&mut self) -> u8 {
+    pub(super) fn allocate_pti(&mut self) -> u8 {
         // §9.6: 1..=254 for UE-initiated procedures.
         self.last_pti = if self.last_pti >= 254 {
             1
@@ -168,6 +190,7 @@ impl Ue {
             deadline: Some(now + T358X),
             attempts: 1,
             info: None,
+            qos: QosRules::default(),
         });
         self.send_transport(now, transport);
     }
@@ -201,7 +224,7 @@ impl Ue {
 
     /// Sends a UL NAS TRANSPORT (TS 24.501 §5.4.5.2): on the connection when there is
     /// one, else held and a service request started (§5.6.1.1: pending signalling).
-    fn send_transport(&mut self, now: Instant, transport: Vec<u8>) {
+    pub(super) fn send_transport(&mut self, now: Instant, transport: Vec<u8>) {
         if self.connected {
             self.send_encoded(transport, Protection::Current);
         } else {
@@ -231,6 +254,17 @@ impl Ue {
                 continue;
             };
             let s = &mut self.sessions[i];
+            if s.attempts >= SM_ATTEMPTS && s.state == SessionState::ModificationPending {
+                warn!(psi, "T3581: no answer to PDU SESSION MODIFICATION REQUEST");
+                s.state = SessionState::Active;
+                s.deadline = None;
+                s.pending = None;
+                self.outputs.push_back(UeOutput::ModificationFailed {
+                    psi,
+                    cause: SessionFailure::Timeout,
+                });
+                continue;
+            }
             if s.attempts >= SM_ATTEMPTS {
                 let state = s.state;
                 self.sessions.remove(i);
@@ -327,6 +361,18 @@ impl Ue {
             SessionState::InactivePending => {
                 self.outputs.push_back(UeOutput::SessionReleased { psi });
             }
+            SessionState::ModificationPending => {
+                self.outputs.push_back(UeOutput::ModificationFailed {
+                    psi,
+                    cause: SessionFailure::NotForwarded { cause },
+                });
+                self.sessions.push(PduSession {
+                    state: SessionState::Active,
+                    pending: None,
+                    deadline: None,
+                    ..s
+                });
+            }
             SessionState::Active => self.sessions.push(s),
         }
     }
@@ -360,7 +406,10 @@ impl Ue {
                 }
             }
             Nas5gsmMessage::PduSessionModificationCommand(c) => {
-                self.on_modification_command(psi, pti, &c)
+                self.on_modification_command(now, psi, pti, &c)
+            }
+            Nas5gsmMessage::PduSessionModificationReject(r) => {
+                self.on_modification_reject(psi, pti, r.fgsm_cause.value)
             }
             Nas5gsmMessage::FiveGsmStatus(s) => {
                 warn!(
@@ -410,14 +459,13 @@ impl Ue {
             .and_then(|p| p.ipv4())
             .map(Ipv4Addr::from);
         let ipv6_interface_id = a.pdu_address.as_ref().and_then(|p| p.ipv6_interface_id());
-        let default_qfi = {
-            let rules = a.authorized_qos_rules.rules();
-            rules
-                .iter()
-                .find(|r| r.dqr)
-                .or(rules.first())
-                .and_then(|r| r.qfi)
-        };
+        let qos = QosRules::from_accept(
+            &a.authorized_qos_rules,
+            a.authorized_qos_flow_descriptions.as_ref(),
+        );
+        let default_qfi = qos
+            .default_qfi()
+            .or_else(|| qos.rules().first().map(|r| r.qfi));
         let ambr_kbps = a
             .session_ambr
             .downlink_kbps()
@@ -463,6 +511,7 @@ impl Ue {
         s.deadline = None;
         s.pending = None;
         s.info = Some(info.clone());
+        s.qos = qos;
         self.outputs.push_back(UeOutput::SessionEstablished(info));
     }
 
@@ -513,31 +562,8 @@ impl Ue {
         }
     }
 
-    /// PDU SESSION MODIFICATION COMMAND (TS 24.501 §6.3.2.3): the new session-AMBR and
-    /// default QoS rule are taken; PDU SESSION MODIFICATION COMPLETE.
-    fn on_modification_command(&mut self, psi: u8, pti: u8, c: &NasPduSessionModificationCommand) {
-        let Some(s) = self.sessions.iter_mut().find(|s| s.psi() == psi) else {
-            self.sm_status(psi, pti, CAUSE_INVALID_PSI);
-            return;
-        };
-        if let Some(info) = s.info.as_mut() {
-            if let Some(a) = &c.session_ambr {
-                info.ambr_kbps = a.downlink_kbps().zip(a.uplink_kbps());
-            }
-            if let Some(r) = &c.authorized_qos_rules
-                && let Some(q) = r.rules().iter().find(|r| r.dqr).and_then(|r| r.qfi)
-            {
-                info.default_qfi = Some(q);
-            }
-        }
-        let complete = NasPduSessionModificationComplete::new();
-        if let Some(t) = ul_transport(NasMessage::sm(complete, psi, pti), psi) {
-            self.send_encoded(t, Protection::Current);
-        }
-    }
-
     /// 5GSM STATUS (TS 24.501 §6.5, §7.3).
-    fn sm_status(&mut self, psi: u8, pti: u8, cause: u8) {
+    pub(super) fn sm_status(&mut self, psi: u8, pti: u8, cause: u8) {
         let status = ferrocore_nas::types::NasFGsmStatus::new(NasFGsmCause::new(cause));
         if self.connected
             && let Some(t) = ul_transport(NasMessage::sm(status, psi, pti), psi)
@@ -600,7 +626,10 @@ fn establishment_request(
     Ok(ferrocore_nas::encode(&NasMessage::mm(transport))?)
 }
 
-fn transport_of(sm: &NasMessage, psi: u8) -> Result<NasUlNasTransport, crate::error::SimError> {
+pub(super) fn transport_of(
+    sm: &NasMessage,
+    psi: u8,
+) -> Result<NasUlNasTransport, crate::error::SimError> {
     let inner = ferrocore_nas::encode(sm)?;
     Ok(NasUlNasTransport::new(
         NasPayloadContainerType::from_kind(PayloadContainerKind::N1SmInformation),
@@ -610,7 +639,7 @@ fn transport_of(sm: &NasMessage, psi: u8) -> Result<NasUlNasTransport, crate::er
 }
 
 /// A UL NAS TRANSPORT (TS 24.501 §8.2.10) with `sm` for PDU session `psi`, encoded plain.
-fn ul_transport(sm: NasMessage, psi: u8) -> Option<Vec<u8>> {
+pub(super) fn ul_transport(sm: NasMessage, psi: u8) -> Option<Vec<u8>> {
     let built = transport_of(&sm, psi).and_then(|t| Ok(ferrocore_nas::encode(&NasMessage::mm(t))?));
     match built {
         Ok(b) => Some(b),

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod session;
+
 use std::time::{Duration, Instant};
 
 use ferrocore_crypto::auth::{self, HeAuthVector};
