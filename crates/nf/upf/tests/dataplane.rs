@@ -524,15 +524,12 @@ fn hundred_thousand_sessions_all_found() {
             }
         };
         let ue = Ipv4Addr::from_bits(0x0a00_0000 + i);
-        let mut req = establishment(u64::from(i) + 1);
+        let mut req = with_ue(establishment(u64::from(i) + 1), ue);
         req.create_pdrs[0].pdi.local_fteid = Some(Fteid::Assigned {
             teid,
             ipv4: Some(N3),
             ipv6: None,
         });
-        for p in &mut req.create_pdrs {
-            p.pdi.ue_ip_address.as_mut().unwrap().ipv4 = Some(UeAddr::Address(ue));
-        }
         upf.cp.handle_input(
             upf.now,
             smf(),

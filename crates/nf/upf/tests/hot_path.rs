@@ -18,13 +18,6 @@ fn gnb() -> SocketAddr {
     SocketAddr::new(IpAddr::V4(GNB), 2152)
 }
 
-fn with_ue(mut req: SessionEstablishmentRequest, ue: Ipv4Addr) -> SessionEstablishmentRequest {
-    for p in &mut req.create_pdrs {
-        p.pdi.ue_ip_address.as_mut().unwrap().ipv4 = Some(UeAddr::Address(ue));
-    }
-    req
-}
-
 fn establish(upf: &mut Upf, req: SessionEstablishmentRequest) -> (u64, u32) {
     let (_, r) = upf.establish(req);
     assert_eq!(r.cause, Cause::REQUEST_ACCEPTED, "{r:?}");

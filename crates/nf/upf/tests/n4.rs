@@ -324,14 +324,9 @@ fn teids_are_unique_while_live_and_freed_on_deletion() {
     let mut teids = std::collections::HashSet::new();
     let mut seids = Vec::new();
     for i in 0..200u64 {
-        let mut req = establishment(1000 + i);
         // Distinct UE addresses.
         let ue = Ipv4Addr::from_bits(UE.to_bits() + i as u32);
-        for p in &mut req.create_pdrs {
-            if let Some(u) = p.pdi.ue_ip_address.as_mut() {
-                u.ipv4 = Some(UeAddr::Address(ue));
-            }
-        }
+        let req = with_ue(establishment(1000 + i), ue);
         let (_, r) = upf.establish(req);
         assert_eq!(r.cause, Cause::REQUEST_ACCEPTED);
         assert!(teids.insert(created_teid(&r, 1)), "TEID reused while live");

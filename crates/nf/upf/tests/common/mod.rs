@@ -3,7 +3,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use ferrocore_pfcp::ie::*;
 use ferrocore_pfcp::message::*;
@@ -39,6 +39,8 @@ pub struct Upf {
     pub table: Arc<ForwardingTable>,
     pub now: Instant,
     seq: u32,
+    /// Session Report Requests answered by [`Upf::collect_reports`], not yet taken.
+    reported: Vec<(u64, SessionReportRequest)>,
 }
 
 impl Upf {
@@ -57,6 +59,7 @@ impl Upf {
             table,
             now,
             seq: 100,
+            reported: Vec::new(),
         }
     }
 
@@ -151,6 +154,75 @@ impl Upf {
         }
     }
 
+    /// Hands the data plane's notifications to the control part, as the runtime does.
+    pub fn pump(&mut self) {
+        while let Some(n) = self.dp.poll_notification() {
+            self.cp.handle_notification(self.now, n);
+        }
+        self.collect_reports();
+    }
+
+    /// Moves the virtual clock on by `d`, running the control part's timers at the
+    /// instants they fall due.
+    pub fn advance(&mut self, d: Duration) {
+        let end = self.now + d;
+        for _ in 0..100_000 {
+            match self.cp.poll_timeout() {
+                Some(t) if t <= end => {
+                    self.now = self.now.max(t);
+                    self.cp.handle_timeout(self.now);
+                    self.collect_reports();
+                }
+                _ => {
+                    self.now = end;
+                    return;
+                }
+            }
+        }
+        panic!("timers still due after 100,000 rounds");
+    }
+
+    /// The Session Report Requests the UPF sent since the last call, with the SEID of
+    /// their header (the SMF's).
+    pub fn reports(&mut self) -> Vec<(u64, SessionReportRequest)> {
+        self.collect_reports();
+        std::mem::take(&mut self.reported)
+    }
+
+    /// Takes what the UPF sent and answers each Session Report Request with Request
+    /// Accepted, as an SMF does (so that none is retransmitted); keeps the requests
+    /// for [`Upf::reports`]. Other datagrams are dropped.
+    fn collect_reports(&mut self) {
+        for t in self.drain() {
+            let Ok(Message {
+                header,
+                body: Body::SessionReportRequest(r),
+            }) = decode(&t.payload)
+            else {
+                continue;
+            };
+            let cp_seid = header.seid.expect("a session message");
+            let up_seid = self
+                .cp
+                .sessions()
+                .find(|s| s.cp_seid == cp_seid)
+                .map_or(0, |s| s.up_seid);
+            let answer = Message::session(
+                up_seid,
+                header.sequence,
+                SessionReportResponse {
+                    cause: ferrocore_pfcp::Cause::REQUEST_ACCEPTED,
+                    offending_ie: None,
+                    update_bar: None,
+                    srrsp_flags: None,
+                },
+            );
+            self.cp
+                .handle_input(self.now, smf(), &encode(&answer).unwrap());
+            self.reported.push((cp_seid, r));
+        }
+    }
+
     /// An uplink G-PDU through the data plane; returns the verdict and the buffer.
     pub fn uplink(
         &mut self,
@@ -201,24 +273,12 @@ pub fn establishment(cp_seid: u64) -> SessionEstablishmentRequest {
             dl_far(2, ApplyAction::FORW),
         ],
         create_urrs: vec![CreateUrr {
-            urr_id: 1,
-            measurement_method: MeasurementMethod {
-                duration: false,
-                volume: true,
-                event: false,
-            },
-            reporting_triggers: ReportingTriggers(ReportingTriggers::VOLTH),
-            measurement_period: None,
             volume_threshold: Some(Volume {
                 total: Some(10_000),
                 uplink: None,
                 downlink: None,
             }),
-            volume_quota: None,
-            time_threshold: None,
-            time_quota: None,
-            quota_holding_time: None,
-            measurement_information: None,
+            ..urr(1, true, false, ReportingTriggers::VOLTH)
         }],
         create_qers: vec![CreateQer {
             qer_id: 1,
@@ -231,6 +291,35 @@ pub fn establishment(cp_seid: u64) -> SessionEstablishmentRequest {
         create_bar: None,
         pdn_type: Some(1),
     }
+}
+
+/// A Create URR measuring volume and / or duration with Reporting Triggers `triggers`,
+/// and nothing else (no threshold, quota or period).
+pub fn urr(id: u32, volume: bool, duration: bool, triggers: u32) -> CreateUrr {
+    CreateUrr {
+        urr_id: id,
+        measurement_method: MeasurementMethod {
+            duration,
+            volume,
+            event: false,
+        },
+        reporting_triggers: ReportingTriggers(triggers),
+        measurement_period: None,
+        volume_threshold: None,
+        volume_quota: None,
+        time_threshold: None,
+        time_quota: None,
+        quota_holding_time: None,
+        measurement_information: None,
+    }
+}
+
+/// `req` with UE IPv4 address `ue` in all its PDRs.
+pub fn with_ue(mut req: SessionEstablishmentRequest, ue: Ipv4Addr) -> SessionEstablishmentRequest {
+    for p in &mut req.create_pdrs {
+        p.pdi.ue_ip_address.as_mut().expect("UE IP").ipv4 = Some(UeAddr::Address(ue));
+    }
+    req
 }
 
 pub fn ul_pdr(id: u16, precedence: u32, sdf: Option<&str>) -> CreatePdr {
@@ -376,7 +465,7 @@ pub fn pipeline_sessions(
     let mut sessions = Vec::with_capacity(n as usize);
     for i in 0..n {
         let ue = Ipv4Addr::from_bits(0x0a00_0000 + i);
-        let mut req = establishment(u64::from(i) + 1);
+        let mut req = with_ue(establishment(u64::from(i) + 1), ue);
         let assigned = (!upf_teids).then(|| {
             loop {
                 let t = rng.next() as u32;
@@ -391,9 +480,6 @@ pub fn pipeline_sessions(
                 ipv4: Some(N3),
                 ipv6: None,
             });
-        }
-        for p in &mut req.create_pdrs {
-            p.pdi.ue_ip_address.as_mut().expect("UE IP").ipv4 = Some(UeAddr::Address(ue));
         }
         req.create_urrs[0].volume_threshold = None;
         let bytes = encode(&Message::session(0, 1000 + i, req)).expect("encode");

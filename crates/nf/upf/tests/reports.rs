@@ -1,0 +1,533 @@
+//! Session reports beyond volume thresholds (TS 29.244 §5.2.2, §7.5.8): periodic reports,
+//! time thresholds, volume and time quotas enforced by the data plane, and GTP-U Error
+//! Indications reported with ERIR. The clock is virtual: `Upf::advance` runs the control
+//! part's timers at the instants they fall due.
+
+mod common;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use common::*;
+use ferrocore_gtpu::Repr;
+use ferrocore_pfcp::Cause;
+use ferrocore_pfcp::ie::*;
+use ferrocore_pfcp::message::*;
+use ferrocore_upf::{DropReason, Notification, Signal, Verdict};
+
+const UE_B: Ipv4Addr = Ipv4Addr::new(10, 45, 0, 8);
+const UE_C: Ipv4Addr = Ipv4Addr::new(10, 45, 0, 9);
+const DN: Ipv4Addr = Ipv4Addr::new(1, 1, 1, 1);
+/// The IP packets of these tests: 1028 octets.
+const PKT: u64 = 1028;
+
+fn secs(s: u64) -> Duration {
+    Duration::from_secs(s)
+}
+
+/// Establishes `req`; returns (UP SEID, chosen uplink TEID).
+fn establish(upf: &mut Upf, req: SessionEstablishmentRequest) -> (u64, u32) {
+    let (_, r) = upf.establish(req);
+    assert_eq!(r.cause, Cause::REQUEST_ACCEPTED, "{r:?}");
+    (r.up_fseid.as_ref().unwrap().seid, created_teid(&r, 1))
+}
+
+/// A UPF with one session (CP SEID 0x42, UE `UE`) whose URR 1 is `urr`.
+fn one_session(urr: CreateUrr) -> (Upf, u64, u32) {
+    let mut upf = Upf::new();
+    upf.associate();
+    let mut req = establishment(0x42);
+    req.create_urrs = vec![urr];
+    let (up_seid, teid) = establish(&mut upf, req);
+    (upf, up_seid, teid)
+}
+
+/// A second session (the common URR: a volume threshold only) with UE address `ue`.
+fn other_session(upf: &mut Upf, cp_seid: u64, ue: Ipv4Addr) -> u32 {
+    establish(upf, with_ue(establishment(cp_seid), ue)).1
+}
+
+fn up(upf: &mut Upf, teid: u32, ue: Ipv4Addr) -> Verdict {
+    upf.uplink(teid, 9, &ipv4_udp(ue, DN, 1, 2, 1000)).0
+}
+
+fn down(upf: &mut Upf, ue: Ipv4Addr) -> Verdict {
+    upf.downlink(&ipv4_udp(DN, ue, 2, 1, 1000)).0
+}
+
+/// The one Usage Report of each report, checking they are usage reports for CP SEID
+/// `cp_seid`.
+fn usage(reports: Vec<(u64, SessionReportRequest)>, cp_seid: u64) -> Vec<UsageReport> {
+    reports
+        .into_iter()
+        .map(|(seid, r)| {
+            assert_eq!(seid, cp_seid);
+            assert_eq!(r.report_type, SessionReportRequest::USAR);
+            assert_eq!(r.usage_reports.len(), 1, "{r:?}");
+            r.usage_reports[0].clone()
+        })
+        .collect()
+}
+
+fn volume(u: &UsageReport) -> (Option<u64>, Option<u64>, Option<u64>) {
+    let v = u.volume_measurement.expect("a volume measurement");
+    (v.total, v.uplink, v.downlink)
+}
+
+fn update_urr(urr_id: u32) -> UpdateUrr {
+    UpdateUrr {
+        urr_id,
+        measurement_method: None,
+        reporting_triggers: None,
+        measurement_period: None,
+        volume_threshold: None,
+        volume_quota: None,
+        time_threshold: None,
+        time_quota: None,
+        quota_holding_time: None,
+        measurement_information: None,
+    }
+}
+
+/// A Session Modification Request with only `update_urrs` / `update_fars`.
+fn modification(
+    update_urrs: Vec<UpdateUrr>,
+    update_fars: Vec<UpdateFar>,
+) -> SessionModificationRequest {
+    SessionModificationRequest {
+        cp_fseid: None,
+        remove_pdrs: vec![],
+        remove_fars: vec![],
+        remove_urrs: vec![],
+        remove_qers: vec![],
+        remove_bar: None,
+        create_pdrs: vec![],
+        create_fars: vec![],
+        create_urrs: vec![],
+        create_qers: vec![],
+        create_bar: None,
+        update_pdrs: vec![],
+        update_fars,
+        update_urrs,
+        update_qers: vec![],
+        update_bar: None,
+        smreq_flags: None,
+        query_urrs: vec![],
+    }
+}
+
+fn modify(upf: &mut Upf, up_seid: u64, req: SessionModificationRequest) {
+    let (_, resp) = upf.modify(up_seid, req);
+    assert_eq!(resp.cause, Cause::REQUEST_ACCEPTED, "{resp:?}");
+}
+
+#[test]
+fn periodic_report_every_measurement_period_with_the_volume_of_that_period() {
+    let (mut upf, _, teid) = one_session(CreateUrr {
+        measurement_period: Some(10),
+        ..urr(1, true, false, ReportingTriggers::PERIO)
+    });
+    for _ in 0..3 {
+        assert!(matches!(up(&mut upf, teid, UE), Verdict::N6 { .. }));
+    }
+    upf.advance(secs(9));
+    assert!(upf.reports().is_empty(), "not before the period ends");
+    upf.advance(secs(1));
+    let r = usage(upf.reports(), 0x42);
+    assert_eq!(r.len(), 1);
+    assert_eq!((r[0].urr_id, r[0].ur_seqn), (1, 0));
+    assert_eq!(r[0].trigger.0, UsageReportTrigger::PERIO);
+    assert_eq!(volume(&r[0]), (Some(3 * PKT), Some(3 * PKT), Some(0)));
+    assert_eq!(r[0].volume_measurement.unwrap().uplink_packets, Some(3));
+    assert_eq!(
+        (r[0].start_time, r[0].end_time),
+        (Some(UPF_RTS), Some(UPF_RTS + 10))
+    );
+    assert_eq!(
+        r[0].duration_measurement, None,
+        "the URR measures volume only"
+    );
+
+    // The second period holds its own traffic only.
+    for _ in 0..2 {
+        assert!(matches!(down(&mut upf, UE), Verdict::N3 { .. }));
+    }
+    upf.advance(secs(10));
+    let r = usage(upf.reports(), 0x42);
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].ur_seqn, 1);
+    assert_eq!(volume(&r[0]), (Some(2 * PKT), Some(0), Some(2 * PKT)));
+    assert_eq!(
+        (r[0].start_time, r[0].end_time),
+        (Some(UPF_RTS + 10), Some(UPF_RTS + 20))
+    );
+
+    // Without traffic the periods are still reported, one each.
+    upf.advance(secs(25));
+    let r = usage(upf.reports(), 0x42);
+    let seen: Vec<_> = r
+        .iter()
+        .map(|u| (u.ur_seqn, u.end_time, volume(u).0))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (2, Some(UPF_RTS + 30), Some(0)),
+            (3, Some(UPF_RTS + 40), Some(0))
+        ]
+    );
+    assert_eq!(upf.cp.poll_timeout(), Some(upf.now + secs(5)));
+}
+
+#[test]
+fn time_threshold_fires_after_the_metered_duration() {
+    let (mut upf, up_seid, teid) = one_session(CreateUrr {
+        time_threshold: Some(30),
+        ..urr(1, true, true, ReportingTriggers::TIMTH)
+    });
+    // Time is metered from the URR's first packet (no ISTM): a minute of silence first.
+    upf.advance(secs(60));
+    assert!(upf.reports().is_empty());
+    assert!(matches!(up(&mut upf, teid, UE), Verdict::N6 { .. }));
+    assert_eq!(
+        upf.dp.poll_notification(),
+        Some(Notification::FirstPacket { up_seid, urr_id: 1 })
+    );
+    upf.cp
+        .handle_notification(upf.now, Notification::FirstPacket { up_seid, urr_id: 1 });
+    assert!(matches!(up(&mut upf, teid, UE), Verdict::N6 { .. }));
+    assert_eq!(upf.dp.poll_notification(), None, "the first packet only");
+    upf.advance(secs(29));
+    assert!(upf.reports().is_empty());
+    upf.advance(secs(1));
+    let r = usage(upf.reports(), 0x42);
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].trigger.0, UsageReportTrigger::TIMTH);
+    assert_eq!(r[0].duration_measurement, Some(30));
+    assert_eq!(volume(&r[0]).1, Some(2 * PKT));
+    assert_eq!(
+        (r[0].start_time, r[0].end_time),
+        (Some(UPF_RTS), Some(UPF_RTS + 90))
+    );
+    // The report restarts the measurement; metering goes on without traffic.
+    upf.advance(secs(30));
+    let r = usage(upf.reports(), 0x42);
+    assert_eq!(r.len(), 1);
+    assert_eq!((r[0].ur_seqn, r[0].duration_measurement), (1, Some(30)));
+    assert_eq!(volume(&r[0]).0, Some(0));
+}
+
+#[test]
+fn istm_meters_time_from_the_urr_creation() {
+    let (mut upf, _, _) = one_session(CreateUrr {
+        time_threshold: Some(30),
+        measurement_information: Some(0x08),
+        ..urr(1, false, true, ReportingTriggers::TIMTH)
+    });
+    upf.advance(secs(30));
+    let r = usage(upf.reports(), 0x42);
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].trigger.0, UsageReportTrigger::TIMTH);
+    assert_eq!(r[0].duration_measurement, Some(30));
+    assert_eq!(
+        r[0].volume_measurement, None,
+        "the URR measures duration only"
+    );
+}
+
+#[test]
+fn volume_quota_reports_and_stops_the_urrs_traffic_only() {
+    // Alone on its PDRs the URR is handled by the hot record; with a second URR on the
+    // PDRs, by the full PDR match: the same outcome.
+    for second_urr in [false, true] {
+        let urr_id = if second_urr { 2 } else { 1 };
+        let quota = CreateUrr {
+            volume_quota: Some(Volume {
+                total: Some(5000),
+                uplink: None,
+                downlink: None,
+            }),
+            ..urr(urr_id, true, false, ReportingTriggers::VOLQU)
+        };
+        let mut upf = Upf::new();
+        upf.associate();
+        let mut req = establishment(0x42);
+        if second_urr {
+            req.create_urrs.push(quota);
+            for p in &mut req.create_pdrs {
+                p.urr_ids = [1, 2].into();
+            }
+        } else {
+            req.create_urrs = vec![quota];
+        }
+        let (up_seid, teid) = establish(&mut upf, req);
+        let teid_b = other_session(&mut upf, 0x43, UE_B);
+
+        for i in 0..4 {
+            assert!(matches!(up(&mut upf, teid, UE), Verdict::N6 { .. }), "{i}");
+        }
+        assert_eq!(upf.dp.poll_notification(), None);
+        // 5,140 octets: this packet uses the quota up; it still goes through.
+        assert!(matches!(up(&mut upf, teid, UE), Verdict::N6 { .. }));
+        assert_eq!(
+            upf.dp.poll_notification(),
+            Some(Notification::VolumeQuota { up_seid, urr_id })
+        );
+        upf.cp
+            .handle_notification(upf.now, Notification::VolumeQuota { up_seid, urr_id });
+        let r = usage(upf.reports(), 0x42);
+        assert_eq!(r.len(), 1);
+        assert_eq!(
+            (r[0].urr_id, r[0].trigger.0),
+            (urr_id, UsageReportTrigger::VOLQU)
+        );
+        assert_eq!(volume(&r[0]).0, Some(5 * PKT));
+
+        // Both directions of the URR are stopped from now on; the other session is not.
+        assert_eq!(
+            up(&mut upf, teid, UE),
+            Verdict::Drop(DropReason::QuotaExhausted)
+        );
+        assert_eq!(
+            down(&mut upf, UE),
+            Verdict::Drop(DropReason::QuotaExhausted)
+        );
+        assert!(matches!(up(&mut upf, teid_b, UE_B), Verdict::N6 { .. }));
+        assert!(matches!(down(&mut upf, UE_B), Verdict::N3 { .. }));
+        assert_eq!(upf.dp.stats().dropped(DropReason::QuotaExhausted), 2);
+        assert_eq!(upf.dp.poll_notification(), None, "one VOLQU per quota");
+        // Dropped packets are not counted: the next report holds nothing.
+        let m = SessionModificationRequest {
+            query_urrs: vec![QueryUrr { urr_id }],
+            ..modification(vec![], vec![])
+        };
+        let (_, resp) = upf.modify(up_seid, m);
+        assert_eq!(volume(&resp.usage_reports[0]).0, Some(0));
+    }
+}
+
+#[test]
+fn update_urr_with_a_new_volume_quota_resumes_forwarding() {
+    let (mut upf, up_seid, teid) = one_session(CreateUrr {
+        volume_quota: Some(Volume {
+            total: None,
+            uplink: Some(2000),
+            downlink: None,
+        }),
+        ..urr(1, true, false, ReportingTriggers::VOLQU)
+    });
+    assert!(matches!(up(&mut upf, teid, UE), Verdict::N6 { .. }));
+    // Only the uplink has a quota.
+    assert!(matches!(down(&mut upf, UE), Verdict::N3 { .. }));
+    assert!(matches!(up(&mut upf, teid, UE), Verdict::N6 { .. }));
+    upf.pump();
+    let r = usage(upf.reports(), 0x42);
+    assert_eq!(r[0].trigger.0, UsageReportTrigger::VOLQU);
+    assert_eq!(volume(&r[0]), (Some(3 * PKT), Some(2 * PKT), Some(PKT)));
+    assert_eq!(
+        up(&mut upf, teid, UE),
+        Verdict::Drop(DropReason::QuotaExhausted)
+    );
+
+    // A modification without a quota leaves the URR stopped.
+    let mut triggers = update_urr(1);
+    triggers.reporting_triggers = Some(ReportingTriggers(
+        ReportingTriggers::VOLQU | ReportingTriggers::VOLTH,
+    ));
+    modify(&mut upf, up_seid, modification(vec![triggers], vec![]));
+    assert_eq!(
+        up(&mut upf, teid, UE),
+        Verdict::Drop(DropReason::QuotaExhausted)
+    );
+
+    // A new quota: forwarding resumes, counted against the new quota from here.
+    let mut more = update_urr(1);
+    more.volume_quota = Some(Volume {
+        total: None,
+        uplink: Some(3000),
+        downlink: None,
+    });
+    modify(&mut upf, up_seid, modification(vec![more], vec![]));
+    for _ in 0..3 {
+        assert!(matches!(up(&mut upf, teid, UE), Verdict::N6 { .. }));
+    }
+    upf.pump();
+    let r = usage(upf.reports(), 0x42);
+    assert_eq!(r.len(), 1);
+    assert_eq!(
+        (r[0].ur_seqn, r[0].trigger.0),
+        (1, UsageReportTrigger::VOLQU)
+    );
+    assert_eq!(volume(&r[0]).1, Some(3 * PKT));
+    assert_eq!(
+        up(&mut upf, teid, UE),
+        Verdict::Drop(DropReason::QuotaExhausted)
+    );
+}
+
+#[test]
+fn time_quota_stops_the_urrs_traffic_until_a_new_one() {
+    let (mut upf, up_seid, teid) = one_session(CreateUrr {
+        time_quota: Some(20),
+        ..urr(1, true, true, ReportingTriggers::TIMQU)
+    });
+    let teid_b = other_session(&mut upf, 0x43, UE_B);
+    // Metered from the first packet.
+    upf.advance(secs(100));
+    assert!(matches!(up(&mut upf, teid, UE), Verdict::N6 { .. }));
+    upf.pump();
+    upf.advance(secs(19));
+    assert!(matches!(down(&mut upf, UE), Verdict::N3 { .. }));
+    assert!(upf.reports().is_empty());
+    upf.advance(secs(1));
+    let r = usage(upf.reports(), 0x42);
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].trigger.0, UsageReportTrigger::TIMQU);
+    assert_eq!(r[0].duration_measurement, Some(20));
+    assert_eq!(volume(&r[0]).0, Some(2 * PKT));
+    assert_eq!(
+        up(&mut upf, teid, UE),
+        Verdict::Drop(DropReason::QuotaExhausted)
+    );
+    assert_eq!(
+        down(&mut upf, UE),
+        Verdict::Drop(DropReason::QuotaExhausted)
+    );
+    assert!(matches!(up(&mut upf, teid_b, UE_B), Verdict::N6 { .. }));
+    assert!(matches!(down(&mut upf, UE_B), Verdict::N3 { .. }));
+    // Spent: no further time event.
+    upf.advance(secs(60));
+    assert!(upf.reports().is_empty());
+
+    // A new time quota (10 s) resumes forwarding, metered from the update.
+    let mut more = update_urr(1);
+    more.time_quota = Some(10);
+    modify(&mut upf, up_seid, modification(vec![more], vec![]));
+    assert!(matches!(up(&mut upf, teid, UE), Verdict::N6 { .. }));
+    upf.advance(secs(10));
+    let r = usage(upf.reports(), 0x42);
+    assert_eq!(r.len(), 1);
+    assert_eq!(
+        (r[0].ur_seqn, r[0].trigger.0),
+        (1, UsageReportTrigger::TIMQU)
+    );
+    assert_eq!(
+        up(&mut upf, teid, UE),
+        Verdict::Drop(DropReason::QuotaExhausted)
+    );
+}
+
+/// A GTP-U Error Indication from the gNB for `teid` of its address.
+fn error_indication(upf: &mut Upf, teid: u32) -> Verdict {
+    let gnb = SocketAddr::new(IpAddr::V4(GNB), 2152);
+    let ei = Repr::error_indication(teid, IpAddr::V4(GNB));
+    let mut buf = vec![0u8; 256];
+    let n = ei.buffer_len(0);
+    ei.emit(&mut buf[..n]).unwrap();
+    upf.dp.handle_n3(&upf.table, upf.now, gnb, &mut buf, n)
+}
+
+/// The remote F-TEIDs of an ERIR report for CP SEID `cp_seid`.
+fn erir(report: &(u64, SessionReportRequest)) -> (u64, Vec<Fteid>) {
+    let (seid, r) = report;
+    assert_eq!(r.report_type, SessionReportRequest::ERIR);
+    assert!(r.usage_reports.is_empty() && r.downlink_data_report.is_none());
+    let e = r
+        .error_indication_report
+        .as_ref()
+        .expect("Error Indication Report");
+    (*seid, e.remote_fteids.clone())
+}
+
+fn gnb_fteid(teid: u32) -> Fteid {
+    Fteid::Assigned {
+        teid,
+        ipv4: Some(GNB),
+        ipv6: None,
+    }
+}
+
+#[test]
+fn error_indication_is_reported_with_erir_for_each_session_on_that_fteid() {
+    let mut upf = Upf::new();
+    upf.associate();
+    // Session A tunnels downlink to the gNB's TEID 0x1234, B and C both to 0x5678.
+    let (up_a, _) = establish(&mut upf, establishment(0xA));
+    for (cp, ue) in [(0xB, UE_B), (0xC, UE_C)] {
+        let mut req = with_ue(establishment(cp), ue);
+        req.create_fars[1]
+            .forwarding_parameters
+            .as_mut()
+            .unwrap()
+            .outer_header_creation = Some(OuterHeaderCreation::gtpu_ipv4(0x5678, GNB));
+        establish(&mut upf, req);
+    }
+
+    let v = error_indication(&mut upf, GNB_TEID);
+    assert_eq!(
+        v,
+        Verdict::Signal(Signal::ErrorIndication {
+            from: SocketAddr::new(IpAddr::V4(GNB), 2152),
+            teid: GNB_TEID,
+            peer: IpAddr::V4(GNB),
+        })
+    );
+    upf.pump();
+    let r = upf.reports();
+    assert_eq!(r.len(), 1);
+    assert_eq!(erir(&r[0]), (0xA, vec![gnb_fteid(GNB_TEID)]));
+
+    // The gNB repeats it for every packet: neither the data plane nor the control part
+    // reports the same F-TEID again before the SMF acts on the session.
+    error_indication(&mut upf, GNB_TEID);
+    assert_eq!(upf.dp.poll_notification(), None);
+    upf.cp.handle_notification(
+        upf.now,
+        Notification::ErrorIndication {
+            from: SocketAddr::new(IpAddr::V4(GNB), 2152),
+            teid: GNB_TEID,
+            peer: IpAddr::V4(GNB),
+        },
+    );
+    assert!(upf.reports().is_empty());
+
+    // Shared by two sessions: both SMF contexts hear of it.
+    error_indication(&mut upf, 0x5678);
+    upf.pump();
+    let mut r: Vec<_> = upf.reports().iter().map(erir).collect();
+    r.sort_by_key(|x| x.0);
+    assert_eq!(
+        r,
+        [
+            (0xB, vec![gnb_fteid(0x5678)]),
+            (0xC, vec![gnb_fteid(0x5678)])
+        ]
+    );
+
+    // An F-TEID no session tunnels to: nothing to report.
+    error_indication(&mut upf, 0x7777);
+    upf.pump();
+    assert!(upf.reports().is_empty());
+
+    // The SMF moves A's downlink tunnel: the new F-TEID is reported when it fails, the
+    // old one belongs to nobody now.
+    let far = UpdateFar {
+        far_id: 2,
+        apply_action: None,
+        update_forwarding_parameters: Some(Box::new(UpdateForwardingParameters {
+            destination_interface: None,
+            network_instance: None,
+            outer_header_creation: Some(OuterHeaderCreation::gtpu_ipv4(0x9999, GNB)),
+            transport_level_marking: None,
+            smreq_flags: None,
+        })),
+        bar_id: None,
+    };
+    modify(&mut upf, up_a, modification(vec![], vec![far]));
+    error_indication(&mut upf, GNB_TEID);
+    error_indication(&mut upf, 0x9999);
+    upf.pump();
+    let r = upf.reports();
+    assert_eq!(r.len(), 1);
+    assert_eq!(erir(&r[0]), (0xA, vec![gnb_fteid(0x9999)]));
+}
