@@ -37,6 +37,26 @@ fn client(root: &str) -> HttpClient {
     HttpClient::new(root).unwrap()
 }
 
+/// Runs `body` against `local` called in-process, then against the same kind of producer
+/// behind `router` through the HTTP/2 client `remote` makes: both give the same outcomes,
+/// and every request went over HTTP/2.
+async fn in_process_equals_http2<S, O, F>(
+    body: impl Fn(Arc<S>) -> F,
+    local: Arc<S>,
+    router: axum::Router,
+    remote: impl FnOnce(HttpClient) -> Arc<S>,
+) where
+    S: ?Sized,
+    O: PartialEq + Debug,
+    F: std::future::Future<Output = O>,
+{
+    let local = body(local).await;
+    let (server, versions) = start(router).await;
+    let remote = body(remote(client(&server.api_root()))).await;
+    assert_eq!(local, remote);
+    assert_all_h2(&versions);
+}
+
 async fn ausf_body(svc: Arc<dyn UeAuthenticationService>) -> Vec<Outcome> {
     let info = |id: &str, snn: &str| AuthenticationInfo {
         supi_or_suci: id.into(),
@@ -71,18 +91,6 @@ async fn ausf_body(svc: Arc<dyn UeAuthenticationService>) -> Vec<Outcome> {
     assert!(o[4].as_ref().unwrap().contains("AuthenticationFailure"));
     assert_eq!(status_cause(&o[5]), (404, Some(cause::CONTEXT_NOT_FOUND)));
     o
-}
-
-#[tokio::test]
-async fn nausf_ueau_in_process_equals_http2() {
-    let local = ausf_body(Arc::new(TestAusf::default())).await;
-    let (server, versions) = start(nausf_ueau::router(Arc::new(TestAusf::default()))).await;
-    let remote = ausf_body(Arc::new(nausf_ueau::UeAuthenticationClient(client(
-        &server.api_root(),
-    ))))
-    .await;
-    assert_eq!(local, remote);
-    assert_all_h2(&versions);
 }
 
 fn auth_request(snn: &str) -> AuthenticationInfoRequest {
@@ -140,15 +148,6 @@ async fn ueau_body(svc: Arc<dyn UeauService>) -> Vec<Outcome> {
     o
 }
 
-#[tokio::test]
-async fn nudm_ueau_in_process_equals_http2() {
-    let local = ueau_body(Arc::new(TestUdm::default())).await;
-    let (server, versions) = start(nudm_ueau::router(Arc::new(TestUdm::default()))).await;
-    let remote = ueau_body(Arc::new(nudm_ueau::UeauClient(client(&server.api_root())))).await;
-    assert_eq!(local, remote);
-    assert_all_h2(&versions);
-}
-
 async fn sdm_body(svc: Arc<dyn SdmService>) -> Vec<Outcome> {
     let home = SdmQuery {
         plmn_id: Some(plmn()),
@@ -184,15 +183,6 @@ async fn sdm_body(svc: Arc<dyn SdmService>) -> Vec<Outcome> {
     assert_eq!(status_cause(&o[5]), (404, Some(cause::DATA_NOT_FOUND)));
     assert_eq!(o[6], out::<_>(Ok(nssai())));
     o
-}
-
-#[tokio::test]
-async fn nudm_sdm_in_process_equals_http2() {
-    let local = sdm_body(Arc::new(TestUdm::default())).await;
-    let (server, versions) = start(nudm_sdm::router(Arc::new(TestUdm::default()))).await;
-    let remote = sdm_body(Arc::new(nudm_sdm::SdmClient(client(&server.api_root())))).await;
-    assert_eq!(local, remote);
-    assert_all_h2(&versions);
 }
 
 fn registration(initial: Option<bool>) -> Amf3GppAccessRegistration {
@@ -237,15 +227,6 @@ async fn uecm_body(svc: Arc<dyn UecmService>) -> Vec<Outcome> {
     assert_eq!(o[2], out::<Upserted<()>>(Ok(Upserted::UpdatedNoContent)));
     assert_eq!(status_cause(&o[3]), (404, Some(cause::USER_NOT_FOUND)));
     o
-}
-
-#[tokio::test]
-async fn nudm_uecm_in_process_equals_http2() {
-    let local = uecm_body(Arc::new(TestUdm::default())).await;
-    let (server, versions) = start(nudm_uecm::router(Arc::new(TestUdm::default()))).await;
-    let remote = uecm_body(Arc::new(nudm_uecm::UecmClient(client(&server.api_root())))).await;
-    assert_eq!(local, remote);
-    assert_all_h2(&versions);
 }
 
 async fn dr_body(svc: Arc<dyn DataRepositoryService>) -> Vec<Outcome> {
@@ -330,18 +311,6 @@ async fn dr_body(svc: Arc<dyn DataRepositoryService>) -> Vec<Outcome> {
     o
 }
 
-#[tokio::test]
-async fn nudr_dr_in_process_equals_http2() {
-    let local = dr_body(Arc::new(TestUdr::default())).await;
-    let (server, versions) = start(nudr_dr::router(Arc::new(TestUdr::default()))).await;
-    let remote = dr_body(Arc::new(nudr_dr::DataRepositoryClient(client(
-        &server.api_root(),
-    ))))
-    .await;
-    assert_eq!(local, remote);
-    assert_all_h2(&versions);
-}
-
 fn sm_create(dnn: &str, n1: Option<&[u8]>) -> nsmf::SmContextCreate {
     let data = nsmf::SmContextCreateData {
         supi: Some(SUPI.into()),
@@ -390,6 +359,16 @@ async fn smf_body(svc: Arc<dyn nsmf::PduSessionService>) -> (Vec<SmOutcome>, Vec
         n2_sm_info_type: Some(N2SmInfoType::PduResSetupRsp),
         ..Default::default()
     };
+    let deactivate = SmContextUpdateData {
+        up_cnx_state: Some(UpCnxState::Deactivated),
+        ..Default::default()
+    };
+    let release_req = SmContextUpdateData {
+        release: Some(true),
+        ..Default::default()
+    };
+    let (smf, ctx) = (&*svc, id.as_str());
+    let update = move |ctx, data, n1, n2| smf.update_sm_context(ctx, sm_update(data, n1, n2));
     let o = vec![
         Ok(format!("{created:?}")),
         sm_out(
@@ -397,46 +376,11 @@ async fn smf_body(svc: Arc<dyn nsmf::PduSessionService>) -> (Vec<SmOutcome>, Vec
                 .await,
         ),
         sm_out(svc.create_sm_context(sm_create("internet", None)).await),
-        sm_out(
-            svc.update_sm_context(&id, sm_update(setup_rsp.clone(), None, Some(N2_SETUP_RSP)))
-                .await,
-        ),
-        sm_out(
-            svc.update_sm_context(&id, sm_update(setup_rsp, None, Some(&[1])))
-                .await,
-        ),
-        sm_out(
-            svc.update_sm_context(
-                &id,
-                sm_update(
-                    SmContextUpdateData {
-                        up_cnx_state: Some(UpCnxState::Deactivated),
-                        ..Default::default()
-                    },
-                    None,
-                    None,
-                ),
-            )
-            .await,
-        ),
-        sm_out(
-            svc.update_sm_context(
-                &id,
-                sm_update(
-                    SmContextUpdateData {
-                        release: Some(true),
-                        ..Default::default()
-                    },
-                    Some(&[0x2e, 0x01, 0x01, 0xd1]),
-                    None,
-                ),
-            )
-            .await,
-        ),
-        sm_out(
-            svc.update_sm_context("77", sm_update(Default::default(), None, None))
-                .await,
-        ),
+        sm_out(update(ctx, setup_rsp.clone(), None, Some(N2_SETUP_RSP)).await),
+        sm_out(update(ctx, setup_rsp, None, Some(&[1])).await),
+        sm_out(update(ctx, deactivate, None, None).await),
+        sm_out(update(ctx, release_req, Some(&[0x2e, 0x01, 0x01, 0xd1]), None).await),
+        sm_out(update("77", Default::default(), None, None).await),
     ];
     let rejected = o[1].as_ref().unwrap_err();
     assert_eq!(
@@ -472,18 +416,6 @@ async fn smf_body(svc: Arc<dyn nsmf::PduSessionService>) -> (Vec<SmOutcome>, Vec
     assert_eq!(r[0], Ok("()".into()));
     assert_eq!(status_cause(&r[1]), (404, Some(cause::CONTEXT_NOT_FOUND)));
     (o, r)
-}
-
-#[tokio::test]
-async fn nsmf_pdusession_in_process_equals_http2() {
-    let local = smf_body(Arc::new(TestSmf::default())).await;
-    let (server, versions) = start(nsmf_pdusession::router(Arc::new(TestSmf::default()))).await;
-    let remote = smf_body(Arc::new(nsmf_pdusession::PduSessionClient(client(
-        &server.api_root(),
-    ))))
-    .await;
-    assert_eq!(local, remote);
-    assert_all_h2(&versions);
 }
 
 async fn amf_body(svc: Arc<dyn namf::CommunicationService>) -> Vec<Outcome> {
@@ -541,16 +473,33 @@ async fn amf_body(svc: Arc<dyn namf::CommunicationService>) -> Vec<Outcome> {
     o
 }
 
-#[tokio::test]
-async fn namf_communication_in_process_equals_http2() {
-    let local = amf_body(Arc::new(TestAmf)).await;
-    let (server, versions) = start(namf_communication::router(Arc::new(TestAmf))).await;
-    let remote = amf_body(Arc::new(namf_communication::CommunicationClient(client(
-        &server.api_root(),
-    ))))
-    .await;
-    assert_eq!(local, remote);
-    assert_all_h2(&versions);
+/// One test per service: its body against the test producer called in-process and
+/// against the same producer behind the service's router, through its HTTP/2 client.
+macro_rules! in_process_equals_http2 {
+    ($($test:ident: $body:ident, $producer:expr, $service:ident::$client:ident;)*) => {
+        $(
+            #[tokio::test]
+            async fn $test() {
+                in_process_equals_http2(
+                    $body,
+                    Arc::new($producer),
+                    $service::router(Arc::new($producer)),
+                    |c| Arc::new($service::$client(c)),
+                )
+                .await;
+            }
+        )*
+    };
+}
+
+in_process_equals_http2! {
+    nausf_ueau_in_process_equals_http2: ausf_body, TestAusf::default(), nausf_ueau::UeAuthenticationClient;
+    nudm_ueau_in_process_equals_http2: ueau_body, TestUdm::default(), nudm_ueau::UeauClient;
+    nudm_sdm_in_process_equals_http2: sdm_body, TestUdm::default(), nudm_sdm::SdmClient;
+    nudm_uecm_in_process_equals_http2: uecm_body, TestUdm::default(), nudm_uecm::UecmClient;
+    nudr_dr_in_process_equals_http2: dr_body, TestUdr::default(), nudr_dr::DataRepositoryClient;
+    nsmf_pdusession_in_process_equals_http2: smf_body, TestSmf::default(), nsmf_pdusession::PduSessionClient;
+    namf_communication_in_process_equals_http2: amf_body, TestAmf, namf_communication::CommunicationClient;
 }
 
 /// A consumer with no producer behind the address gets 504 TARGET_NF_NOT_REACHABLE.
