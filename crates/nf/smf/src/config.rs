@@ -16,6 +16,9 @@
 //! ipv6_prefix_pool = "2001:db8:45::/48"
 //! dns_v4 = ["10.45.0.1"]
 //! ipv4_mtu = 1400
+//! ue_qos_5qis = [1, 2, 5, 7, 9]
+//! ue_qos_max_flows = 4
+//! ue_qos_max_bit_rate = 50000000
 //! ```
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -92,6 +95,14 @@ pub struct DnnConfig {
     /// IPv4 link MTU announced in extended PCO (container 0010H) when the UE asks:
     /// at most [`MAX_IPV4_MTU_ON_1500_N3`] on a 1500-octet N3 path.
     pub ipv4_mtu: u16,
+    /// Local policy for UE-requested QoS (PDU session modification, TS 24.501 §6.4.2),
+    /// there being no PCF: the 5QIs a UE may ask for in a new QoS flow (others: #59);
+    /// empty: none.
+    pub ue_qos_5qis: Vec<u8>,
+    /// QoS flows a UE may add to one session beyond the default flow (more: #26).
+    pub ue_qos_max_flows: u8,
+    /// Highest GFBR / MFBR a UE may ask for, per flow and direction, bit/s (more: #37).
+    pub ue_qos_max_bit_rate: u64,
 }
 
 impl Default for DnnConfig {
@@ -103,6 +114,9 @@ impl Default for DnnConfig {
             dns_v4: vec![Ipv4Addr::new(8, 8, 8, 8), Ipv4Addr::new(1, 1, 1, 1)],
             dns_v6: vec![Ipv6Addr::new(0x2001, 0x4860, 0x4860, 0, 0, 0, 0, 0x8888)],
             ipv4_mtu: 1400,
+            ue_qos_5qis: vec![1, 2, 3, 4, 5, 6, 7, 8, 9],
+            ue_qos_max_flows: 4,
+            ue_qos_max_bit_rate: 50_000_000,
         }
     }
 }
@@ -138,6 +152,10 @@ pub struct SmfConfig {
     pub usage_volume_threshold: u64,
     /// URR measurement period in seconds (periodic usage reports), 0: none.
     pub usage_period_secs: u32,
+    /// T3591, PDU SESSION MODIFICATION COMMAND retransmission, and T3592, PDU SESSION
+    /// RELEASE COMMAND retransmission (TS 24.501 §10.3: 16 s each; 4 retransmissions).
+    pub t3591_secs: u64,
+    pub t3592_secs: u64,
 }
 
 impl Default for SmfConfig {
@@ -158,6 +176,8 @@ impl Default for SmfConfig {
             association_retry_secs: 5,
             usage_volume_threshold: 1 << 30,
             usage_period_secs: 0,
+            t3591_secs: 16,
+            t3592_secs: 16,
         }
     }
 }
@@ -212,6 +232,8 @@ pub(crate) struct Checked {
     pub t1: Duration,
     pub heartbeat: Duration,
     pub association_retry: Duration,
+    pub t3591: Duration,
+    pub t3592: Duration,
 }
 
 impl SmfConfig {
@@ -256,6 +278,18 @@ impl SmfConfig {
             "must be positive",
         )?;
         range(
+            "t3591_secs",
+            self.t3591_secs,
+            self.t3591_secs >= 1,
+            "must be positive",
+        )?;
+        range(
+            "t3592_secs",
+            self.t3592_secs,
+            self.t3592_secs >= 1,
+            "must be positive",
+        )?;
+        range(
             "association_retry_secs",
             self.association_retry_secs,
             self.association_retry_secs >= 1,
@@ -268,6 +302,13 @@ impl SmfConfig {
                 .any(|o| o.config.dnn.eq_ignore_ascii_case(&d.dnn))
             {
                 return Err(ConfigError::DuplicateDnn(d.dnn.clone()));
+            }
+            if let Some(q) = d.ue_qos_5qis.iter().find(|q| **q == 0 || **q == 255) {
+                return Err(ConfigError::Range {
+                    field: "ue_qos_5qis",
+                    value: u64::from(*q),
+                    reason: "a 5QI is 1..=254",
+                });
             }
             if !(576..=MAX_IPV4_MTU_ON_1500_N3).contains(&d.ipv4_mtu) {
                 return Err(ConfigError::Mtu {
@@ -336,6 +377,8 @@ impl SmfConfig {
             t1: Duration::from_millis(self.pfcp_t1_ms),
             heartbeat: Duration::from_secs(self.heartbeat_secs),
             association_retry: Duration::from_secs(self.association_retry_secs),
+            t3591: Duration::from_secs(self.t3591_secs),
+            t3592: Duration::from_secs(self.t3592_secs),
             config: self,
             dnns,
         })

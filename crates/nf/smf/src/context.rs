@@ -6,6 +6,7 @@ use ferrocore_sbi::common::Snssai;
 use serde::{Deserialize, Serialize};
 
 use crate::RequestId;
+use crate::qos::SessionQos;
 
 /// The PDU session types the SMF serves (TS 24.501 §9.11.4.11).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -69,8 +70,46 @@ pub enum Phase {
     ReleasingForAmf { request: RequestId },
     /// PFCP Session Deletion out for a network-requested release: then N1N2 to the AMF.
     ReleasingByNetwork { cause: u8 },
-    /// PDU SESSION RELEASE COMMAND sent: waits for RELEASE COMPLETE (or the guard timer).
+    /// PDU SESSION RELEASE COMMAND sent: waits for RELEASE COMPLETE (T3592 runs).
     ReleaseCommanded,
+    /// PFCP Session Modification out for a PDU session modification's QoS; `request`:
+    /// the UE's request, answered with the command once the UPF has the rules.
+    InstallingQos { request: Option<RequestId> },
+}
+
+/// Who asked for a PDU session modification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ModificationOrigin {
+    /// The UE (TS 24.501 §6.4.2): the command carries its PTI.
+    Ue,
+    /// The network (TS 24.501 §6.3.2): PTI 0.
+    Network,
+}
+
+/// A 5GSM command sent to the UE and sent again on each expiry of its timer until the
+/// UE answers (T3591, T3592; TS 24.501 §6.3.2.5, §6.3.3.5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingCommand {
+    pub n1: Vec<u8>,
+    /// Times sent so far (1 after the first).
+    pub transmissions: u8,
+}
+
+/// A PDU session modification under way (TS 23.502 §4.3.3.2): additions and changes
+/// are on the UPF before the command goes out; removals follow the UE's completion;
+/// a failure takes the UPF back to `before`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Modification {
+    pub origin: ModificationOrigin,
+    pub pti: u8,
+    /// The QoS before the procedure.
+    pub before: SessionQos,
+    /// The QoS it leads to.
+    pub target: SessionQos,
+    /// The PDU SESSION MODIFICATION COMMAND, once sent.
+    pub command: Option<PendingCommand>,
+    /// N2 SM information (PDU Session Resource Modify Request Transfer) went with it.
+    pub n2_sent: bool,
 }
 
 /// One PDU session.
@@ -97,11 +136,8 @@ pub struct SmContext {
     pub ipv6_prefix: Option<Ipv6Addr>,
     /// Interface identifier for the UE's link-local address (TS 24.501 §9.11.4.10).
     pub ipv6_iid: [u8; 8],
-    pub five_qi: u8,
-    pub arp_priority: u8,
-    /// Session-AMBR, bit/s.
-    pub ambr_ul: u64,
-    pub ambr_dl: u64,
+    /// QoS flows, rules and Session-AMBR as the UE, the gNB and the UPF were told.
+    pub qos: SessionQos,
     /// The UPF (index in the configuration).
     pub upf: Option<usize>,
     pub up_seid: Option<u64>,
@@ -116,6 +152,10 @@ pub struct SmContext {
     /// Octets reported by the UPF.
     pub usage_ul: u64,
     pub usage_dl: u64,
+    /// A PDU session modification under way.
+    pub modification: Option<Modification>,
+    /// The PDU SESSION RELEASE COMMAND while T3592 runs.
+    pub release_command: Option<PendingCommand>,
 }
 
 impl SmContext {

@@ -7,6 +7,7 @@ use std::time::Instant;
 use crate::config::{Checked, ConfigError};
 use crate::context::{Phase, SmContext};
 use crate::pfcp_node::{PfcpNode, node_id};
+use crate::qos::QosChange;
 use crate::rules::Local;
 use crate::timers::{Timer, Timers};
 use crate::{Action, Event, Metrics, SbiRequest, SmfConfig, SmfError, SmfRequest, TxnId};
@@ -22,6 +23,10 @@ pub(crate) enum SbiPurpose {
     Paging,
     /// N1N2MessageTransfer of a network-requested release.
     Release,
+    /// N1N2MessageTransfer of a network-requested modification's command.
+    Modification,
+    /// N1N2MessageTransfer of a 5GSM command sent again (T3591, T3592).
+    Retransmission,
 }
 
 /// The SMF engine. See the crate documentation.
@@ -142,16 +147,8 @@ impl Smf {
                 Timer::Heartbeat(i) => self.heartbeat(now, i),
                 Timer::AssociationRetry(i) => self.associate(now, i),
                 Timer::CachedResponse(from, seq) => self.drop_cached(from, seq),
-                Timer::ReleaseGuard(key) => {
-                    if self
-                        .contexts
-                        .get(&key)
-                        .is_some_and(|c| c.phase == Phase::ReleaseCommanded)
-                    {
-                        tracing::info!(key, "no PDU SESSION RELEASE COMPLETE: context removed");
-                        self.remove_context(key);
-                    }
-                }
+                Timer::T3591(key) => self.t3591_expired(now, key),
+                Timer::T3592(key) => self.t3592_expired(now, key),
             }
         }
     }
@@ -211,6 +208,39 @@ impl Smf {
             return Err(SmfError::Busy(sm_context_ref.to_string()));
         }
         self.network_release(now, key, cause, true);
+        Ok(())
+    }
+
+    /// Network-requested PDU session modification (TS 23.502 §4.3.3.2, SMF-initiated;
+    /// TS 24.501 §6.3.2) of the SUPI's session `psi`: the UPF's QER first, then PDU
+    /// SESSION MODIFICATION COMMAND and the PDU Session Resource Modify Request Transfer
+    /// through N1N2MessageTransfer; T3591 until the UE completes. A change that changes
+    /// nothing does nothing.
+    pub fn modify_session(
+        &mut self,
+        now: Instant,
+        supi: &str,
+        psi: u8,
+        change: QosChange,
+    ) -> Result<(), SmfError> {
+        self.start(now);
+        let name = || format!("{supi} PDU session {psi}");
+        let key = *self
+            .by_session
+            .get(&(supi.to_string(), psi))
+            .ok_or_else(|| SmfError::UnknownContext(name()))?;
+        let ctx = self
+            .contexts
+            .get(&key)
+            .ok_or_else(|| SmfError::UnknownContext(name()))?;
+        if ctx.phase != Phase::Ready || ctx.modification.is_some() {
+            return Err(SmfError::Busy(name()));
+        }
+        let target = change.apply(&ctx.qos).map_err(SmfError::Invalid)?;
+        if target == ctx.qos {
+            return Ok(());
+        }
+        self.network_modification(now, key, target);
         Ok(())
     }
 
@@ -281,7 +311,8 @@ impl Smf {
         if let Some(u) = ctx.upf.and_then(|i| self.pfcp.upfs.get_mut(i)) {
             u.sessions.remove(&key);
         }
-        self.timers.stop(Timer::ReleaseGuard(key));
+        self.timers.stop(Timer::T3591(key));
+        self.timers.stop(Timer::T3592(key));
         self.txns.retain(|_, (k, _)| *k != key);
         self.metrics.sessions.set(self.contexts.len() as i64);
     }

@@ -4,8 +4,10 @@
 //! - Nsmf_PDUSession (TS 29.502): the AMF's Create / Update / Release SM Context arrive
 //!   as [`Event::Request`] and are answered with [`Action::Respond`] carrying the same
 //!   [`RequestId`].
-//! - 5GSM (TS 24.501 §6.4, §8.3): PDU session establishment, release; the N1 SM
-//!   messages travel inside the SBI messages (binary parts).
+//! - 5GSM (TS 24.501 §6.3, §6.4, §8.3): PDU session establishment, modification
+//!   (UE-requested QoS flows and rules, network-requested Session-AMBR and default-flow
+//!   QoS, [`Smf::modify_session`]) and release, with T3591 / T3592; the N1 SM messages
+//!   travel inside the SBI messages (binary parts).
 //! - N2 SM information (TS 38.413 §9.3.4): the PDU Session Resource transfers for the
 //!   gNB, relayed by the AMF.
 //! - N4 (TS 29.244): the SMF is a PFCP CP function; datagrams in as [`Event::Pfcp`], out
@@ -34,6 +36,7 @@ mod n1n2;
 pub mod pfcp_node;
 pub mod pool;
 mod procedures;
+pub mod qos;
 mod rules;
 mod services;
 mod timers;
@@ -52,6 +55,7 @@ use ferrocore_sbi::nudm_sdm::{SmDataQuery, SmSubsData};
 pub use config::{ConfigError, DnnConfig, SliceConfig, SmfConfig, UpfConfig};
 pub use engine::Smf;
 pub use metrics::Metrics;
+pub use qos::QosChange;
 pub use services::SmfServices;
 
 /// One Nsmf_PDUSession request from the AMF: the id its [`Action::Respond`] echoes.
@@ -152,4 +156,9 @@ pub enum SmfError {
     UnknownContext(String),
     #[error("SM context {0} is in another procedure")]
     Busy(String),
+    #[error("{0}")]
+    Invalid(&'static str),
+    /// The runtime's engine task is gone.
+    #[error("the SMF has stopped")]
+    Stopped,
 }

@@ -12,6 +12,12 @@ use prometheus_client::registry::Registry;
 
 pub use ferrocore_metrics::{CauseLabel, Procedure};
 
+/// A `timer` label (`t3591`, `t3592`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, prometheus_client::encoding::EncodeLabelSet)]
+pub struct TimerLabel {
+    pub timer: &'static str,
+}
+
 #[derive(Debug)]
 pub struct Inner {
     registry: Registry,
@@ -19,6 +25,15 @@ pub struct Inner {
     pub creation: Procedure,
     /// SM.PduSessionModificationReq / Succ / Fail (user plane activation and deactivation).
     pub modification: Procedure,
+    /// UE-requested PDU session modifications (TS 24.501 §6.4.2), failures by 5GSM cause
+    /// of the reject or by what ended them.
+    pub modification_ue: Procedure,
+    /// Network-requested PDU session modifications (TS 24.501 §6.3.2).
+    pub modification_nw: Procedure,
+    /// 5GSM commands sent again on the expiry of T3591 / T3592.
+    pub nas_retransmissions: Family<TimerLabel, Counter>,
+    /// 5GSM procedures given up after the last expiry of T3591 / T3592.
+    pub nas_timeouts: Family<TimerLabel, Counter>,
     /// PDU session releases by who asked.
     pub release_ue: Counter,
     pub release_nw: Counter,
@@ -70,6 +85,10 @@ impl Metrics {
             registry: Registry::default(),
             creation: Procedure::default(),
             modification: Procedure::default(),
+            modification_ue: Procedure::default(),
+            modification_nw: Procedure::default(),
+            nas_retransmissions: Family::default(),
+            nas_timeouts: Family::default(),
             release_ue: Counter::default(),
             release_nw: Counter::default(),
             release_amf: Counter::default(),
@@ -99,7 +118,27 @@ impl Metrics {
         m.modification.register(
             &mut r,
             "smf_sm_pdu_sess_modification",
-            "user plane activations / deactivations",
+            "user plane activations / deactivations (internal modifications)",
+        );
+        m.modification_ue.register(
+            &mut r,
+            "smf_sm_pdu_sess_modification_ue",
+            "UE-requested PDU session modifications",
+        );
+        m.modification_nw.register(
+            &mut r,
+            "smf_sm_pdu_sess_modification_nw",
+            "network-requested PDU session modifications",
+        );
+        r.register(
+            "smf_nas_retransmissions",
+            "5GSM commands retransmitted on the expiry of their timer",
+            m.nas_retransmissions.clone(),
+        );
+        r.register(
+            "smf_nas_timeouts",
+            "5GSM procedures given up after the last expiry of their timer",
+            m.nas_timeouts.clone(),
         );
         let counters: [(&str, &str, &Counter); 13] = [
             (
@@ -237,16 +276,23 @@ pub fn gsm_cause_label(cause: u8) -> &'static str {
         33 => "requested_service_option_not_subscribed",
         35 => "pti_already_in_use",
         36 => "regular_deactivation",
+        37 => "5gs_qos_not_accepted",
         38 => "network_failure",
         43 => "invalid_pdu_session_identity",
+        44 => "semantic_errors_in_packet_filters",
+        45 => "syntactical_error_in_packet_filters",
+        47 => "pti_mismatch",
         50 => "pdu_session_type_ipv4_only_allowed",
         51 => "pdu_session_type_ipv6_only_allowed",
         54 => "pdu_session_does_not_exist",
+        59 => "unsupported_5qi_value",
         67 => "insufficient_resources_for_slice_and_dnn",
         68 => "not_supported_ssc_mode",
         69 => "insufficient_resources_for_slice",
         70 => "missing_or_unknown_dnn_in_a_slice",
         81 => "invalid_pti_value",
+        83 => "semantic_error_in_the_qos_operation",
+        84 => "syntactical_error_in_the_qos_operation",
         95 => "semantically_incorrect_message",
         96 => "invalid_mandatory_information",
         97 => "message_type_non_existent",

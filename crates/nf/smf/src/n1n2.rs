@@ -1,5 +1,6 @@
 //! The N1 SM messages (TS 24.501 §8.3) and N2 SM information (TS 38.413 §9.3.4) the SMF
-//! builds, from the wire crates' builders. Nothing here is specific to one procedure.
+//! builds, from the wire crates' builders; those of the PDU session modification are in
+//! [`modification`].
 
 use ferrocore_nas::NasMessage;
 use ferrocore_nas::ies::{Snssai as NasSnssai, epco_ie};
@@ -10,16 +11,14 @@ use ferrocore_nas::types::{
     PduSessionTypeValue, QosFlowDescription, QosFlowOpCode, QosFlowParameter, QosPacketFilter,
     QosPacketFilterComponent, QosPacketFilterDirection, QosRule, QosRuleOpCode, SscModeValue,
 };
-use ferrocore_ngap::transfer::{
-    Ambr, QosFlowRequest, ReleaseCommandTransfer, SetupRequestTransfer, Transfer,
-};
+use ferrocore_ngap::transfer::{Ambr, ReleaseCommandTransfer, SetupRequestTransfer, Transfer};
 use ferrocore_ngap::{Cause, CauseNas, GtpTunnel, PduSessionType};
 
 use crate::config::DnnConfig;
 use crate::context::{PduType, SmContext};
+use crate::qos::{DEFAULT_FILTER_ID, DEFAULT_PRECEDENCE, DEFAULT_QFI, DEFAULT_RULE_ID};
 
-/// The QFI of the default QoS flow.
-pub(crate) const DEFAULT_QFI: u8 = 1;
+pub(crate) mod modification;
 
 /// PCO container identifiers (TS 24.008 Table 10.5.154 / 10.5.136A).
 pub(crate) mod pco {
@@ -80,22 +79,25 @@ pub(crate) fn gsm_status(psi: u8, pti: u8, cause: u8) -> Result<Vec<u8>, BuildEr
 /// Session-AMBR in the units of TS 24.501 §9.11.4.14 from bit/s: the finest unit whose
 /// 16-bit value holds the rate, rounded up so the UE is never told less than granted.
 pub(crate) fn session_ambr_ie(ul_bps: u64, dl_bps: u64) -> NasSessionAmbr {
-    fn coded(bps: u64) -> (u8, u16) {
-        let kbps = bps.div_ceil(1000).max(1);
-        // Units 01H..19H: 1, 4, 16, 64, 256 times 1 kbps, 1 Mbps, 1 Gbps, 1 Tbps, 1 Pbps.
-        for unit in 0x01u8..=0x19 {
-            let step = (unit - 1) / 5;
-            let mult = 4u64.pow(u32::from((unit - 1) % 5)) * 1000u64.pow(u32::from(step));
-            let v = kbps.div_ceil(mult);
-            if v <= u64::from(u16::MAX) {
-                return (unit, v as u16);
-            }
-        }
-        (0x19, u16::MAX)
-    }
-    let (dl_unit, dl) = coded(dl_bps);
-    let (ul_unit, ul) = coded(ul_bps);
+    let (dl_unit, dl) = rate_units(dl_bps);
+    let (ul_unit, ul) = rate_units(ul_bps);
     NasSessionAmbr::from_raw_fields(dl_unit, dl, ul_unit, ul)
+}
+
+/// A bit rate as the unit and 16-bit value of TS 24.501 §9.11.4.14 (Session-AMBR) and
+/// §9.11.4.12 (GFBR / MFBR): the finest unit whose value holds the rate, rounded up.
+pub(crate) fn rate_units(bps: u64) -> (u8, u16) {
+    let kbps = bps.div_ceil(1000).max(1);
+    // Units 01H..19H: 1, 4, 16, 64, 256 times 1 kbps, 1 Mbps, 1 Gbps, 1 Tbps, 1 Pbps.
+    for unit in 0x01u8..=0x19 {
+        let step = (unit - 1) / 5;
+        let mult = 4u64.pow(u32::from((unit - 1) % 5)) * 1000u64.pow(u32::from(step));
+        let v = kbps.div_ceil(mult);
+        if v <= u64::from(u16::MAX) {
+            return (unit, v as u16);
+        }
+    }
+    (0x19, u16::MAX)
 }
 
 fn nas_type(t: PduType) -> PduSessionTypeValue {
@@ -111,13 +113,13 @@ fn nas_type(t: PduType) -> PduSessionTypeValue {
 fn default_qos_rule() -> QosRule {
     let filter = QosPacketFilter::Match {
         direction: QosPacketFilterDirection::Bidirectional,
-        identifier: 1,
+        identifier: DEFAULT_FILTER_ID,
         components: vec![QosPacketFilterComponent::MatchAll],
     };
-    QosRule::new(1, QosRuleOpCode::Create)
+    QosRule::new(DEFAULT_RULE_ID, QosRuleOpCode::Create)
         .with_default_rule(true)
         .with_packet_filters(vec![filter])
-        .with_precedence(255)
+        .with_precedence(DEFAULT_PRECEDENCE)
         .with_qfi(DEFAULT_QFI)
 }
 
@@ -165,7 +167,7 @@ pub(crate) fn establishment_accept(
         NasPduSessionType::from_session_type(nas_type(t)),
         NasSscMode::from_mode(SscModeValue::Ssc1),
         rules,
-        session_ambr_ie(ctx.ambr_ul, ctx.ambr_dl),
+        session_ambr_ie(ctx.qos.ambr_ul, ctx.qos.ambr_dl),
     );
     accept.fgsm_cause = ctx.type_cause.map(cause_ie);
     accept.pdu_address = Some(match (t, ctx.ipv4) {
@@ -188,7 +190,7 @@ pub(crate) fn establishment_accept(
         DEFAULT_QFI,
         QosFlowOpCode::Create,
         true,
-        vec![QosFlowParameter::FiveQi(ctx.five_qi)],
+        vec![QosFlowParameter::FiveQi(ctx.qos.five_qi)],
     );
     accept.authorized_qos_flow_descriptions =
         Some(NasQosFlowDescriptions::from_descriptions(&[flow]).map_err(value_err)?);
@@ -199,7 +201,8 @@ pub(crate) fn establishment_accept(
 }
 
 /// PDU Session Resource Setup Request Transfer (TS 38.413 §9.3.4.1): the UPF's N3
-/// F-TEID, the session type, the default flow's 5QI / ARP and the Session-AMBR.
+/// F-TEID, the session type, the QoS flows (the default flow's and the others, so that a
+/// Service Request brings them all back) and the Session-AMBR.
 pub(crate) fn setup_request_transfer(ctx: &SmContext) -> Result<Vec<u8>, BuildError> {
     let (teid, addr) = ctx
         .ul_teid
@@ -212,16 +215,12 @@ pub(crate) fn setup_request_transfer(ctx: &SmContext) -> Result<Vec<u8>, BuildEr
     };
     let t = SetupRequestTransfer {
         session_ambr: Some(Ambr {
-            downlink: ctx.ambr_dl,
-            uplink: ctx.ambr_ul,
+            downlink: ctx.qos.ambr_dl,
+            uplink: ctx.qos.ambr_ul,
         }),
         ul_tunnel: GtpTunnel { addr, teid },
         session_type,
-        qos_flows: vec![QosFlowRequest {
-            qfi: DEFAULT_QFI,
-            five_qi: ctx.five_qi,
-            arp_priority: ctx.arp_priority,
-        }],
+        qos_flows: modification::flow_requests(&ctx.qos),
     };
     Ok(t.encode()?)
 }
@@ -244,10 +243,19 @@ pub(crate) mod cause {
     pub const REGULAR_DEACTIVATION: u8 = 36;
     pub const NETWORK_FAILURE: u8 = 38;
     pub const REACTIVATION_REQUESTED: u8 = 39;
+    pub const REQUEST_REJECTED_UNSPECIFIED: u8 = 31;
+    pub const QOS_NOT_ACCEPTED: u8 = 37;
     pub const INVALID_PDU_SESSION_IDENTITY: u8 = 43;
+    pub const SEMANTIC_ERRORS_IN_PACKET_FILTERS: u8 = 44;
+    pub const SYNTACTICAL_ERROR_IN_PACKET_FILTERS: u8 = 45;
+    pub const PTI_MISMATCH: u8 = 47;
     pub const IPV4_ONLY_ALLOWED: u8 = 50;
     pub const IPV6_ONLY_ALLOWED: u8 = 51;
+    pub const UNSUPPORTED_5QI_VALUE: u8 = 59;
     pub const NOT_SUPPORTED_SSC_MODE: u8 = 68;
+    pub const INVALID_PTI_VALUE: u8 = 81;
+    pub const SEMANTIC_ERROR_IN_QOS_OPERATION: u8 = 83;
+    pub const SYNTACTICAL_ERROR_IN_QOS_OPERATION: u8 = 84;
     pub const MESSAGE_TYPE_NOT_COMPATIBLE: u8 = 98;
 }
 

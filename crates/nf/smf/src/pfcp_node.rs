@@ -56,8 +56,22 @@ pub(crate) enum Purpose {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SessionOp {
     Establish,
+    /// User plane activation / deactivation.
     Modify,
     Delete,
+    /// One step of a PDU session modification's QoS.
+    Qos(QosStep),
+}
+
+/// The N4 steps of a PDU session modification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum QosStep {
+    /// Additions and changes, before the command.
+    Install,
+    /// Removals, after the UE's completion.
+    Commit,
+    /// Back to the QoS before, the procedure having failed.
+    Revert,
 }
 
 #[derive(Debug)]

@@ -9,6 +9,8 @@
 //! | QER 1 | gates open, MBR = Session-AMBR, QFI 1 |
 //! | URR 1 | volume measurement, reports at the volume threshold (and periodically if configured) |
 //! | BAR 1 | the buffering of FAR 2 |
+//!
+//! Non-default QoS flows and rules add their own QERs and PDRs: see [`qos`].
 
 use std::net::IpAddr;
 
@@ -22,7 +24,9 @@ use ferrocore_pfcp::ie::{
 use ferrocore_pfcp::message::{SessionEstablishmentRequest, SessionModificationRequest};
 
 use crate::context::SmContext;
-use crate::n1n2::DEFAULT_QFI;
+use crate::qos::DEFAULT_QFI;
+
+pub(crate) mod qos;
 
 pub(crate) const PDR_UL: u16 = 1;
 pub(crate) const PDR_DL: u16 = 2;
@@ -138,8 +142,8 @@ pub(crate) fn establishment(
             downlink: Gate::Open,
         },
         mbr: Some(Bitrate {
-            uplink: kbps(ctx.ambr_ul),
-            downlink: kbps(ctx.ambr_dl),
+            uplink: kbps(ctx.qos.ambr_ul),
+            downlink: kbps(ctx.qos.ambr_dl),
         }),
         gbr: None,
         qfi: Some(DEFAULT_QFI),

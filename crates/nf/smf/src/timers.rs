@@ -15,8 +15,11 @@ pub(crate) enum Timer {
     AssociationRetry(usize),
     /// Drop the kept response to a peer's request (answers retransmissions, §6.4).
     CachedResponse(SocketAddr, u32),
-    /// Give up waiting for PDU SESSION RELEASE COMPLETE of context `key`: remove it.
-    ReleaseGuard(u64),
+    /// T3591 of context `key`: PDU SESSION MODIFICATION COMMAND unanswered (TS 24.501
+    /// §6.3.2.5).
+    T3591(u64),
+    /// T3592 of context `key`: PDU SESSION RELEASE COMMAND unanswered (§6.3.3.5).
+    T3592(u64),
 }
 
 #[derive(Debug, Default)]

@@ -7,6 +7,8 @@
 //! reaches the SMF through [`SmfHandle`], which implements
 //! [`PduSessionService`]: each call becomes an [`Event::Request`] and waits for the
 //! engine's [`Action::Respond`] with the same id. Timers are the engine's earliest deadline.
+//! The operator's side of the engine, network-requested modification and release of a
+//! PDU session, is [`SmfHandle::modify_session`] and [`SmfHandle::release_session`].
 
 use std::collections::HashMap;
 use std::io;
@@ -19,7 +21,9 @@ use ferrocore_sbi::nsmf_pdusession::{
     SmContextUpdate, SmContextUpdated,
 };
 use ferrocore_sbi::{Created, SbiError, async_trait};
-use ferrocore_smf::{Action, Event, Metrics, RequestId, Smf, SmfRequest, SmfResponse};
+use ferrocore_smf::{
+    Action, Event, Metrics, QosChange, RequestId, Smf, SmfError, SmfRequest, SmfResponse,
+};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
@@ -29,6 +33,8 @@ pub use ferrocore_smf::SmfServices;
 
 /// Requests and SBI replies queued to the engine task.
 const QUEUE: usize = 65_536;
+/// Operator requests queued to the engine task.
+const CONTROL_QUEUE: usize = 64;
 /// Events handled per wake-up before actions are flushed.
 const BATCH: usize = 256;
 /// Largest PFCP datagram read.
@@ -38,6 +44,22 @@ const NTP_UNIX_OFFSET: u64 = 2_208_988_800;
 
 type Reply = oneshot::Sender<SmfResponse>;
 
+/// An operator's request to the engine.
+enum Control {
+    Modify {
+        supi: String,
+        psi: u8,
+        change: QosChange,
+    },
+    Release {
+        supi: String,
+        psi: u8,
+        cause: u8,
+    },
+}
+
+type ControlReply = oneshot::Sender<Result<(), SmfError>>;
+
 /// A running SMF. Clones share it; [`SmfHandle::stop`] ends it.
 #[derive(Clone)]
 pub struct SmfHandle {
@@ -46,6 +68,7 @@ pub struct SmfHandle {
 
 struct Inner {
     requests: mpsc::Sender<(SmfRequest, Reply)>,
+    control: mpsc::Sender<(Control, ControlReply)>,
     metrics: Metrics,
     local: SocketAddr,
     stop: watch::Sender<bool>,
@@ -70,6 +93,44 @@ impl SmfHandle {
         if let Some(t) = task {
             let _ = t.await;
         }
+    }
+
+    /// Network-requested PDU session modification of the SUPI's session `psi` (TS 24.501
+    /// §6.3.2): a new Session-AMBR and / or default-flow QoS. `Ok` once the procedure has
+    /// started (its outcome shows in `smf_sm_pdu_sess_modification_nw_*`).
+    pub async fn modify_session(
+        &self,
+        supi: &str,
+        psi: u8,
+        change: QosChange,
+    ) -> Result<(), SmfError> {
+        self.control(Control::Modify {
+            supi: supi.to_string(),
+            psi,
+            change,
+        })
+        .await
+    }
+
+    /// Network-requested PDU session release of the SUPI's session `psi` with 5GSM cause
+    /// `cause` (TS 24.501 §6.3.3).
+    pub async fn release_session(&self, supi: &str, psi: u8, cause: u8) -> Result<(), SmfError> {
+        self.control(Control::Release {
+            supi: supi.to_string(),
+            psi,
+            cause,
+        })
+        .await
+    }
+
+    async fn control(&self, c: Control) -> Result<(), SmfError> {
+        let (tx, rx) = oneshot::channel();
+        self.inner
+            .control
+            .send((c, tx))
+            .await
+            .map_err(|_| SmfError::Stopped)?;
+        rx.await.map_err(|_| SmfError::Stopped)?
     }
 
     async fn ask(&self, request: SmfRequest) -> Result<SmfResponse, SbiError> {
@@ -154,11 +215,22 @@ pub fn spawn(mut smf: Smf, socket: UdpSocket, services: SmfServices) -> io::Resu
     }
     let metrics = smf.metrics().clone();
     let (requests, requests_rx) = mpsc::channel(QUEUE);
+    let (control, control_rx) = mpsc::channel(CONTROL_QUEUE);
     let (stop, stopped) = watch::channel(false);
-    let task = tokio::spawn(run(smf, socket, services, requests_rx, stopped));
+    let task = tokio::spawn(run(
+        smf,
+        socket,
+        services,
+        Inbound {
+            requests: requests_rx,
+            control: control_rx,
+        },
+        stopped,
+    ));
     Ok(SmfHandle {
         inner: Arc::new(Inner {
             requests,
+            control,
             metrics,
             local,
             stop,
@@ -167,13 +239,38 @@ pub fn spawn(mut smf: Smf, socket: UdpSocket, services: SmfServices) -> io::Resu
     })
 }
 
+/// What the engine task receives besides datagrams and SBI replies.
+struct Inbound {
+    requests: mpsc::Receiver<(SmfRequest, Reply)>,
+    control: mpsc::Receiver<(Control, ControlReply)>,
+}
+
+/// Carries out an operator's request on the engine.
+fn on_control(smf: &mut Smf, c: Control) -> Result<(), SmfError> {
+    let now = std::time::Instant::now();
+    match c {
+        Control::Modify { supi, psi, change } => smf.modify_session(now, &supi, psi, change),
+        Control::Release { supi, psi, cause } => {
+            let sm_ref = smf
+                .context_of(&supi, psi)
+                .map(|c| c.sm_context_ref.clone())
+                .ok_or_else(|| SmfError::UnknownContext(format!("{supi} PDU session {psi}")))?;
+            smf.release_session(now, &sm_ref, cause)
+        }
+    }
+}
+
 async fn run(
     mut smf: Smf,
     socket: UdpSocket,
     services: SmfServices,
-    mut requests: mpsc::Receiver<(SmfRequest, Reply)>,
+    inbound: Inbound,
     mut stopped: watch::Receiver<bool>,
 ) {
+    let Inbound {
+        mut requests,
+        mut control,
+    } = inbound;
     let (events_tx, mut events) = mpsc::channel::<Event>(QUEUE);
     let mut waiting: HashMap<RequestId, Reply> = HashMap::new();
     let mut next_id = 0u64;
@@ -197,6 +294,9 @@ async fn run(
                     waiting.insert(id, reply);
                     smf.handle_event(now, Event::Request { id, request });
                 }
+            }
+            Some((c, reply)) = control.recv() => {
+                let _ = reply.send(on_control(&mut smf, c));
             }
             n = events.recv_many(&mut batch, BATCH) => {
                 if n == 0 {

@@ -1,13 +1,16 @@
 //! The PDU session procedures, one module each: establishment (TS 23.502 §4.3.2.2.1),
 //! Update SM Context dispatch (TS 29.502 §5.2.2.3), user plane activation and
-//! deactivation (§4.2.3.2, §4.2.6), release (§4.3.4.2), session reports (§4.2.3.3), with
-//! the 5GSM side of TS 24.501 §6.3-§6.4. This module holds what they share: answers to
-//! the AMF, the routing of SBI replies and PFCP answers to their procedure, and the
-//! cutting short of a pending procedure.
+//! deactivation (§4.2.3.2, §4.2.6), modification (§4.3.3.2), release (§4.3.4.2), session
+//! reports (§4.2.3.3), the retransmission of 5GSM commands (T3591, T3592), with the 5GSM
+//! side of TS 24.501 §6.3-§6.4. This module holds what they share: answers to the AMF,
+//! the routing of SBI replies and PFCP answers to their procedure, and the cutting short
+//! of a pending procedure.
 
 mod establishment;
+mod modification;
 mod release;
 mod reports;
+mod retransmission;
 mod update;
 mod user_plane;
 
@@ -21,7 +24,8 @@ use ferrocore_sbi::nsmf_pdusession::{
 
 use crate::context::{Phase, SmContext};
 use crate::engine::{SbiPurpose, Smf};
-use crate::pfcp_node::SessionOp;
+use crate::n1n2;
+use crate::pfcp_node::{AssociationState, Purpose, SessionOp};
 use crate::{Action, RequestId, SbiReply, SmfResponse};
 
 impl Smf {
@@ -66,6 +70,15 @@ impl Smf {
                 self.n1n2_failed(&e);
                 self.remove_context(key);
             }
+            (SbiPurpose::Modification, SbiReply::N1N2(Err(e))) => {
+                tracing::info!(error = %e, "modification command not delivered: procedure aborted");
+                self.n1n2_failed(&e);
+                self.abort_modification(now, key, "n1n2_failed");
+            }
+            (SbiPurpose::Retransmission, SbiReply::N1N2(Err(e))) => {
+                // The timer runs on: the next expiry tries again or gives up.
+                self.n1n2_failed(&e);
+            }
             (_, SbiReply::N1N2(Ok(_))) => {}
             (p, r) => {
                 tracing::error!(purpose = ?p, reply = ?r, "SBI reply of another kind than asked")
@@ -105,6 +118,7 @@ impl Smf {
         match op {
             SessionOp::Establish => self.on_established(now, key, body),
             SessionOp::Modify => self.on_modified(key, body),
+            SessionOp::Qos(step) => self.on_qos_answer(now, key, step, body),
             SessionOp::Delete => {
                 match &body {
                     Some(Body::SessionDeletionResponse(r)) => {
@@ -125,6 +139,33 @@ impl Smf {
         }
     }
 
+    /// Sends a PFCP session request for context `key` to its UPF; false when there is no
+    /// N4 session, no association with the UPF, or the request does not encode.
+    fn session_request(
+        &mut self,
+        now: Instant,
+        key: u64,
+        body: impl Into<Body>,
+        op: SessionOp,
+    ) -> bool {
+        let Some(ctx) = self.contexts.get(&key) else {
+            return false;
+        };
+        let (Some(seid), Some(upf)) = (ctx.up_seid, ctx.upf) else {
+            return false;
+        };
+        let Some(to) = self
+            .pfcp
+            .upfs
+            .get(upf)
+            .filter(|u| u.state == AssociationState::Up)
+            .map(|u| u.config.address)
+        else {
+            return false;
+        };
+        self.pfcp_request(now, to, Some(seid), body, Purpose::Session { key, op })
+    }
+
     fn pfcp_rejected(&self, c: PfcpCause) {
         let label = match c {
             PfcpCause::SESSION_CONTEXT_NOT_FOUND => "session_context_not_found",
@@ -143,8 +184,10 @@ impl Smf {
     }
 
     /// Answers a held Nsmf request of the context with an error (its procedure is cut
-    /// short by a release or a lost UPF).
+    /// short by a release or a lost UPF); a PDU session modification under way ends
+    /// with it.
     fn abort_pending(&mut self, key: u64) {
+        self.drop_modification(key);
         let Some(ctx) = self.contexts.get(&key) else {
             return;
         };
@@ -154,17 +197,41 @@ impl Smf {
                 self.metrics.creation.fail("released_during_establishment");
                 self.respond(request, SmfResponse::Created(Err(e().into())));
             }
-            Phase::Modifying { request, .. } | Phase::ReleasingForUpdate { request, .. } => {
+            Phase::Modifying { request, .. }
+            | Phase::ReleasingForUpdate { request, .. }
+            | Phase::InstallingQos {
+                request: Some(request),
+            } => {
                 self.respond(request, SmfResponse::Updated(Err(e().into())));
             }
             Phase::ReleasingForAmf { request } => {
                 self.respond(request, SmfResponse::Released(Ok(())))
             }
-            Phase::Ready | Phase::ReleasingByNetwork { .. } | Phase::ReleaseCommanded => {}
+            Phase::Ready
+            | Phase::ReleasingByNetwork { .. }
+            | Phase::ReleaseCommanded
+            | Phase::InstallingQos { request: None } => {}
         }
         if let Some(c) = self.contexts.get_mut(&key) {
             c.phase = Phase::Ready;
         }
+    }
+
+    /// Answers `id` with 5GSM STATUS `gsm` (TS 24.501 §7.3, §7.4).
+    fn gsm_status_answer(&mut self, id: RequestId, key: u64, pti: u8, gsm: u8) {
+        let Some(psi) = self.contexts.get(&key).map(|c| c.psi) else {
+            return;
+        };
+        tracing::info!(cause = gsm, "5GSM STATUS");
+        let n1 = n1n2::gsm_status(psi, pti, gsm).ok();
+        self.update_answer(
+            id,
+            Ok(Some(SmContextUpdated::new(
+                SmContextUpdatedData::default(),
+                n1,
+                None,
+            ))),
+        );
     }
 
     fn update_answer(

@@ -1,7 +1,7 @@
 //! PDU session release (TS 23.502 §4.3.4.2, TS 24.501 §6.3.3, §6.4.3): UE-requested,
 //! network-requested, by the AMF, and after a UPF lost the session.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use ferrocore_pfcp::message::SessionDeletionRequest;
 use ferrocore_sbi::SbiError;
@@ -10,45 +10,19 @@ use ferrocore_sbi::nsmf_pdusession::{
     N2SmInfoType, SmContextRelease, SmContextUpdated, SmContextUpdatedData, UpCnxState,
 };
 
-use crate::context::{Phase, UpState};
+use crate::context::{PendingCommand, Phase, UpState};
 use crate::engine::{SbiPurpose, Smf};
 use crate::n1n2::{self, cause};
-use crate::pfcp_node::{AssociationState, Purpose, SessionOp};
+use crate::pfcp_node::SessionOp;
 use crate::timers::Timer;
 use crate::{RequestId, SbiRequest, SmfResponse};
 
 use super::unknown_sm_context;
 
-/// How long a context waits for PDU SESSION RELEASE COMPLETE after the command: T3592
-/// (16 s, TS 24.501 §10.3) times its 5 transmissions.
-const RELEASE_GUARD: Duration = Duration::from_secs(16 * 5);
-
 impl Smf {
     /// Sends PFCP Session Deletion for the context's N4 session, if there is one.
     pub(super) fn delete_on_upf(&mut self, now: Instant, key: u64) -> bool {
-        let Some(ctx) = self.contexts.get(&key) else {
-            return false;
-        };
-        let (Some(seid), Some(upf)) = (ctx.up_seid, ctx.upf) else {
-            return false;
-        };
-        let Some(u) = self.pfcp.upfs.get(upf) else {
-            return false;
-        };
-        if u.state != AssociationState::Up {
-            return false;
-        }
-        let to = u.config.address;
-        self.pfcp_request(
-            now,
-            to,
-            Some(seid),
-            SessionDeletionRequest,
-            Purpose::Session {
-                key,
-                op: SessionOp::Delete,
-            },
-        )
+        self.session_request(now, key, SessionDeletionRequest, SessionOp::Delete)
     }
 
     /// Ends a session without telling the UE: N4 deletion (its answer finds no context)
@@ -62,6 +36,7 @@ impl Smf {
     /// A release answered on the Update SM Context (UE-requested, or asked by the AMF):
     /// N4 deletion first (TS 23.502 §4.3.4.2 step 2), then the command (step 3).
     pub(super) fn release_for_update(&mut self, now: Instant, id: RequestId, key: u64, pti: u8) {
+        self.drop_modification(key);
         if let Some(c) = self.contexts.get_mut(&key) {
             c.phase = Phase::ReleasingForUpdate { request: id, pti };
         }
@@ -156,7 +131,7 @@ impl Smf {
                             n2_sm_info_type: n2.as_ref().map(|_| N2SmInfoType::PduResRelCmd),
                             ..Default::default()
                         };
-                        self.commanded(now, key);
+                        self.commanded(now, key, &n1);
                         self.update_answer(
                             request,
                             Ok(Some(SmContextUpdated::new(data, Some(n1), n2))),
@@ -186,12 +161,12 @@ impl Smf {
                 match (n1, n2) {
                     (Ok(n1), Ok(n2)) => {
                         let supi = ctx.supi.clone();
+                        self.commanded(now, key, &n1);
                         let transfer = N1N2MessageTransfer::sm(
                             psi,
                             Some(n1),
                             n2.map(|b| (NgapIeType::PduResRelCmd, b)),
                         );
-                        self.commanded(now, key);
                         self.sbi(
                             key,
                             SbiPurpose::Release,
@@ -211,13 +186,18 @@ impl Smf {
         }
     }
 
-    fn commanded(&mut self, now: Instant, key: u64) {
+    /// PDU SESSION RELEASE COMMAND `n1` on its way: T3592 runs until RELEASE COMPLETE
+    /// (TS 24.501 §6.3.3.2).
+    fn commanded(&mut self, now: Instant, key: u64, n1: &[u8]) {
         if let Some(c) = self.contexts.get_mut(&key) {
             c.phase = Phase::ReleaseCommanded;
             c.up = UpState::Deactivated;
             c.an_tunnel = None;
+            c.release_command = Some(PendingCommand {
+                n1: n1.to_vec(),
+                transmissions: 1,
+            });
         }
-        self.timers
-            .start(now + RELEASE_GUARD, Timer::ReleaseGuard(key));
+        self.timers.start(now + self.cfg.t3592, Timer::T3592(key));
     }
 }

@@ -10,7 +10,7 @@ use ferrocore_sbi::namf_communication::{N1N2MessageTransfer, NgapIeType};
 use crate::SbiRequest;
 use crate::context::{Phase, UpState};
 use crate::engine::{SbiPurpose, Smf};
-use crate::n1n2::{self};
+use crate::n1n2;
 use crate::rules::{REPORT_DLDR, REPORT_USAR};
 
 impl Smf {
@@ -50,7 +50,7 @@ impl Smf {
                             None,
                             Some((NgapIeType::PduResSetupReq, n2)),
                         );
-                        transfer.data.five_qi = Some(ctx.five_qi);
+                        transfer.data.five_qi = Some(ctx.qos.five_qi);
                         if let Some(sm) = transfer
                             .data
                             .n2_info_container

@@ -8,16 +8,18 @@ use ferrocore_nas::types::Nas5gsmMessage;
 use ferrocore_ngap::transfer::{SetupResponseTransfer, Transfer};
 use ferrocore_sbi::SbiError;
 use ferrocore_sbi::nsmf_pdusession::{
-    N2SmInfoType, SmContextUpdate, SmContextUpdated, SmContextUpdatedData, UpCnxState,
-    cause as nsmf_cause,
+    N2SmInfoType, SmContextUpdate, UpCnxState, cause as nsmf_cause,
 };
 
 use crate::RequestId;
 use crate::context::Phase;
 use crate::engine::Smf;
-use crate::n1n2::{self, cause};
+use crate::n1n2::cause;
 
 use super::unknown_sm_context;
+
+/// The extended protocol discriminator of 5GSM (TS 24.007 §11.2.3.1.1A).
+const EPD_5GSM: u8 = 0x2e;
 
 impl Smf {
     /// Update SM Context (TS 29.502 §5.2.2.3): an N1 SM message from the UE, N2 SM
@@ -73,9 +75,20 @@ impl Smf {
         let Some(ctx) = self.contexts.get(&key) else {
             return;
         };
-        let (psi, releasing) = (ctx.psi, ctx.phase == Phase::ReleaseCommanded);
+        let (_psi, releasing) = (ctx.psi, ctx.phase == Phase::ReleaseCommanded);
         let sm = match ferrocore_nas::decode(n1) {
             Ok(NasMessage::Sm(m)) => m,
+            Err(e) if n1.first() == Some(&EPD_5GSM) && n1.len() >= 4 => {
+                // A 5GSM message with an error §7 answers (e.g. a mandatory IE that
+                // does not decode: #96): 5GSM STATUS with its PTI; else it is ignored.
+                return match e.gsm_cause() {
+                    Some(c) => {
+                        tracing::info!(error = %e, cause = c, "5GSM message in error: 5GSM STATUS");
+                        self.gsm_status_answer(id, key, n1[2], c)
+                    }
+                    None => self.update_answer(id, Ok(None)),
+                };
+            }
             _ => {
                 return self.update_answer(
                     id,
@@ -101,6 +114,16 @@ impl Smf {
                 self.remove_context(key);
                 self.update_answer(id, Ok(None));
             }
+            Nas5gsmMessage::PduSessionModificationRequest(r) if !releasing => {
+                tracing::info!(pti = sm.pti, "PDU SESSION MODIFICATION REQUEST");
+                self.on_modification_request(now, id, key, sm.pdu_session_id, sm.pti, &r);
+            }
+            Nas5gsmMessage::PduSessionModificationComplete(_) if !releasing => {
+                self.modification_complete(now, id, key, sm.pti);
+            }
+            Nas5gsmMessage::PduSessionModificationCommandReject(r) if !releasing => {
+                self.modification_command_rejected(now, id, key, sm.pti, r.fgsm_cause.value);
+            }
             Nas5gsmMessage::FiveGsmStatus(s) => {
                 tracing::info!(cause = s.fgsm_cause.value, "5GSM STATUS from the UE");
                 self.update_answer(id, Ok(None));
@@ -108,15 +131,7 @@ impl Smf {
             other => {
                 // TS 24.501 §7.4: a message this SMF does not handle here.
                 tracing::info!(message = ?std::mem::discriminant(&other), "5GSM message not handled: 5GSM STATUS #98");
-                let n1 = n1n2::gsm_status(psi, sm.pti, cause::MESSAGE_TYPE_NOT_COMPATIBLE).ok();
-                self.update_answer(
-                    id,
-                    Ok(Some(SmContextUpdated::new(
-                        SmContextUpdatedData::default(),
-                        n1,
-                        None,
-                    ))),
-                );
+                self.gsm_status_answer(id, key, sm.pti, cause::MESSAGE_TYPE_NOT_COMPATIBLE);
             }
         }
     }
@@ -149,6 +164,8 @@ impl Smf {
                 self.deactivate(now, id, key);
             }
             N2SmInfoType::PduResRelRsp => self.update_answer(id, Ok(None)),
+            N2SmInfoType::PduResModRsp => self.modify_response(id, key, n2),
+            N2SmInfoType::PduResModFail => self.modify_failed(now, id, key),
             other => {
                 tracing::debug!(n2 = ?other, "N2 SM information not acted on");
                 self.update_answer(id, Ok(None));

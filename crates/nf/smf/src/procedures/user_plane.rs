@@ -13,8 +13,8 @@ use ferrocore_sbi::nsmf_pdusession::{
 use crate::RequestId;
 use crate::context::{Phase, UpState};
 use crate::engine::Smf;
-use crate::n1n2::{self};
-use crate::pfcp_node::{AssociationState, Purpose, SessionOp};
+use crate::n1n2;
+use crate::pfcp_node::SessionOp;
 use crate::rules;
 
 impl Smf {
@@ -56,27 +56,7 @@ impl Smf {
         key: u64,
         req: ferrocore_pfcp::message::SessionModificationRequest,
     ) {
-        let target = self
-            .contexts
-            .get(&key)
-            .and_then(|c| Some((c.up_seid?, c.upf?)));
-        let to = target
-            .and_then(|(_, u)| self.pfcp.upfs.get(u))
-            .filter(|u| u.state == AssociationState::Up)
-            .map(|u| u.config.address);
-        let sent = match (target, to) {
-            (Some((seid, _)), Some(to)) => self.pfcp_request(
-                now,
-                to,
-                Some(seid),
-                req,
-                Purpose::Session {
-                    key,
-                    op: SessionOp::Modify,
-                },
-            ),
-            _ => false,
-        };
+        let sent = self.session_request(now, key, req, SessionOp::Modify);
         if !sent {
             self.on_modified(key, None);
         }

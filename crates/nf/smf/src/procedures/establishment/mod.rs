@@ -20,6 +20,7 @@ use crate::context::{PcoWants, PduType, Phase, SmContext, UpState};
 use crate::engine::{SbiPurpose, Smf};
 use crate::metrics::gsm_cause_label;
 use crate::n1n2::{self, cause, pco};
+use crate::qos::SessionQos;
 use crate::{RequestId, SbiRequest, SmfResponse};
 
 /// A rejection of an establishment: the 5GSM cause for the UE, the HTTP status and
@@ -235,10 +236,12 @@ impl Smf {
             ipv4: None,
             ipv6_prefix: None,
             ipv6_iid: interface_identifier(key),
-            five_qi: self.cfg.config.default_5qi,
-            arp_priority: self.cfg.config.default_arp_priority,
-            ambr_ul: self.cfg.config.default_session_ambr_ul,
-            ambr_dl: self.cfg.config.default_session_ambr_dl,
+            qos: SessionQos::new(
+                self.cfg.config.default_5qi,
+                self.cfg.config.default_arp_priority,
+                self.cfg.config.default_session_ambr_ul,
+                self.cfg.config.default_session_ambr_dl,
+            ),
             upf: None,
             up_seid: None,
             ul_teid: None,
@@ -248,6 +251,8 @@ impl Smf {
             paging: false,
             usage_ul: 0,
             usage_dl: 0,
+            modification: None,
+            release_command: None,
         };
         self.contexts.insert(key, ctx);
         self.by_ref.insert(sm_context_ref, key);

@@ -128,15 +128,15 @@ impl Smf {
         );
         if let Some(ctx) = self.contexts.get_mut(&key) {
             if let Some(q) = &dc.five_g_qos_profile {
-                ctx.five_qi = q.five_qi;
-                ctx.arp_priority = q.arp.priority_level.clamp(1, 15);
+                ctx.qos.five_qi = q.five_qi;
+                ctx.qos.arp_priority = q.arp.priority_level.clamp(1, 15);
             } else {
-                ctx.five_qi = d5qi;
-                ctx.arp_priority = darp;
+                ctx.qos.five_qi = d5qi;
+                ctx.qos.arp_priority = darp;
             }
             if let Some(a) = &dc.session_ambr {
-                ctx.ambr_ul = parse_bit_rate(&a.uplink).unwrap_or(dul);
-                ctx.ambr_dl = parse_bit_rate(&a.downlink).unwrap_or(ddl);
+                ctx.qos.ambr_ul = parse_bit_rate(&a.uplink).unwrap_or(dul);
+                ctx.qos.ambr_dl = parse_bit_rate(&a.downlink).unwrap_or(ddl);
             }
         }
         if let Err(r) = self.allocate_addresses(key) {
