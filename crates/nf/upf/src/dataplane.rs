@@ -4,9 +4,11 @@
 //!   session by local TEID (one hash lookup), then the first of its Access PDRs by
 //!   precedence whose PDI matches (TEID, QFI, SDF filters on the inner 5-tuple); its FAR
 //!   forwards the inner packet to N6 (or re-encapsulates it towards an N9 peer), drops or
-//!   buffers it; its QERs gate and police it (MBR); its URRs count it. Echo Request is
-//!   answered in the same buffer (TS 29.281 §7.2.2); a G-PDU for an unknown TEID gets an
-//!   Error Indication (TS 29.281 §7.3.1). A Router Solicitation of an IPv6 session is
+//!   buffers it; its QERs gate and police it (MBR); its URRs count it, and drop it once
+//!   one of them has spent a quota ([`crate::urr`]). Echo Request is answered in the
+//!   same buffer (TS 29.281 §7.2.2); a G-PDU for an unknown TEID gets an Error
+//!   Indication (TS 29.281 §7.3.1), and a received Error Indication goes to the control
+//!   part ([`Notification::ErrorIndication`]). A Router Solicitation of an IPv6 session is
 //!   answered with the session's Router Advertisement ([`crate::ra`]), written in the
 //!   same buffer and sent down the session's tunnel.
 //! - Downlink ([`Dataplane::handle_n6`]): an IP packet in `frame[DL_HEADROOM..]`:

@@ -12,6 +12,8 @@
 //!   each session into an immutable `Arc<SessionRules>` and publishes copy-on-write
 //!   snapshots ([`control::UpfControl::publish`]); workers read one snapshot per batch
 //!   (through an `ArcSwap` in the runtime) and never wait for N4.
+//! - [`urr`]: what both sides share of a Usage Reporting Rule (volume counted, quota
+//!   left, state flags), atomics on one cache line.
 //!
 //! A runtime loop, in outline:
 //!

@@ -2,11 +2,11 @@
 //! §5.2.2): the volume counted since the last usage report, the volume quota left, and
 //! a few state flags, on one cache line ([`UrrCounters`]).
 //!
-//! The packet path counts every packet of the URR ([`UrrCounters::account`]) and learns
+//! The packet path counts every packet of the URR (`UrrCounters::account`) and learns
 //! from the result when the control part must hear of it (a volume threshold crossed,
 //! the volume quota used up, the first packet of a time measurement); it drops the URR's
 //! packets while a quota is spent ([`UrrCounters::blocked`]). The control part reads and
-//! resets the counters for a usage report ([`UrrCounters::take`]), installs quotas and
+//! resets the counters for a usage report (`UrrCounters::take`), installs quotas and
 //! marks a time quota spent. Everything is atomic: no lock, nothing allocated.
 //!
 //! Quota granularity: the packet that uses up a volume quota is still forwarded (and

@@ -12,7 +12,7 @@
 //! Session Establishment / Modification / Deletion (§6.3.2-6.3.4) with Create / Update
 //! / Remove PDR, FAR, QER, URR, BAR and Query URR; Session Report (§6.3.5) for downlink
 //! data, usage (volume and time thresholds and quotas, periodic reports: see
-//! [`usage`]) and GTP-U Error Indications ([`error_indication`]). Retransmitted requests
+//! `usage`) and GTP-U Error Indications (`error_indication`). Retransmitted requests
 //! get the cached response (§6.4).
 //! Malformed requests are answered with the Cause and Offending IE of TS 29.244 §7.6
 //! where the header can be read, otherwise discarded and counted.
