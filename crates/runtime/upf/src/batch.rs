@@ -53,6 +53,21 @@ impl Slots {
     }
 }
 
+/// Buffers a [`SendBatch`] sends from, by slot index.
+pub trait SlotSource {
+    /// Slot `i`, or an empty slice when there is no such slot to send from.
+    fn slot(&self, i: usize) -> &[u8];
+}
+
+impl SlotSource for Slots {
+    #[inline]
+    fn slot(&self, i: usize) -> &[u8] {
+        i.checked_mul(self.len)
+            .and_then(|a| self.mem.get(a..a + self.len))
+            .unwrap_or(&[])
+    }
+}
+
 /// One datagram of a [`RecvBatch`], with its slot borrowed mutably.
 pub struct Received<'a> {
     pub slot: usize,
@@ -296,14 +311,14 @@ impl SendBatch {
     /// Sends everything queued, from `slots`, and empties the batch. A datagram the
     /// kernel rejects is skipped (counted in [`Sent::failed`]); when the socket buffer
     /// is full the call waits for room (backpressure), a bounded number of times.
-    pub fn flush(&mut self, fd: RawFd, slots: &Slots) -> Sent {
+    pub fn flush<S: SlotSource + ?Sized>(&mut self, fd: RawFd, slots: &S) -> Sent {
         let n = self.entries.len();
         let mut out = Sent::default();
         if n == 0 {
             return out;
         }
         for (i, e) in self.entries.iter().enumerate() {
-            let s = slots.get(e.slot as usize);
+            let s = slots.slot(e.slot as usize);
             let range = (e.start as usize).min(s.len())..(e.end as usize).min(s.len());
             let data = &s[range];
             self.h.iovs[i] = libc::iovec {

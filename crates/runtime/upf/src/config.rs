@@ -8,9 +8,15 @@ use ferrocore_upf::UpfConfig;
 use ferrocore_upf::control::PFCP_PORT;
 use ferrocore_upf::dataplane::GTPU_PORT;
 
+use crate::n6_read::N6ReadMode;
+
 /// The default loopback address of the UPF (N4 and N3): not 127.0.0.1, so that an SMF
 /// and a gNB simulator on the same host can bind the standard ports on their own.
 pub const DEFAULT_ADDR: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 2);
+
+/// Default [`TunConfig::queue_len`]: about the N3 socket buffer's 4 MiB in full-size
+/// packets.
+pub const DEFAULT_TUN_QUEUE_LEN: u32 = 4096;
 
 /// The N6 side: a TUN device and the routes that send the UE pools' traffic into it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,6 +24,11 @@ pub struct TunConfig {
     /// Device name (at most 15 octets).
     pub name: String,
     pub mtu: u16,
+    /// Packets each queue holds for the UPF to read (the device's `txqueuelen`; the
+    /// kernel's own default is 500). A deeper queue rides out the moments the worker
+    /// is off its CPU, as the N3 socket buffer does on the other side; `None` keeps
+    /// the kernel's.
+    pub queue_len: Option<u32>,
     /// Prefixes routed into the device, e.g. the UE pools.
     pub routes: Vec<(IpAddr, u8)>,
     /// The iproute2 program that installs `routes` (`ip route replace P dev NAME`);
@@ -30,6 +41,7 @@ impl Default for TunConfig {
         TunConfig {
             name: "upf0".into(),
             mtu: 1500,
+            queue_len: Some(DEFAULT_TUN_QUEUE_LEN),
             routes: Vec::new(),
             route_tool: Some("ip".into()),
         }
@@ -59,6 +71,9 @@ pub struct UpfIoConfig {
     pub notification_queue: usize,
     /// Worker `i` is pinned to CPU `cpu_affinity[i % len]`; empty: not pinned.
     pub cpu_affinity: Vec<usize>,
+    /// How workers read their TUN queue: io_uring multishot reads where the kernel
+    /// allows them (default), or `read(2)` per packet.
+    pub n6_read: N6ReadMode,
 }
 
 impl UpfIoConfig {
@@ -80,6 +95,7 @@ impl UpfIoConfig {
             socket_buffer: Some(4 << 20),
             notification_queue: 1024,
             cpu_affinity: Vec::new(),
+            n6_read: N6ReadMode::Auto,
         }
     }
 

@@ -7,10 +7,11 @@
 //! - **N3 / N6**: `workers` plain threads (optionally pinned), each with its own N3
 //!   socket (`SO_REUSEPORT` on [`UpfIoConfig::n3_listen`], GTP-U) and its own queue of
 //!   the TUN device ([`TunConfig`], `upf0`, multi-queue when there are several
-//!   workers). They move packets in batches (`recvmmsg` / `sendmmsg` on N3, up to a
-//!   batch of TUN reads per wake-up) through preallocated slots, downlink slots with
-//!   [`ferrocore_upf::DL_HEADROOM`] in front so the G-PDU header is written in place;
-//!   nothing is allocated per packet. They read the table once per batch and never
+//!   workers). They move packets in batches (`recvmmsg` / `sendmmsg` on N3; on N6 a
+//!   batch of TUN packets per `io_uring_enter` from a multishot read, or per `read(2)`
+//!   where io_uring is missing: [`n6_read`]) through preallocated buffers, downlink
+//!   ones with [`ferrocore_upf::DL_HEADROOM`] in front so the G-PDU header is written
+//!   in place; nothing is allocated per packet. They read the table once per batch and never
 //!   wait for N4. Their notifications (downlink data, volume thresholds) reach the N4
 //!   task over a bounded queue.
 //! - **Metrics**: [`Metrics`] (prometheus-client): `upf_n3_rx_packets_total`,
@@ -25,13 +26,16 @@
 //! # Ok(()) }
 //! ```
 //!
-//! [`batch`] holds the batched UDP primitives, also used by the benchmark's plain
-//! forwarder.
+//! [`batch`] holds the batched UDP primitives and [`n6_read`] the batched TUN reads,
+//! both also used by the benchmark's forwarders.
 
 pub mod batch;
+mod buffers;
 mod config;
 mod metrics;
 mod n4;
+pub mod n6_read;
+mod uring;
 mod worker;
 
 use std::io;
@@ -46,8 +50,11 @@ use ferrocore_upf::{Dataplane, ForwardingTable, UpfControl};
 use socket2::{Domain, Protocol, Socket, Type};
 use tokio::sync::{mpsc, watch};
 
-pub use config::{DEFAULT_ADDR, TunConfig, UpfIoConfig, recovery_time_stamp_now};
+pub use config::{
+    DEFAULT_ADDR, DEFAULT_TUN_QUEUE_LEN, TunConfig, UpfIoConfig, recovery_time_stamp_now,
+};
 pub use metrics::{IoDrop, KindLabel, Metrics, ReasonLabel};
+pub use n6_read::{N6ReadMode, N6ReadPath};
 
 /// Why the UPF could not start.
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +93,7 @@ pub struct UpfHandle {
     n4_addr: SocketAddr,
     n3_addr: SocketAddr,
     tun_name: String,
+    n6_read: N6ReadPath,
 }
 
 impl UpfHandle {
@@ -134,7 +142,11 @@ impl UpfHandle {
 
         let stop = Arc::new(AtomicBool::new(false));
         let (note_tx, note_rx) = mpsc::channel(cfg.notification_queue.max(1));
+        // Each worker makes its N6 reader on its own thread (an io_uring ring belongs
+        // to one thread) and says which read path it got before it starts.
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let mut workers = Vec::with_capacity(cfg.workers);
+        let mut failed = None;
         for (id, (sock, tun)) in n3.into_iter().zip(tuns).enumerate() {
             let parts = worker::WorkerParts {
                 id,
@@ -142,6 +154,8 @@ impl UpfHandle {
                 table: table.clone(),
                 n3: sock,
                 tun,
+                n6_read: cfg.n6_read,
+                ready: ready_tx.clone(),
                 batch: cfg.batch,
                 slot_len: cfg.slot_len,
                 notify: note_tx.clone(),
@@ -150,21 +164,35 @@ impl UpfHandle {
                 cpu: (!cfg.cpu_affinity.is_empty())
                     .then(|| cfg.cpu_affinity[id % cfg.cpu_affinity.len()]),
             };
-            let h = std::thread::Builder::new()
+            match std::thread::Builder::new()
                 .name(format!("upf-worker-{id}"))
                 .spawn(move || worker::run(parts))
-                .map_err(io_err("spawn worker"));
-            match h {
+                .map_err(io_err("spawn worker"))
+            {
                 Ok(h) => workers.push(h),
                 Err(e) => {
-                    stop.store(true, Ordering::Relaxed);
-                    for w in workers {
-                        let _ = w.join();
-                    }
-                    return Err(e);
+                    failed = Some(e);
+                    break;
                 }
             }
         }
+        drop(ready_tx);
+        let mut paths = Vec::with_capacity(workers.len());
+        while failed.is_none() && paths.len() < workers.len() {
+            match ready_rx.recv() {
+                Ok(Ok(path)) => paths.push(path),
+                Ok(Err(e)) => failed = Some(io_err("N6 reader")(e)),
+                Err(_) => failed = Some(Error::Config("a worker stopped at start".into())),
+            }
+        }
+        if let Some(e) = failed {
+            stop.store(true, Ordering::Relaxed);
+            for w in workers {
+                let _ = w.join();
+            }
+            return Err(e);
+        }
+        let n6_read = paths.first().copied().unwrap_or(N6ReadPath::Read);
         drop(note_tx);
 
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -177,7 +205,7 @@ impl UpfHandle {
             shutdown: shutdown_rx,
             metrics: metrics.clone(),
         }));
-        tracing::info!(%n4_addr, %n3_addr, tun = %cfg.tun.name, workers = cfg.workers, "UPF started");
+        tracing::info!(%n4_addr, %n3_addr, tun = %cfg.tun.name, workers = cfg.workers, %n6_read, "UPF started");
         Ok(UpfHandle {
             metrics,
             table,
@@ -188,6 +216,7 @@ impl UpfHandle {
             n4_addr,
             n3_addr,
             tun_name: cfg.tun.name.clone(),
+            n6_read,
         })
     }
 
@@ -207,6 +236,11 @@ impl UpfHandle {
 
     pub fn tun_name(&self) -> &str {
         &self.tun_name
+    }
+
+    /// How the workers read the TUN (every worker detects the same).
+    pub fn n6_read_path(&self) -> N6ReadPath {
+        self.n6_read
     }
 
     /// The forwarding table the workers currently use.
@@ -266,14 +300,16 @@ fn open_tun(t: &TunConfig, queues: usize) -> Result<Vec<tun_rs::SyncDevice>, Err
         name: t.name.clone(),
         source,
     };
-    let first = tun_rs::DeviceBuilder::new()
+    let mut b = tun_rs::DeviceBuilder::new()
         .name(&t.name)
         .mtu(t.mtu)
         .packet_information(false)
         .multi_queue(queues > 1)
-        .enable(true)
-        .build_sync()
-        .map_err(err)?;
+        .enable(true);
+    if let Some(q) = t.queue_len {
+        b = b.tx_queue_len(q);
+    }
+    let first = b.build_sync().map_err(err)?;
     first.set_nonblocking(true).map_err(err)?;
     let mut v = Vec::with_capacity(queues);
     for _ in 1..queues {

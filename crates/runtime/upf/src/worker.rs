@@ -4,13 +4,15 @@
 //! Each turn: one forwarding table snapshot (an `arc_swap::Cache`: a pointer compare
 //! when nothing changed), then up to a batch from N3 (`recvmmsg`) through
 //! [`Dataplane::handle_n3_batch`], inner packets written to the TUN, replies / N9
-//! packets sent with one `sendmmsg`; then up to a batch read from the TUN through
-//! [`Dataplane::handle_n6_batch`], encapsulated in place in the slot's headroom, sent
-//! with one `sendmmsg`. When both sides are drained the thread sleeps in `poll(2)`.
+//! packets sent with one `sendmmsg`; then up to a batch read from the TUN
+//! ([`TunReader`]: io_uring multishot or `read(2)`) through
+//! [`Dataplane::handle_n6_batch`], encapsulated in place in each buffer's headroom,
+//! sent with one `sendmmsg` straight from those buffers. When both sides are drained
+//! the thread sleeps ([`TunReader::wait`]: in `io_uring_enter` or `poll(2)`).
 
 use std::io;
 use std::net::UdpSocket;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsFd, AsRawFd};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -24,8 +26,9 @@ use prometheus_client::metrics::counter::Counter;
 use tokio::sync::mpsc;
 use tun_rs::SyncDevice;
 
-use crate::batch::{RecvBatch, SendBatch, Slots, wait_readable};
+use crate::batch::{RecvBatch, SendBatch};
 use crate::metrics::{IoDrop, KindLabel, Metrics};
+use crate::n6_read::{N6ReadMode, N6ReadPath, TunReader};
 
 /// How long an idle worker sleeps before looking at the stop flag again.
 const IDLE_POLL_MS: i32 = 20;
@@ -38,6 +41,9 @@ pub(crate) struct WorkerParts {
     pub table: Arc<ArcSwap<ForwardingTable>>,
     pub n3: UdpSocket,
     pub tun: SyncDevice,
+    pub n6_read: N6ReadMode,
+    /// Where the worker says which N6 read path it got (or why it has none).
+    pub ready: std::sync::mpsc::Sender<io::Result<N6ReadPath>>,
     pub batch: usize,
     pub slot_len: usize,
     pub notify: mpsc::Sender<Notification>,
@@ -150,6 +156,8 @@ pub(crate) fn run(p: WorkerParts) {
         table,
         n3,
         tun,
+        n6_read,
+        ready,
         batch,
         slot_len,
         notify,
@@ -162,13 +170,27 @@ pub(crate) fn run(p: WorkerParts) {
     }
     let span = tracing::info_span!("upf_worker", id);
     let _enter = span.enter();
+    let reader = tun
+        .as_fd()
+        .try_clone_to_owned()
+        .and_then(|fd| TunReader::new(fd, n6_read, batch, slot_len, DL_HEADROOM));
+    let mut n6 = match reader {
+        Ok(r) => {
+            tracing::info!(path = %r.path(), "N6 read path");
+            let _ = ready.send(Ok(r.path()));
+            r
+        }
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    drop(ready);
     let mut cache = Cache::new(table);
     let n3_fd = n3.as_raw_fd();
-    let tun_fd = tun.as_raw_fd();
     let mut ul = RecvBatch::new(batch, slot_len, 0);
     let mut ul_tx = SendBatch::new(batch);
-    let mut dl = Slots::new(batch, slot_len + DL_HEADROOM);
-    let mut dl_lens = vec![0usize; batch];
+    let mut dl_slot: Vec<usize> = Vec::with_capacity(batch);
     let mut dl_tx = SendBatch::new(batch);
     let mut io = Io::default();
     let mut exporter = Exporter::new(metrics);
@@ -184,7 +206,7 @@ pub(crate) fn run(p: WorkerParts) {
         let ready = if busy {
             [true, true]
         } else {
-            wait_readable([n3_fd, tun_fd], IDLE_POLL_MS)
+            n6.wait(n3_fd, IDLE_POLL_MS)
         };
         if ready == [false, false] {
             exporter.export(&io, dp.stats(), Instant::now());
@@ -253,41 +275,34 @@ pub(crate) fn run(p: WorkerParts) {
             io.io_drops[1] += s.failed;
         }
 
-        // Downlink: up to a batch of TUN reads, then the batch through the data plane,
-        // encapsulated in each slot's headroom, then one sendmmsg.
-        let mut m = 0;
-        while ready[1] && m < batch {
-            let slot = dl.get_mut(m);
-            match tun.recv(&mut slot[DL_HEADROOM..]) {
-                Ok(len) => {
-                    dl_lens[m] = len;
-                    io.n6_rx.0 += 1;
-                    io.n6_rx.1 += len as u64;
-                    m += 1;
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    tracing::debug!(error = %e, "TUN read");
-                    break;
-                }
+        // Downlink: up to a batch from the TUN, then the batch through the data plane,
+        // encapsulated in each buffer's headroom, then one sendmmsg from those buffers.
+        let m = match if ready[1] { n6.read_batch() } else { Ok(0) } {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::debug!(error = %e, "TUN read");
+                0
             }
-        }
+        };
         if m > 0 {
             let mut pkts = recycle(std::mem::take(&mut n6_pkts));
-            for (slot, &len) in dl.iter_mut().zip(dl_lens.iter()).take(m) {
-                pkts.push(N6Packet::new(&mut slot[..DL_HEADROOM + len]));
+            dl_slot.clear();
+            for (slot, buf) in n6.packets_mut() {
+                io.n6_rx.0 += 1;
+                io.n6_rx.1 += (buf.len() - DL_HEADROOM) as u64;
+                dl_slot.push(slot);
+                pkts.push(N6Packet::new(buf));
             }
             dp.handle_n6_batch(table, now, &mut pkts);
-            for (i, p) in pkts.iter().enumerate() {
+            for (p, &slot) in pkts.iter().zip(dl_slot.iter()) {
                 if let Verdict::N3 { dst, range } = &p.verdict {
-                    dl_tx.push(i, range.clone(), *dst);
+                    dl_tx.push(slot, range.clone(), *dst);
                 }
             }
             n6_pkts = recycle(pkts);
         }
         if !dl_tx.is_empty() {
-            let s = dl_tx.flush(n3_fd, &dl);
+            let s = dl_tx.flush(n3_fd, &n6);
             io.n3_tx.0 += s.packets;
             io.n3_tx.1 += s.bytes;
             io.io_drops[1] += s.failed;

@@ -21,7 +21,7 @@ use common::*;
 use ferrocore_pfcp::Body;
 use ferrocore_pfcp::ie::ApplyAction;
 use ferrocore_upf::UpfConfig;
-use ferrocore_upf_io::{UpfHandle, UpfIoConfig, recovery_time_stamp_now};
+use ferrocore_upf_io::{N6ReadMode, N6ReadPath, UpfHandle, UpfIoConfig, recovery_time_stamp_now};
 
 const GNB: Ipv4Addr = Ipv4Addr::new(10, 201, 1, 2);
 const N3: Ipv4Addr = Ipv4Addr::new(10, 201, 1, 1);
@@ -120,10 +120,22 @@ fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
 
 #[test]
 fn uplink_icmp_and_udp_reach_the_dn_and_replies_come_back_encapsulated() {
+    // Two workers: two N3 sockets (SO_REUSEPORT), a two-queue TUN; N6 read with
+    // io_uring where the kernel has multishot reads.
+    round_trips("ub", 2, N6ReadMode::Auto);
+}
+
+#[test]
+fn the_read_fallback_carries_the_downlink_too() {
+    // Where io_uring is missing the workers read the TUN with read(2): same traffic.
+    round_trips("ur", 1, N6ReadMode::Read);
+}
+
+fn round_trips(tag: &str, workers: usize, mode: N6ReadMode) {
     if skip() {
         return;
     }
-    let net = Net::new("ub");
+    let net = Net::new(tag);
     let gnb = on(net.ran(), || UdpSocket::bind((GNB, 2152)).unwrap());
     gnb.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
     let stop = Arc::new(AtomicBool::new(false));
@@ -136,8 +148,13 @@ fn uplink_icmp_and_udp_reach_the_dn_and_replies_come_back_encapsulated() {
             .build()
             .unwrap();
         let _g = rt.enter();
-        // Two workers: two N3 sockets (SO_REUSEPORT), a two-queue TUN.
-        let upf = UpfHandle::start(upf_config(2)).expect("UPF starts");
+        let mut cfg = upf_config(workers);
+        cfg.n6_read = mode;
+        let upf = UpfHandle::start(cfg).expect("UPF starts");
+        if mode == N6ReadMode::Read {
+            assert_eq!(upf.n6_read_path(), N6ReadPath::Read);
+        }
+        eprintln!("N6 read path: {}", upf.n6_read_path());
         let mut smf = smf(&upf);
         let (_, teid) = smf.establish(7, UE, GNB, 0xBEEF, ApplyAction::FORW);
 
