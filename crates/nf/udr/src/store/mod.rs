@@ -7,6 +7,7 @@ mod record;
 mod sql;
 mod sqlite;
 mod sqlite_sqn;
+mod statements;
 
 use std::ops::Range;
 use std::sync::Arc;

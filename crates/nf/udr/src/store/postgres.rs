@@ -3,15 +3,14 @@
 //! row lock, so reservations from any number of instances never overlap.
 
 use std::str::FromStr;
-use std::sync::LazyLock;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgQueryResult};
 use sqlx::{Postgres, Transaction};
 
-use super::migrate::{Migration, POSTGRES};
-use super::sql::{self, Dialect, Params, Statements};
+use super::sql::{self, Dialect};
+use super::statements::Syntax;
 use crate::error::StoreError;
 use crate::model::{SQN_LIMIT, Supi};
 
@@ -60,9 +59,7 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(opts)
             .await?;
-        let store = Self { pool };
-        sql::migrate(&store).await?;
-        Ok(store)
+        sql::migrated(Self { pool }).await
     }
 
     /// Waits for every connection to close.
@@ -71,18 +68,10 @@ impl PgStore {
     }
 }
 
-static STATEMENTS: LazyLock<Statements> =
-    LazyLock::new(|| Statements::new(Params::Dollar, "GREATEST"));
-
 #[async_trait]
 impl Dialect for PgStore {
     type Db = Postgres;
-    const NAME: &'static str = "postgres";
-    const MIGRATIONS: &'static [Migration] = POSTGRES;
-
-    fn statements(&self) -> &'static Statements {
-        &STATEMENTS
-    }
+    const SYNTAX: Syntax = Syntax::Postgres;
 
     fn pool(&self) -> &PgPool {
         &self.pool
@@ -113,7 +102,7 @@ impl Dialect for PgStore {
         expected: Option<u64>,
         n: u64,
     ) -> Result<Option<u64>, StoreError> {
-        let end: Option<i64> = sqlx::query_scalar(&STATEMENTS.reserve)
+        let end: Option<i64> = sqlx::query_scalar(&Syntax::Postgres.statements().reserve)
             .bind(n as i64)
             .bind(supi.imsi())
             .bind(SQN_LIMIT as i64)

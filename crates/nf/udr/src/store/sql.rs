@@ -1,10 +1,10 @@
-//! What the two SQL backends share, written once over sqlx's [`Database`]: the statements
-//! (from each dialect's placeholder and `max` spelling), the binding of a [`Row`] and the
-//! decoding of a result row, the migrations, and the whole [`SubscriberStore`] logic.
+//! What the two SQL backends share, written once over sqlx's [`Database`]: the binding of
+//! a [`Row`] and the decoding of a result row, the migrations, and the whole
+//! [`SubscriberStore`] logic.
 //!
-//! A backend says only what differs ([`Dialect`]): its sqlx database, its statements, how
-//! a write transaction begins, and how an SQN block is reserved (one `UPDATE ... RETURNING`
-//! on PostgreSQL, the group-committing writer on SQLite).
+//! A backend says only what differs ([`Dialect`]): its sqlx database, its SQL [`Syntax`],
+//! how a write transaction begins, and how an SQN block is reserved (one
+//! `UPDATE ... RETURNING` on PostgreSQL, the group-committing writer on SQLite).
 
 use std::ops::Range;
 
@@ -14,139 +14,21 @@ use sqlx::{
     ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Transaction, Type,
 };
 
-use super::migrate::{CREATE_SCHEMA_TABLE, Migration};
+use super::migrate::CREATE_SCHEMA_TABLE;
 use super::record::Row;
+use super::statements::{Statements, Syntax};
 use super::{IMPORT_BATCH_ROWS, Page, SubscriberStore, check_block, first_repeat};
 use crate::error::StoreError;
 use crate::model::{Subscriber, Supi, check_sqn};
-
-/// The columns of `subscribers`, in the order [`SqlDb::bind_row`] binds them.
-const COLUMNS: [&str; 9] = [
-    "supi",
-    "k",
-    "opc",
-    "op",
-    "amf",
-    "sqn",
-    "auth_method",
-    "msisdn",
-    "profile",
-];
-
-/// How a dialect writes its parameters.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Params {
-    /// `$1`, `$2`, ... (PostgreSQL).
-    Dollar,
-    /// `?1`, `?2`, ... where a statement reorders or reuses a parameter; plain `?` in the
-    /// long lists of a batch, whose parameters are the statement's only ones, in order
-    /// (SQLite looks a numbered parameter up linearly: a 4500-parameter batch written
-    /// `?NNN` binds in quadratic time).
-    Question,
-}
-
-impl Params {
-    fn numbered(self, i: usize) -> String {
-        match self {
-            Self::Dollar => format!("${i}"),
-            Self::Question => format!("?{i}"),
-        }
-    }
-
-    /// `count` parameters, the `first` one numbered `first`: `$3, $4, $5` or `?, ?, ?`.
-    fn list(self, first: usize, count: usize) -> String {
-        match self {
-            Self::Dollar => (first..first + count)
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            Self::Question => vec!["?"; count].join(", "),
-        }
-    }
-}
-
-/// The statements of one SQL dialect. Single-row statements number their parameters, so
-/// that every statement that writes a row binds it the same way ([`SqlDb::bind_row`]).
-#[derive(Debug)]
-pub(super) struct Statements {
-    params: Params,
-    get: String,
-    list: String,
-    update: String,
-    delete: String,
-    exists: String,
-    resync: String,
-    /// Adds `$1` to the SQN of `$2` if it stays at most `$3` and, unless `$4` is NULL, only
-    /// if it is `$4`; returns the new SQN.
-    pub reserve: String,
-    record_migration: String,
-}
-
-impl Statements {
-    /// The statements of a dialect whose two-argument maximum is `greatest`.
-    pub(super) fn new(params: Params, greatest: &str) -> Self {
-        let p = |i| params.numbered(i);
-        let all = COLUMNS.join(", ");
-        let set = COLUMNS
-            .iter()
-            .enumerate()
-            .skip(1)
-            .map(|(i, c)| match *c {
-                "sqn" => format!("sqn = {greatest}(sqn, {})", p(i + 1)),
-                _ => format!("{c} = {}", p(i + 1)),
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        let (p1, p2, p3, p4) = (p(1), p(2), p(3), p(4));
-        Self {
-            params,
-            get: format!("SELECT {all} FROM subscribers WHERE supi = {p1}"),
-            list: format!(
-                "SELECT {all} FROM subscribers WHERE supi > {p1} ORDER BY supi LIMIT {p2}"
-            ),
-            update: format!("UPDATE subscribers SET {set} WHERE supi = {p1}"),
-            delete: format!("DELETE FROM subscribers WHERE supi = {p1}"),
-            exists: format!("SELECT COUNT(*) FROM subscribers WHERE supi = {p1}"),
-            resync: format!("UPDATE subscribers SET sqn = {greatest}(sqn, {p1}) WHERE supi = {p2}"),
-            reserve: format!(
-                "UPDATE subscribers SET sqn = sqn + {p1} \
-                 WHERE supi = {p2} AND sqn + {p1} <= {p3} AND ({p4} IS NULL OR sqn = {p4}) \
-                 RETURNING sqn"
-            ),
-            record_migration: format!("INSERT INTO ferrocore_schema (version) VALUES ({p1})"),
-        }
-    }
-
-    /// Inserts `rows` rows, each bound by [`SqlDb::bind_row`] in turn.
-    fn insert(&self, rows: usize) -> String {
-        let n = COLUMNS.len();
-        let values = (0..rows)
-            .map(|r| format!("({})", self.params.list(r * n + 1, n)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        format!(
-            "INSERT INTO subscribers ({}) VALUES {values}",
-            COLUMNS.join(", ")
-        )
-    }
-
-    /// The first, in SUPI order, of `count` bound SUPIs that is stored.
-    fn first_existing(&self, count: usize) -> String {
-        format!(
-            "SELECT supi FROM subscribers WHERE supi IN ({}) ORDER BY supi LIMIT 1",
-            self.params.list(1, count)
-        )
-    }
-}
 
 type SqlQuery<'q, DB> = Query<'q, DB, <DB as Database>::Arguments<'q>>;
 
 /// A sqlx database that can hold a [`Row`]: binds one and decodes one.
 pub(super) trait SqlDb: Database {
-    /// Binds the columns of `r` in [`COLUMNS`] order.
+    /// Binds the columns of `r` in the order of the table's columns.
     fn bind_row<'q>(q: SqlQuery<'q, Self>, r: &'q Row) -> SqlQuery<'q, Self>;
 
-    /// Rebuilds a subscriber from a row of `SELECT` [`COLUMNS`].
+    /// Rebuilds a subscriber from a row of all the table's columns.
     fn decode(row: &Self::Row) -> Result<Subscriber, StoreError>;
 }
 
@@ -194,13 +76,11 @@ where
 pub(super) trait Dialect: Send + Sync {
     type Db: SqlDb;
 
-    /// The backend's name in logs.
-    const NAME: &'static str;
+    const SYNTAX: Syntax;
 
-    /// Its schema migrations, in order.
-    const MIGRATIONS: &'static [Migration];
-
-    fn statements(&self) -> &'static Statements;
+    fn statements(&self) -> &'static Statements {
+        Self::SYNTAX.statements()
+    }
 
     fn pool(&self) -> &Pool<Self::Db>;
 
@@ -226,9 +106,9 @@ pub(super) trait Dialect: Send + Sync {
     ) -> Result<Option<u64>, StoreError>;
 }
 
-/// Applies the migrations `D` has not applied yet, each with its version row, in one
-/// transaction.
-pub(super) async fn migrate<D: Dialect>(store: &D) -> Result<(), StoreError>
+/// `store`, once the migrations it has not applied yet are (each with its version row,
+/// in one transaction).
+pub(super) async fn migrated<D: Dialect>(store: D) -> Result<D, StoreError>
 where
     for<'c> &'c mut <D::Db as Database>::Connection: Executor<'c, Database = D::Db>,
     for<'q> <D::Db as Database>::Arguments<'q>: IntoArguments<'q, D::Db>,
@@ -240,19 +120,21 @@ where
     let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM ferrocore_schema")
         .fetch_all(&mut *tx)
         .await?;
-    for m in D::MIGRATIONS
-        .iter()
-        .filter(|m| !applied.contains(&m.version))
-    {
+    let pending = D::SYNTAX.migrations().iter();
+    for m in pending.filter(|m| !applied.contains(&m.version)) {
         sqlx::raw_sql(m.sql).execute(&mut *tx).await?;
         sqlx::query(&store.statements().record_migration)
             .bind(m.version)
             .execute(&mut *tx)
             .await?;
-        tracing::info!(version = m.version, "{} subscriber store migrated", D::NAME);
+        tracing::info!(
+            version = m.version,
+            "{} subscriber store migrated",
+            D::SYNTAX.name()
+        );
     }
     tx.commit().await?;
-    Ok(())
+    Ok(store)
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {

@@ -8,7 +8,6 @@
 //! ([`super::sqlite_sqn`]).
 
 use std::str::FromStr;
-use std::sync::LazyLock;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -18,9 +17,9 @@ use sqlx::sqlite::{
 };
 use sqlx::{Sqlite, Transaction};
 
-use super::migrate::{Migration, SQLITE};
-use super::sql::{self, Dialect, Params, Statements};
+use super::sql::{self, Dialect};
 use super::sqlite_sqn::SqnWriter;
+use super::statements::Syntax;
 use crate::error::StoreError;
 use crate::model::Supi;
 
@@ -69,9 +68,7 @@ impl SqliteStore {
             .connect_with(opts)
             .await?;
         let sqn = SqnWriter::spawn(pool.clone());
-        let store = Self { pool, sqn };
-        sql::migrate(&store).await?;
-        Ok(store)
+        sql::migrated(Self { pool, sqn }).await
     }
 
     /// Waits for every connection to close (checkpoints the WAL).
@@ -80,23 +77,10 @@ impl SqliteStore {
     }
 }
 
-static STATEMENTS: LazyLock<Statements> =
-    LazyLock::new(|| Statements::new(Params::Question, "MAX"));
-
-/// SQLite's statements (the SQN writer shares them).
-pub(super) fn statements() -> &'static Statements {
-    &STATEMENTS
-}
-
 #[async_trait]
 impl Dialect for SqliteStore {
     type Db = Sqlite;
-    const NAME: &'static str = "sqlite";
-    const MIGRATIONS: &'static [Migration] = SQLITE;
-
-    fn statements(&self) -> &'static Statements {
-        &STATEMENTS
-    }
+    const SYNTAX: Syntax = Syntax::Sqlite;
 
     fn pool(&self) -> &SqlitePool {
         &self.pool

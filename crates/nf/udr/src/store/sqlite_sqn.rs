@@ -10,6 +10,7 @@
 use sqlx::SqlitePool;
 use tokio::sync::{mpsc, oneshot};
 
+use super::statements::Syntax;
 use crate::error::StoreError;
 use crate::model::{SQN_LIMIT, Supi};
 
@@ -93,7 +94,7 @@ async fn apply(pool: &SqlitePool, batch: &[Job]) -> Result<Vec<Option<u64>>, sql
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let mut ends = Vec::with_capacity(batch.len());
     for job in batch {
-        let end: Option<i64> = sqlx::query_scalar(&super::sqlite::statements().reserve)
+        let end: Option<i64> = sqlx::query_scalar(&Syntax::Sqlite.statements().reserve)
             .bind(job.n as i64)
             .bind(&job.supi)
             .bind(SQN_LIMIT as i64)
