@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use ferrocore_sim::{SessionType, SuciProtection};
-use ferrocore_sim_io::{AfterRegistration, SessionOptions, SimOptions, Summary};
+use ferrocore_sim_io::{AfterRegistration, ModifyOptions, SessionOptions, SimOptions, Summary};
 use ferrocore_udr::model::{Key128, OperatorKey, PduSessionType};
 use ferrocore_udr::{Subscriber, Supi};
 
@@ -106,6 +106,12 @@ pub struct SimArgs {
     /// --session (ipv4v6 unless given).
     #[arg(long)]
     pub ping6: Option<Ipv6Addr>,
+    /// Once its PDU session is up, each UE asks for one more QoS flow of this 5QI (9 when
+    /// bare: non-GBR) with a PDU Session Modification Request: one QoS rule whose packet
+    /// filter is the ping target, so the pings that follow travel on the new flow (their
+    /// GTP-U carries its QFI). `modified` in the summary; needs --ping or --ping6.
+    #[arg(long, num_args = 0..=1, default_missing_value = "9", value_name = "5QI")]
+    pub modify: Option<u8>,
     /// Keep the sessions up this many seconds after the pings (e.g. for iperf3 through
     /// --tun).
     #[arg(long, default_value_t = 0, value_name = "SECS")]
@@ -205,6 +211,13 @@ pub fn run(args: SimArgs) -> Result<()> {
                 "{} of {} IPv6 pings unanswered",
                 summary.ping6_sent - summary.ping6_ok,
                 summary.ping6_sent
+            );
+        }
+        if args.modify.is_some() && summary.modified < summary.pdu_sessions {
+            bail!(
+                "{} of {} PDU sessions did not get their extra QoS flow",
+                summary.pdu_sessions - summary.modified,
+                summary.pdu_sessions
             );
         }
         if args.release && summary.released < summary.pdu_sessions {
@@ -313,6 +326,10 @@ fn options(args: &SimArgs) -> Result<SimOptions> {
         },
         ping: args.ping,
         ping6: args.ping6,
+        modify: args.modify.map(|five_qi| ModifyOptions {
+            five_qi,
+            ..ModifyOptions::default()
+        }),
         idle: args.idle,
         hold: Duration::from_secs(args.hold),
         release: args.release,

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use ferrocore_sctp_io::{AssocEvent, NGAP_PPID, SctpAssociation, SctpConnector};
 use ferrocore_sim::{
-    Gnb, GnbConfig, SessionRequest, SimEvent, UPLINK_HEADROOM, UeId, UeProfile, ipv6,
+    FlowFilter, Gnb, GnbConfig, ModificationRequest, SessionFailure, SessionRequest, SimEvent,
+    UPLINK_HEADROOM, UeId, UeProfile, ipv6,
 };
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
@@ -15,7 +16,7 @@ use tracing::{debug, warn};
 
 use crate::capture::Capture;
 use crate::icmp;
-use crate::options::{AfterRegistration, SessionOptions, SimOptions};
+use crate::options::{AfterRegistration, ModifyOptions, SessionOptions, SimOptions};
 use crate::summary::{Report, failure_label};
 use crate::tun::{TunShared, UplinkRx};
 
@@ -48,6 +49,8 @@ enum Phase {
     #[default]
     Registering,
     Session,
+    /// PDU SESSION MODIFICATION REQUEST sent (`--modify`), the command awaited.
+    Modify,
     /// IPv4 ping.
     Ping,
     /// Router Solicitation sent, the Router Advertisement awaited (the IPv6 prefix).
@@ -73,6 +76,7 @@ pub(crate) struct Plan {
     sessions: Option<SessionOptions>,
     ping: Option<Ipv4Addr>,
     ping6: Option<Ipv6Addr>,
+    modify: Option<ModifyOptions>,
     idle: bool,
     hold: Duration,
     release: bool,
@@ -103,6 +107,7 @@ impl Plan {
             sessions: options.sessions.clone(),
             ping: options.ping4(),
             ping6: options.ping6(),
+            modify: options.modify,
             idle: options.idle,
             hold: options.hold,
             release: options.release,
@@ -120,6 +125,7 @@ struct UeRun {
     registrations: u32,
     phase: Phase,
     session_started: Option<Instant>,
+    modify_started: Option<Instant>,
     ipv4: Option<Ipv4Addr>,
     /// The interface identifier of an IPv6 / IPv4v6 session, and the address formed
     /// with the prefix of the Router Advertisement.
@@ -150,6 +156,7 @@ pub(crate) async fn run(
         sessions,
         ping,
         ping6,
+        modify,
         idle,
         hold,
         release,
@@ -174,6 +181,7 @@ pub(crate) async fn run(
         gnb_index: index,
         ping,
         ping6,
+        modify,
         idle,
         hold,
         release,
@@ -314,12 +322,44 @@ pub(crate) async fn run(
                 SimEvent::SessionEstablished { .. } => {}
                 SimEvent::SessionModified { ue, modification } => {
                     debug!(gnb = %name, ue, ?modification, "PDU session modified");
+                    let run = runs.entry(ue).or_default();
+                    if !modification.ue_requested {
+                        let _ = reports.send(Report::NetworkModified);
+                    } else if modification.psi == PSI && run.phase == Phase::Modify {
+                        let now = Instant::now();
+                        let latency = run
+                            .modify_started
+                            .map(|s| now.saturating_duration_since(s))
+                            .unwrap_or_default();
+                        let extra_flow = modification.qfis.len() > 1;
+                        let _ = reports.send(Report::Modified {
+                            latency,
+                            extra_flow,
+                        });
+                        if up.advance(&mut gnb, now, ue, run).await {
+                            remaining -= 1;
+                            let _ = reports.send(Report::Done);
+                        }
+                    }
                 }
                 SimEvent::ModificationFailed { ue, psi, cause } => {
                     debug!(gnb = %name, ue, psi, ?cause, "PDU session modification failed");
+                    let run = runs.entry(ue).or_default();
+                    if psi == PSI && run.phase == Phase::Modify {
+                        let rejected = matches!(cause, SessionFailure::Rejected { .. });
+                        let _ = reports.send(Report::ModifyFailed {
+                            reason: cause.label(),
+                            rejected,
+                        });
+                        if up.advance(&mut gnb, Instant::now(), ue, run).await {
+                            remaining -= 1;
+                            let _ = reports.send(Report::Done);
+                        }
+                    }
                 }
                 SimEvent::ModificationCommandRejected { ue, psi, cause } => {
                     warn!(gnb = %name, ue, psi, cause, "modification command refused");
+                    let _ = reports.send(Report::CommandRejected);
                 }
                 SimEvent::GtpuErrorIndication { teid, peer } => {
                     warn!(gnb = %name, teid, %peer, "GTP-U Error Indication");
@@ -492,6 +532,7 @@ struct Up<'a> {
     gnb_index: usize,
     ping: Option<Ipv4Addr>,
     ping6: Option<Ipv6Addr>,
+    modify: Option<ModifyOptions>,
     idle: bool,
     hold: Duration,
     release: bool,
@@ -503,8 +544,8 @@ struct Up<'a> {
 
 impl Up<'_> {
     /// Moves `run` to its next step and starts it, skipping the steps the options or
-    /// the session leave out: IPv4 ping, Router Solicitation and IPv6 ping, CM-IDLE and
-    /// the idle ping, hold, release. True when the UE has nothing left to do.
+    /// the session leave out: modification, IPv4 ping, Router Solicitation and IPv6 ping,
+    /// CM-IDLE and the idle ping, hold, release. True when the UE has nothing left to do.
     async fn advance(&mut self, gnb: &mut Gnb, now: Instant, ue: UeId, run: &mut UeRun) -> bool {
         if let Some(d) = run.ping_deadline.take() {
             self.timers.remove(&(d, ue));
@@ -512,7 +553,8 @@ impl Up<'_> {
         let n3 = self.socket.is_some();
         loop {
             run.phase = match run.phase {
-                Phase::Registering | Phase::Session => Phase::Ping,
+                Phase::Registering | Phase::Session => Phase::Modify,
+                Phase::Modify => Phase::Ping,
                 Phase::Ping => Phase::Solicit,
                 Phase::Solicit => Phase::Ping6,
                 Phase::Ping6 => Phase::Idling,
@@ -521,6 +563,10 @@ impl Up<'_> {
                 Phase::Releasing | Phase::Done => Phase::Done,
             };
             run.attempts = 0;
+            // The modification request went out: the command (or a failure) is awaited.
+            if run.phase == Phase::Modify && self.modify_session(gnb, now, ue, run) {
+                return false;
+            }
             match run.phase {
                 Phase::Ping if n3 && self.ping.is_some() && run.ipv4.is_some() => {
                     run.v6 = false;
@@ -564,6 +610,42 @@ impl Up<'_> {
                 _ => {}
             }
         }
+    }
+
+    /// Asks for the extra QoS flow of `--modify` (TS 24.501 §6.4.2.2): its packet filter
+    /// is the configured one, else the ping target of the session's IP version. False
+    /// when there is nothing to filter on (counted as a failure).
+    fn modify_session(&mut self, gnb: &mut Gnb, now: Instant, ue: UeId, run: &mut UeRun) -> bool {
+        let Some(m) = self.modify else {
+            return false;
+        };
+        let remote = match (self.ping, run.ipv4, self.ping6, run.ipv6_iid) {
+            (Some(p), Some(_), _, _) => Some(IpAddr::V4(p)),
+            (_, _, Some(p), Some(_)) => Some(IpAddr::V6(p)),
+            _ => None,
+        };
+        let Some(filter) = m.filter.or(remote.map(|r| FlowFilter {
+            remote: Some(r),
+            ..FlowFilter::default()
+        })) else {
+            let _ = self.reports.send(Report::ModifyFailed {
+                reason: "no_filter".into(),
+                rejected: false,
+            });
+            return false;
+        };
+        run.modify_started = Some(now);
+        gnb.modify_session(
+            now,
+            ue,
+            ModificationRequest {
+                psi: PSI,
+                five_qi: m.five_qi,
+                precedence: m.precedence,
+                filter,
+            },
+        );
+        true
     }
 
     /// Sets `run`'s one timer to `at`.

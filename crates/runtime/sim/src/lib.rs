@@ -9,7 +9,8 @@
 //!   (exported-PDU framing, decoded by Wireshark's NGAP and NAS-5GS dissectors).
 //! - With [`SimOptions::sessions`], each gNB task has an N3 UDP socket (GTP-U) and every
 //!   registered UE establishes a PDU session; [`SimOptions::ping`] pings from each
-//!   session with ICMP the simulator builds itself, [`SimOptions::idle`] then takes the
+//!   session with ICMP the simulator builds itself, [`SimOptions::modify`] first asks for
+//!   one more QoS flow (PDU session modification), [`SimOptions::idle`] then takes the
 //!   UEs to CM-IDLE and has the core page them, [`SimOptions::tun`] opens one TUN device
 //!   for all UEs (see the `tun` module).
 
@@ -20,7 +21,7 @@ mod options;
 mod summary;
 mod tun;
 
-pub use options::{AfterRegistration, SessionOptions, SimOptions};
+pub use options::{AfterRegistration, ModifyOptions, SessionOptions, SimOptions};
 pub use summary::{Latency, Summary};
 
 use std::sync::Arc;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use ferrocore_sctp_io::{NGAP_PORT, Transport, UDP_ENCAPSULATION_PORT};
-use ferrocore_sim::{GnbConfig, SessionType, SuciProtection, UeProfile};
+use ferrocore_sim::{FlowFilter, GnbConfig, SessionType, SuciProtection, UeProfile};
 
 /// The PDU session every registered UE establishes (PSI 1).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -16,6 +16,29 @@ pub struct SessionOptions {
     pub dnn: Option<String>,
     /// S-NSSAI (SST, SD); `None` lets the network choose.
     pub snssai: Option<(u8, Option<u32>)>,
+}
+
+/// The UE-requested PDU session modification each UE asks for once its session is up
+/// (TS 24.501 §6.4.2): one more QoS flow, one QoS rule with one packet filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModifyOptions {
+    /// 5QI of the extra QoS flow (e.g. 9, non-GBR).
+    pub five_qi: u8,
+    /// Precedence asked for its QoS rule (below the default rule's 255).
+    pub precedence: u8,
+    /// Its packet filter; `None`: the ping target (the IPv4 `--ping` when the session has
+    /// IPv4, else the IPv6 one), so that the pings go on the new flow.
+    pub filter: Option<FlowFilter>,
+}
+
+impl Default for ModifyOptions {
+    fn default() -> Self {
+        Self {
+            five_qi: 9,
+            precedence: 10,
+            filter: None,
+        }
+    }
 }
 
 /// What each UE does once registered.
@@ -82,6 +105,9 @@ pub struct SimOptions {
     /// from the Router Advertisement's /64 and its interface identifier, then pings with
     /// ICMPv6 (see `ferrocore_sim::ipv6`).
     pub ping6: Option<Ipv6Addr>,
+    /// Once its session is up, each UE asks for one more QoS flow (PDU SESSION
+    /// MODIFICATION REQUEST), before the pings.
+    pub modify: Option<ModifyOptions>,
     /// Once the sessions are up (and pinged), release each UE to CM-IDLE, then send a
     /// ping whose answer the UPF must buffer, so that the core pages the UE.
     pub idle: bool,
@@ -132,6 +158,7 @@ impl Default for SimOptions {
             sessions: None,
             ping: None,
             ping6: None,
+            modify: None,
             idle: false,
             hold: Duration::ZERO,
             release: false,
@@ -176,6 +203,18 @@ impl SimOptions {
         {
             return Err(
                 "--ping, --ping6, --idle, --tun, --hold and --release need --session".into(),
+            );
+        }
+        if self.sessions.is_none() && self.modify.is_some() {
+            return Err("--modify needs --session".into());
+        }
+        if self.modify.is_some_and(|m| m.filter.is_none())
+            && self.ping.is_none()
+            && self.ping6.is_none()
+        {
+            return Err(
+                "--modify needs --ping or --ping6 (the new QoS rule's filter is the ping target)"
+                    .into(),
             );
         }
         if self.idle && self.ping.is_none() && self.ping6.is_none() {

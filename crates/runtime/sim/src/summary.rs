@@ -24,6 +24,16 @@ pub(crate) enum Report {
     PingSent { v6: bool },
     /// Its answer came back; `idle` for the ping sent while the UE was in CM-IDLE.
     PingOk { idle: bool, v6: bool },
+    /// The UE's PDU session modification (`--modify`) completed `latency` after its
+    /// request; `extra_flow` when the session then has a QoS flow besides the default.
+    Modified { latency: Duration, extra_flow: bool },
+    /// It did not: `reason` is the failure label; `rejected` for a PDU SESSION
+    /// MODIFICATION REJECT.
+    ModifyFailed { reason: String, rejected: bool },
+    /// A network-requested PDU SESSION MODIFICATION COMMAND was completed.
+    NetworkModified,
+    /// A UE refused a PDU SESSION MODIFICATION COMMAND (COMMAND REJECT).
+    CommandRejected,
     /// A PDU session was released at the end of the run (`--release`).
     Released,
     /// An idle UE was paged.
@@ -117,6 +127,21 @@ pub struct Summary {
     pub ping6_sent: usize,
     /// IPv6 pings answered (the Router Advertisement came, then the echo reply).
     pub ping6_ok: usize,
+    /// UE-requested PDU session modifications (`--modify`) completed with the extra QoS
+    /// flow in place (the command's QoS rules applied, the gNB's resources modified).
+    pub modified: usize,
+    /// UE-requested modifications the network refused (PDU SESSION MODIFICATION REJECT).
+    pub modify_rejected: usize,
+    /// UE-requested modifications that did not give the extra flow, by cause
+    /// (`session_reject_<5GSM cause>`, `not_forwarded_<5GMM cause>`, `session_timeout`
+    /// for T3581, `refused`, `no_extra_flow`).
+    pub modify_failures: BTreeMap<String, usize>,
+    /// Latency of the UE-requested modifications, request to command.
+    pub modify_ms: Latency,
+    /// Network-requested modification commands the UEs completed.
+    pub network_modified: usize,
+    /// Modification commands the UEs refused (COMMAND REJECT).
+    pub modify_commands_rejected: usize,
     /// PDU sessions released at the end (`--release`: release command received and
     /// completed).
     pub released: usize,
@@ -128,6 +153,8 @@ pub struct Summary {
     latencies_ms: Vec<f64>,
     #[serde(skip)]
     session_latencies_ms: Vec<f64>,
+    #[serde(skip)]
+    modify_latencies_ms: Vec<f64>,
     #[serde(skip)]
     done: usize,
 }
@@ -152,11 +179,18 @@ impl Summary {
             idle_ping_ok: 0,
             ping6_sent: 0,
             ping6_ok: 0,
+            modified: 0,
+            modify_rejected: 0,
+            modify_failures: BTreeMap::new(),
+            modify_ms: Latency::default(),
+            network_modified: 0,
+            modify_commands_rejected: 0,
             released: 0,
             paged: 0,
             service_accepted: 0,
             latencies_ms: Vec::new(),
             session_latencies_ms: Vec::new(),
+            modify_latencies_ms: Vec::new(),
             done: 0,
         }
     }
@@ -195,6 +229,29 @@ impl Summary {
                     self.idle_ping_ok += 1;
                 }
             }
+            Report::Modified {
+                latency,
+                extra_flow: true,
+            } => {
+                self.modified += 1;
+                self.modify_latencies_ms.push(latency.as_secs_f64() * 1e3);
+            }
+            Report::Modified {
+                extra_flow: false, ..
+            } => {
+                *self
+                    .modify_failures
+                    .entry("no_extra_flow".into())
+                    .or_default() += 1;
+            }
+            Report::ModifyFailed { reason, rejected } => {
+                if rejected {
+                    self.modify_rejected += 1;
+                }
+                *self.modify_failures.entry(reason).or_default() += 1;
+            }
+            Report::NetworkModified => self.network_modified += 1,
+            Report::CommandRejected => self.modify_commands_rejected += 1,
             Report::Released => self.released += 1,
             Report::Paged => self.paged += 1,
             Report::ServiceAccepted => self.service_accepted += 1,
@@ -227,6 +284,8 @@ impl Summary {
         self.registration_ms = Latency::of(&self.latencies_ms);
         self.session_latencies_ms.sort_by(f64::total_cmp);
         self.session_ms = Latency::of(&self.session_latencies_ms);
+        self.modify_latencies_ms.sort_by(f64::total_cmp);
+        self.modify_ms = Latency::of(&self.modify_latencies_ms);
     }
 
     /// One human line: progress or the final result.
@@ -245,6 +304,13 @@ impl Summary {
             line += &format!(
                 "; {} PDU sessions (p50 {:.1} ms)",
                 self.pdu_sessions, self.session_ms.p50
+            );
+        }
+        let modify_failed: usize = self.modify_failures.values().sum();
+        if self.modified > 0 || modify_failed > 0 {
+            line += &format!(
+                "; {} modified (p50 {:.1} ms), {} not",
+                self.modified, self.modify_ms.p50, modify_failed
             );
         }
         if self.ping_sent > 0 {
@@ -296,6 +362,33 @@ mod tests {
         assert_eq!((s.registered, s.failed), (1, 2));
         assert_eq!(s.failures["no_answer"], 1);
         assert_eq!(s.registration_ms.max, 4.0);
+    }
+
+    #[test]
+    fn modifications_count_only_with_their_extra_flow() {
+        let mut s = Summary::new(3);
+        s.record(Report::Modified {
+            latency: Duration::from_millis(3),
+            extra_flow: true,
+        });
+        s.record(Report::Modified {
+            latency: Duration::from_millis(5),
+            extra_flow: false,
+        });
+        s.record(Report::ModifyFailed {
+            reason: "session_reject_26".into(),
+            rejected: true,
+        });
+        s.record(Report::NetworkModified);
+        s.finish(Duration::from_secs(1));
+        assert_eq!(
+            (s.modified, s.modify_rejected, s.network_modified),
+            (1, 1, 1)
+        );
+        assert_eq!(s.modify_failures["no_extra_flow"], 1);
+        assert_eq!(s.modify_failures["session_reject_26"], 1);
+        assert_eq!(s.modify_ms.max, 3.0);
+        assert!(s.line().contains("1 modified"), "{}", s.line());
     }
 
     #[test]

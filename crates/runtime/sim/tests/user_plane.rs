@@ -1,6 +1,8 @@
 //! The runtime end to end against a scripted core on loopback: an AMF/SMF over SCTP
-//! (UDP encapsulation, no privileges) and a UPF on a UDP socket that answers pings,
-//! buffers the answer for an idle UE and has the AMF page it.
+//! (UDP encapsulation, no privileges) and a UPF on a UDP socket that answers pings (and
+//! checks the QoS flow they come on), buffers the answer for an idle UE and has the AMF
+//! page it; the SMF answers a PDU session modification request with a QoS flow for the
+//! ping target.
 
 #[path = "../../../sim/engine/tests/common/mod.rs"]
 mod common;
@@ -9,22 +11,24 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use common::TestAmf;
+use common::session::{host_rule, modification_command};
 use ferrocore_gtpu::{PduSessionContainer, Qfi, Repr};
 use ferrocore_nas::NasMessage;
 use ferrocore_nas::ies::epco_ie;
 use ferrocore_nas::types::*;
 use ferrocore_ngap::msg::*;
-use ferrocore_ngap::transfer::{QosFlowRequest, SetupRequestTransfer};
+use ferrocore_ngap::transfer::{ModifyRequestTransfer, QosFlowRequest, SetupRequestTransfer};
 use ferrocore_ngap::{GtpTunnel, Message, NgapMessage, decode_message};
 use ferrocore_sctp_io::{AssocEvent, NGAP_PPID, SctpConfig, SctpListener, Transport};
 use ferrocore_sim::SessionType;
-use ferrocore_sim_io::{SessionOptions, SimOptions};
+use ferrocore_sim_io::{ModifyOptions, SessionOptions, SimOptions};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
 const UPF_IP: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 2);
 const UL_TEID: u32 = 0x77;
 const UE_IP: Ipv4Addr = Ipv4Addr::new(10, 45, 0, 7);
+const PING_TARGET: Ipv4Addr = Ipv4Addr::new(8, 8, 8, 8);
 
 fn free_udp_port(ip: Ipv4Addr) -> u16 {
     std::net::UdpSocket::bind((ip, 0))
@@ -97,12 +101,14 @@ enum ToUpf {
     Dl(Option<SocketAddr>, u32),
 }
 
-/// The UPF: answers echo requests from the UE; with no DL tunnel it buffers the answer
-/// and asks the core to page (as a Downlink Data Report would).
+/// The UPF: answers echo requests from the UE, which must come on QoS flow `qfi`; with
+/// no DL tunnel it buffers the answer and asks the core to page (as a Downlink Data
+/// Report would).
 async fn upf(
     socket: UdpSocket,
     mut rx: mpsc::UnboundedReceiver<ToUpf>,
     page: mpsc::UnboundedSender<()>,
+    qfi: u8,
 ) {
     let mut dl: Option<(SocketAddr, u32)> = None;
     let mut buffered: Vec<Vec<u8>> = Vec::new();
@@ -129,7 +135,7 @@ async fn upf(
                     continue;
                 }
                 assert_eq!(d.teid, UL_TEID);
-                assert_eq!(d.qfi.map(Qfi::value), Some(1));
+                assert_eq!(d.qfi.map(Qfi::value), Some(qfi));
                 let mut ip = buf[d.payload.clone()].to_vec();
                 if ip.len() < 28 || ip[9] != 1 || ip[20] != 8 {
                     continue;
@@ -259,6 +265,35 @@ async fn core(
                             else {
                                 panic!("5GSM")
                             };
+                            if let Nas5gsmMessage::PduSessionModificationRequest(r) = &sm.message {
+                                let rules = r.requested_qos_rules.as_ref().unwrap().rules();
+                                assert_eq!(rules.len(), 1, "one requested rule");
+                                let nas = modification_nas(&mut amf, sm.pti);
+                                let m = PduSessionResourceModifyRequest {
+                                    amf_ue_ngap_id: amf.amf_id,
+                                    ran_ue_ngap_id: amf.ran_id,
+                                    sessions: vec![SessionModifyItem {
+                                        pdu_session_id: 1,
+                                        nas_pdu: Some(nas),
+                                        transfer: ModifyRequestTransfer {
+                                            session_ambr: None,
+                                            add_or_modify: vec![QosFlowRequest {
+                                                qfi: 2,
+                                                five_qi: 9,
+                                                arp_priority: 8,
+                                            }],
+                                            release: vec![],
+                                        },
+                                    }],
+                                };
+                                seen.push("(modification request)");
+                                assoc.send(1, NGAP_PPID, m.encode().unwrap()).await.unwrap();
+                                continue;
+                            }
+                            if let Nas5gsmMessage::PduSessionModificationComplete(_) = &sm.message {
+                                seen.push("(modification complete)");
+                                continue;
+                            }
                             assert!(matches!(
                                 sm.message,
                                 Nas5gsmMessage::PduSessionEstablishmentRequest(_)
@@ -312,6 +347,19 @@ async fn core(
     }
 }
 
+/// The SMF's PDU SESSION MODIFICATION COMMAND answering the UE's request (`pti`): QoS
+/// flow 2 for the ping target, in a DL NAS TRANSPORT.
+fn modification_nas(amf: &mut TestAmf, pti: u8) -> Vec<u8> {
+    let c = modification_command(&[host_rule(PING_TARGET)]);
+    let inner = ferrocore_nas::encode(&NasMessage::sm(c, 1, pti)).unwrap();
+    let t = NasDlNasTransport::new(
+        NasPayloadContainerType::from_kind(PayloadContainerKind::N1SmInformation),
+        NasPayloadContainer::new(inner),
+    )
+    .with_pdu_session_id(NasPduSessionIdentity2::from_pdu_session_id(1));
+    amf.protect(t)
+}
+
 fn dl_nas(amf: &TestAmf, nas: Vec<u8>) -> Vec<u8> {
     DownlinkNasTransport {
         amf_ue_ngap_id: amf.amf_id,
@@ -346,8 +394,10 @@ fn ics(amf: &TestAmf, sessions: Vec<SessionSetupItem>, nas: Vec<u8>) -> Vec<u8> 
     .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn session_ping_idle_paging_and_service_request_end_to_end() {
+/// One UE against the scripted core with `options` (the core's addresses and ports
+/// filled in), the UPF expecting the pings on flow `qfi`: the summary and the NGAP
+/// messages the core saw.
+async fn run_against_core(options: SimOptions, qfi: u8) -> (serde_json::Value, Vec<&'static str>) {
     let listener = SctpListener::bind(SctpConfig {
         udp_port: 0,
         ..SctpConfig::listener(Transport::Udp, IpAddr::V4(Ipv4Addr::LOCALHOST), 38412)
@@ -359,8 +409,12 @@ async fn session_ping_idle_paging_and_service_request_end_to_end() {
     let upf_socket = UdpSocket::bind((UPF_IP, upf_port)).await.unwrap();
     let (upf_tx, upf_rx) = mpsc::unbounded_channel();
     let (page_tx, page_rx) = mpsc::unbounded_channel();
-    let n3_port = free_udp_port(Ipv4Addr::new(127, 0, 0, 3));
-    tokio::spawn(upf(upf_socket, upf_rx, page_tx));
+    let n3_ip = match options.gnb_n3_ip {
+        IpAddr::V4(a) => a,
+        IpAddr::V6(_) => panic!("IPv4 N3"),
+    };
+    let n3_port = free_udp_port(n3_ip);
+    tokio::spawn(upf(upf_socket, upf_rx, page_tx, qfi));
     let core = tokio::spawn(core(listener, upf_tx, page_rx, n3_port));
 
     let options = SimOptions {
@@ -375,13 +429,11 @@ async fn session_ping_idle_paging_and_service_request_end_to_end() {
             dnn: Some("internet".into()),
             snssai: Some((1, None)),
         }),
-        ping: Some(IpAddr::V4(Ipv4Addr::new(8, 8, 8, 8))),
-        idle: true,
-        gnb_n3_ip: IpAddr::V4(Ipv4Addr::new(127, 0, 0, 3)),
+        ping: Some(IpAddr::V4(PING_TARGET)),
         n3_port,
         upf_port,
         timeout: Duration::from_secs(30),
-        ..SimOptions::default()
+        ..options
     };
     let summary = tokio::time::timeout(
         Duration::from_secs(40),
@@ -391,6 +443,17 @@ async fn session_ping_idle_paging_and_service_request_end_to_end() {
     .expect("the run ends")
     .unwrap();
     let s = serde_json::to_value(&summary).unwrap();
+    (s, core.await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn session_ping_idle_paging_and_service_request_end_to_end() {
+    let options = SimOptions {
+        idle: true,
+        gnb_n3_ip: IpAddr::V4(Ipv4Addr::new(127, 0, 0, 3)),
+        ..SimOptions::default()
+    };
+    let (s, seen) = run_against_core(options, 1).await;
     assert_eq!(s["registered"], 1, "{s}");
     assert_eq!(s["pdu_sessions"], 1, "{s}");
     assert_eq!(s["ping_sent"], 2, "{s}");
@@ -399,7 +462,7 @@ async fn session_ping_idle_paging_and_service_request_end_to_end() {
     assert_eq!(s["paged"], 1, "{s}");
     assert_eq!(s["service_accepted"], 1, "{s}");
     assert!(s["session_ms"]["max"].as_f64().unwrap() > 0.0, "{s}");
-    let seen = core.await.unwrap();
+    assert_eq!(s["modified"], 0, "{s}");
     for want in [
         "PDUSessionResourceSetupResponse",
         "UEContextReleaseRequest",
@@ -408,4 +471,26 @@ async fn session_ping_idle_paging_and_service_request_end_to_end() {
     ] {
         assert!(seen.iter().any(|n| n.contains(want)), "{want} in {seen:?}");
     }
+}
+
+/// `--modify`: the UE asks for a flow, the SMF gives flow 2 for the ping target, the gNB
+/// sets it up, and the ping then travels on flow 2 (the UPF checks its QFI).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn modification_puts_the_pings_on_their_own_qos_flow() {
+    let options = SimOptions {
+        modify: Some(ModifyOptions::default()),
+        gnb_n3_ip: IpAddr::V4(Ipv4Addr::new(127, 0, 0, 4)),
+        ..SimOptions::default()
+    };
+    let (s, seen) = run_against_core(options, 2).await;
+    assert_eq!(s["pdu_sessions"], 1, "{s}");
+    assert_eq!(s["modified"], 1, "{s}");
+    assert_eq!(s["modify_rejected"], 0, "{s}");
+    assert!(s["modify_ms"]["max"].as_f64().unwrap() > 0.0, "{s}");
+    assert_eq!(s["ping_ok"], 1, "{s}");
+    let at = |name: &str| seen.iter().position(|n| *n == name);
+    let request = at("(modification request)").expect("the UE's request");
+    let response = at("PDUSessionResourceModifyResponse").expect("the gNB's response");
+    let complete = at("(modification complete)").expect("the UE's complete");
+    assert!(request < response && response < complete, "{seen:?}");
 }

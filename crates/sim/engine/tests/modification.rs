@@ -38,49 +38,6 @@ fn ask(psi: u8) -> ModificationRequest {
     }
 }
 
-/// A filter matching traffic to or from `remote` (IPv4 host).
-fn to_host(id: u8, remote: Ipv4Addr) -> QosPacketFilter {
-    QosPacketFilter::Match {
-        direction: QosPacketFilterDirection::Bidirectional,
-        identifier: id,
-        components: vec![QosPacketFilterComponent::Ipv4RemoteAddress {
-            address: remote.octets(),
-            mask: [0xff; 4],
-        }],
-    }
-}
-
-/// The network's new rule: identifier 2, QFI 2, precedence 10, for `remote`.
-fn new_rule(remote: Ipv4Addr) -> QosRule {
-    QosRule::new(2, QosRuleOpCode::Create)
-        .with_packet_filters(vec![to_host(1, remote)])
-        .with_precedence(10)
-        .with_qfi(2)
-}
-
-/// Flow 2, 5QI 9.
-fn new_flow() -> NasQosFlowDescriptions {
-    NasQosFlowDescriptions::from_descriptions(&[QosFlowDescription::new(
-        2,
-        QosFlowOpCode::Create,
-        true,
-        vec![QosFlowParameter::FiveQi(9)],
-    )])
-    .unwrap()
-}
-
-/// PDU SESSION MODIFICATION COMMAND with `rules` (none: no QoS rules IE) and flow 2.
-fn command(rules: &[QosRule]) -> NasPduSessionModificationCommand {
-    let mut c = NasPduSessionModificationCommand::new()
-        .with_session_ambr(NasSessionAmbr::new(vec![6, 0, 20, 6, 0, 10]));
-    if !rules.is_empty() {
-        c = c
-            .with_authorized_qos_rules(NasQosRules::from_rules(rules).unwrap())
-            .with_authorized_qos_flow_descriptions(new_flow());
-    }
-    c
-}
-
 /// PDU SESSION RESOURCE MODIFY REQUEST for session `psi`, flow 2 added, with `nas`.
 fn resource_modify(amf: &TestAmf, gnb: &mut Gnb, now: Instant, psi: u8, nas: Vec<u8>) {
     let m = PduSessionResourceModifyRequest {
@@ -198,7 +155,12 @@ fn ue_requested_flow_is_set_up_and_uplink_to_its_host_takes_it() {
     assert_eq!(uplink_qfi(&mut gnb, now, ue, &udp_to(SERVER, 5201)), 1);
 
     // The network's answer: PDU SESSION RESOURCE MODIFY REQUEST with the command.
-    let nas = dl_transport(&mut amf, 1, sm.pti, command(&[new_rule(SERVER)]));
+    let nas = dl_transport(
+        &mut amf,
+        1,
+        sm.pti,
+        modification_command(&[host_rule(SERVER)]),
+    );
     resource_modify(&amf, &mut gnb, now, 1, nas);
     let (done, other) = answer(&mut amf, &mut gnb);
     let [Message::PduSessionResourceModifyResponse(rsp)] = &other[..] else {
@@ -251,7 +213,7 @@ fn network_requested_modification_changes_the_session_ambr() {
     let (mut gnb, ue, mut amf) = ready(now);
     establish(&mut gnb, &mut amf, now, ue, SessionType::Ipv4);
     // PTI 0: the network's own modification (TS 24.501 §6.3.2.2), N1 only.
-    let nas = dl_transport(&mut amf, 1, 0, command(&[]));
+    let nas = dl_transport(&mut amf, 1, 0, modification_command(&[]));
     amf.downlink(&mut gnb, now, nas);
     let (done, _) = answer(&mut amf, &mut gnb);
     assert!(matches!(
@@ -293,7 +255,8 @@ fn reject_cause(sm: &SmMessage) -> u8 {
 fn commands_with_wrong_qos_operations_are_refused_and_change_nothing() {
     // Deleting the default QoS rule: semantic error, #83 (TS 24.501 §6.3.2.4 a)).
     let delete_default = QosRule::new(1, QosRuleOpCode::Delete);
-    let (sm, ev, before, after) = refused(command(&[new_rule(SERVER), delete_default]));
+    let (sm, ev, before, after) =
+        refused(modification_command(&[host_rule(SERVER), delete_default]));
     assert_eq!(reject_cause(&sm), 83);
     assert_eq!(
         before, after,
@@ -309,8 +272,8 @@ fn commands_with_wrong_qos_operations_are_refused_and_change_nothing() {
     ));
 
     // A second default rule: #83.
-    let second_default = new_rule(SERVER).with_default_rule(true);
-    let (sm, _, before, after) = refused(command(&[second_default]));
+    let second_default = host_rule(SERVER).with_default_rule(true);
+    let (sm, _, before, after) = refused(modification_command(&[second_default]));
     assert_eq!(reject_cause(&sm), 83);
     assert_eq!(before, after);
 
@@ -325,7 +288,7 @@ fn commands_with_wrong_qos_operations_are_refused_and_change_nothing() {
     let unknown = QosRule::new(7, QosRuleOpCode::ModifyNoFilters)
         .with_precedence(3)
         .with_qfi(1);
-    let (sm, _, _, _) = refused(command(&[unknown]));
+    let (sm, _, _, _) = refused(modification_command(&[unknown]));
     assert_eq!(reject_cause(&sm), 83);
 }
 
@@ -381,7 +344,7 @@ fn a_command_for_no_request_gets_5gsm_status_and_a_session_not_here_is_refused()
     let (mut gnb, ue, mut amf) = ready(now);
     establish(&mut gnb, &mut amf, now, ue, SessionType::Ipv4);
     // A PTI the UE never used (TS 24.501 §7.3.1): 5GSM STATUS #47, nothing applied.
-    let nas = dl_transport(&mut amf, 1, 77, command(&[new_rule(SERVER)]));
+    let nas = dl_transport(&mut amf, 1, 77, modification_command(&[host_rule(SERVER)]));
     amf.downlink(&mut gnb, now, nas);
     let (sm, _) = answer(&mut amf, &mut gnb);
     let Nas5gsmMessage::FiveGsmStatus(st) = sm.message else {
@@ -391,7 +354,7 @@ fn a_command_for_no_request_gets_5gsm_status_and_a_session_not_here_is_refused()
     assert_eq!(gnb.ue(ue).session(1).unwrap().qos_rules().qfis(), vec![1]);
 
     // A command for a session the UE does not have: COMMAND REJECT #43.
-    let nas = dl_transport(&mut amf, 4, 0, command(&[]));
+    let nas = dl_transport(&mut amf, 4, 0, modification_command(&[]));
     amf.downlink(&mut gnb, now, nas);
     let (sm, _) = answer(&mut amf, &mut gnb);
     assert_eq!(reject_cause(&sm), 43);
@@ -414,7 +377,7 @@ fn the_gnb_lists_sessions_it_has_no_resources_for_as_failed() {
     let now = Instant::now();
     let (mut gnb, ue, mut amf) = ready(now);
     establish(&mut gnb, &mut amf, now, ue, SessionType::Ipv4);
-    let nas = dl_transport(&mut amf, 6, 0, command(&[]));
+    let nas = dl_transport(&mut amf, 6, 0, modification_command(&[]));
     resource_modify(&amf, &mut gnb, now, 6, nas);
     let (_, other) = answer(&mut amf, &mut gnb);
     let [Message::PduSessionResourceModifyResponse(rsp)] = &other[..] else {
@@ -458,7 +421,7 @@ fn rules_are_evaluated_by_precedence_on_addresses_protocols_and_ports() {
             }])
             .with_precedence(5)
             .with_qfi(3),
-        new_rule(SERVER),
+        host_rule(SERVER),
         // Downlink only: never picked for uplink.
         QosRule::new(4, QosRuleOpCode::Create)
             .with_packet_filters(vec![QosPacketFilter::Match {

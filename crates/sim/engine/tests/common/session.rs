@@ -1,6 +1,6 @@
 //! PDU session conversations of the scripted network side: the AMF relays 5GSM as an SMF
-//! would answer (establishment accept, resource setup), plays the UPF's GTP-U endpoint,
-//! takes the UE to CM-IDLE and back.
+//! would answer (establishment accept, resource setup, modification commands with a QoS
+//! flow for one host), plays the UPF's GTP-U endpoint, takes the UE to CM-IDLE and back.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Instant;
@@ -277,4 +277,47 @@ pub fn ics_with_session(amf: &mut TestAmf, gnb: &mut Gnb, now: Instant) {
         nas_pdu: Some(nas),
     };
     gnb.handle_ngap(now, 1, &m.encode().unwrap());
+}
+
+/// A filter matching traffic to or from `remote` (IPv4 host).
+pub fn to_host(id: u8, remote: Ipv4Addr) -> QosPacketFilter {
+    QosPacketFilter::Match {
+        direction: QosPacketFilterDirection::Bidirectional,
+        identifier: id,
+        components: vec![QosPacketFilterComponent::Ipv4RemoteAddress {
+            address: remote.octets(),
+            mask: [0xff; 4],
+        }],
+    }
+}
+
+/// The network's new rule: identifier 2, QFI 2, precedence 10, for `remote`.
+pub fn host_rule(remote: Ipv4Addr) -> QosRule {
+    QosRule::new(2, QosRuleOpCode::Create)
+        .with_packet_filters(vec![to_host(1, remote)])
+        .with_precedence(10)
+        .with_qfi(2)
+}
+
+/// Flow 2, 5QI 9.
+pub fn flow_2() -> NasQosFlowDescriptions {
+    NasQosFlowDescriptions::from_descriptions(&[QosFlowDescription::new(
+        2,
+        QosFlowOpCode::Create,
+        true,
+        vec![QosFlowParameter::FiveQi(9)],
+    )])
+    .unwrap()
+}
+
+/// PDU SESSION MODIFICATION COMMAND with `rules` (none: no QoS rules IE) and flow 2.
+pub fn modification_command(rules: &[QosRule]) -> NasPduSessionModificationCommand {
+    let mut c = NasPduSessionModificationCommand::new()
+        .with_session_ambr(NasSessionAmbr::new(vec![6, 0, 20, 6, 0, 10]));
+    if !rules.is_empty() {
+        c = c
+            .with_authorized_qos_rules(NasQosRules::from_rules(rules).unwrap())
+            .with_authorized_qos_flow_descriptions(flow_2());
+    }
+    c
 }
