@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::problem::JSON;
+use crate::query::QueryBuilder;
 
 /// An HTTP/2 (h2c, prior knowledge) connection pool to one producer's `apiRoot`
 /// (`http://host:port`, TS 29.501 §4.4.1). Cheap to clone; the service clients wrap it.
@@ -74,6 +75,18 @@ impl HttpClient {
         } else {
             Err(raw.problem())
         }
+    }
+
+    /// GET `path` with `query`: the 200 answer's JSON body.
+    pub(crate) async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: String,
+        query: QueryBuilder,
+    ) -> Result<T, SbiError> {
+        self.call::<()>(Method::GET, &path, query.pairs(), None)
+            .await?
+            .expect(&[StatusCode::OK])?
+            .json()
     }
 
     /// Sends one request with a ready body (`(content type, bytes)`) and returns whatever

@@ -11,7 +11,6 @@ use ferrocore_sbi::nudm_sdm::{
     AccessAndMobilitySubscriptionData, Nssai, SdmQuery, SdmService, SmDataQuery, SmSubsData,
     SmfSelectionSubscriptionData, paths,
 };
-use reqwest::{Method, StatusCode};
 
 use crate::client::{HttpClient, encode_segment};
 use crate::problem::{Answer, PathVars, ok};
@@ -86,20 +85,6 @@ async fn get_nssai(
 #[derive(Debug, Clone)]
 pub struct SdmClient(pub HttpClient);
 
-impl SdmClient {
-    async fn get<T: serde::de::DeserializeOwned>(
-        &self,
-        path: String,
-        query: QueryBuilder,
-    ) -> Result<T, SbiError> {
-        self.0
-            .call::<()>(Method::GET, &path, query.pairs(), None)
-            .await?
-            .expect(&[StatusCode::OK])?
-            .json()
-    }
-}
-
 fn common_query(q: &SdmQuery) -> QueryBuilder {
     QueryBuilder::default()
         .json("plmn-id", q.plmn_id.as_ref())
@@ -113,7 +98,8 @@ impl SdmService for SdmClient {
         supi: &str,
         query: SdmQuery,
     ) -> Result<AccessAndMobilitySubscriptionData, SbiError> {
-        self.get(paths::am_data(&encode_segment(supi)), common_query(&query))
+        self.0
+            .get_json(paths::am_data(&encode_segment(supi)), common_query(&query))
             .await
     }
 
@@ -122,11 +108,12 @@ impl SdmService for SdmClient {
         supi: &str,
         query: SdmQuery,
     ) -> Result<SmfSelectionSubscriptionData, SbiError> {
-        self.get(
-            paths::smf_select_data(&encode_segment(supi)),
-            common_query(&query),
-        )
-        .await
+        self.0
+            .get_json(
+                paths::smf_select_data(&encode_segment(supi)),
+                common_query(&query),
+            )
+            .await
     }
 
     async fn get_sm_data(&self, supi: &str, query: SmDataQuery) -> Result<SmSubsData, SbiError> {
@@ -135,11 +122,14 @@ impl SdmService for SdmClient {
             .string("dnn", query.dnn.as_deref())
             .json("plmn-id", query.plmn_id.as_ref())
             .string("supported-features", query.supported_features.as_deref());
-        self.get(paths::sm_data(&encode_segment(supi)), q).await
+        self.0
+            .get_json(paths::sm_data(&encode_segment(supi)), q)
+            .await
     }
 
     async fn get_nssai(&self, supi: &str, query: SdmQuery) -> Result<Nssai, SbiError> {
-        self.get(paths::nssai(&encode_segment(supi)), common_query(&query))
+        self.0
+            .get_json(paths::nssai(&encode_segment(supi)), common_query(&query))
             .await
     }
 }

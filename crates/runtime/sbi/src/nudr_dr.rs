@@ -122,31 +122,18 @@ async fn query_sm_data(
 #[derive(Debug, Clone)]
 pub struct DataRepositoryClient(pub HttpClient);
 
-impl DataRepositoryClient {
-    async fn get<T: serde::de::DeserializeOwned>(
-        &self,
-        path: String,
-        query: QueryBuilder,
-    ) -> Result<T, SbiError> {
-        self.0
-            .call::<()>(Method::GET, &path, query.pairs(), None)
-            .await?
-            .expect(&[StatusCode::OK])?
-            .json()
-    }
-}
-
 #[async_trait]
 impl DataRepositoryService for DataRepositoryClient {
     async fn query_authentication_subscription(
         &self,
         ue_id: &str,
     ) -> Result<AuthenticationSubscription, SbiError> {
-        self.get(
-            paths::authentication_subscription(&encode_segment(ue_id)),
-            QueryBuilder::default(),
-        )
-        .await
+        self.0
+            .get_json(
+                paths::authentication_subscription(&encode_segment(ue_id)),
+                QueryBuilder::default(),
+            )
+            .await
     }
 
     async fn modify_authentication_subscription(
@@ -185,11 +172,12 @@ impl DataRepositoryService for DataRepositoryClient {
         ue_id: &str,
         serving_plmn: &PlmnId,
     ) -> Result<AccessAndMobilitySubscriptionData, SbiError> {
-        self.get(
-            paths::am_data(&encode_segment(ue_id), &serving_plmn.to_var_plmn_id()),
-            QueryBuilder::default(),
-        )
-        .await
+        self.0
+            .get_json(
+                paths::am_data(&encode_segment(ue_id), &serving_plmn.to_var_plmn_id()),
+                QueryBuilder::default(),
+            )
+            .await
     }
 
     async fn query_smf_selection_data(
@@ -201,7 +189,7 @@ impl DataRepositoryService for DataRepositoryClient {
             &encode_segment(ue_id),
             &serving_plmn.to_var_plmn_id(),
         );
-        self.get(path, QueryBuilder::default()).await
+        self.0.get_json(path, QueryBuilder::default()).await
     }
 
     async fn query_sm_data(
@@ -214,10 +202,11 @@ impl DataRepositoryService for DataRepositoryClient {
         let q = QueryBuilder::default()
             .json("single-nssai", single_nssai.as_ref())
             .string("dnn", dnn.as_deref());
-        self.get(
-            paths::sm_data(&encode_segment(ue_id), &serving_plmn.to_var_plmn_id()),
-            q,
-        )
-        .await
+        self.0
+            .get_json(
+                paths::sm_data(&encode_segment(ue_id), &serving_plmn.to_var_plmn_id()),
+                q,
+            )
+            .await
     }
 }
