@@ -531,3 +531,37 @@ fn error_indication_is_reported_with_erir_for_each_session_on_that_fteid() {
     assert_eq!(r.len(), 1);
     assert_eq!(erir(&r[0]), (0xA, vec![gnb_fteid(0x9999)]));
 }
+
+#[test]
+fn periodic_reports_of_thousands_of_sessions_survive_churn() {
+    // 3,000 sessions with a periodic URR, deleted and set up again: the timers of the
+    // deleted ones (a heap compaction happens on the way) report nothing, each live
+    // session reports once per period.
+    let mut upf = Upf::new();
+    upf.associate();
+    let periodic = CreateUrr {
+        measurement_period: Some(10),
+        ..urr(1, true, false, ReportingTriggers::PERIO)
+    };
+    let ue = |i: u64| Ipv4Addr::from_bits(UE.to_bits() + i as u32);
+    let mut setup = |upf: &mut Upf, base: u64| -> Vec<u64> {
+        (0..3000)
+            .map(|i| {
+                let mut req = with_ue(establishment(base + i), ue(i));
+                req.create_urrs = vec![periodic.clone()];
+                establish(upf, req).0
+            })
+            .collect()
+    };
+    for up_seid in setup(&mut upf, 10_000) {
+        assert_eq!(upf.delete(up_seid).cause, Cause::REQUEST_ACCEPTED);
+    }
+    upf.advance(secs(1));
+    setup(&mut upf, 20_000);
+    upf.advance(secs(10));
+    let mut seids: Vec<u64> = upf.reports().into_iter().map(|(s, _)| s).collect();
+    assert_eq!(seids.len(), 3000);
+    seids.sort_unstable();
+    seids.dedup();
+    assert_eq!(seids, (20_000..23_000).collect::<Vec<u64>>());
+}

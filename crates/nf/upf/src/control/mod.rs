@@ -186,6 +186,8 @@ pub struct UpfControl {
     sweep: Option<(Instant, Vec<u64>)>,
     /// URRs' next time-based events: (due, UP SEID, URR ID); stale entries are skipped.
     usage_timers: BinaryHeap<Reverse<(Instant, u64, u32)>>,
+    /// Heap size past which it is compacted.
+    usage_timers_bound: usize,
     remote_tunnels: RemoteTunnels,
     stats: ControlStats,
 }
@@ -221,6 +223,7 @@ impl UpfControl {
             cache_order: VecDeque::new(),
             sweep: None,
             usage_timers: BinaryHeap::new(),
+            usage_timers_bound: usage::MIN_TIMERS_BOUND,
             remote_tunnels: RemoteTunnels::default(),
             stats: ControlStats::default(),
         }

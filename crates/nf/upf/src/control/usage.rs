@@ -47,6 +47,9 @@ pub(super) struct UrrClock {
     armed: Option<Instant>,
 }
 
+/// Heap entries allowed before the first compaction (and on top of twice the live ones).
+pub(super) const MIN_TIMERS_BOUND: usize = 4096;
+
 fn secs(s: u32) -> Duration {
     Duration::from_secs(u64::from(s))
 }
@@ -267,8 +270,28 @@ impl UpfControl {
             clock.armed = d;
             if let Some(d) = d {
                 self.usage_timers.push(Reverse((d, up_seid, urr_id)));
+                if self.usage_timers.len() > self.usage_timers_bound {
+                    self.compact_usage_timers();
+                }
             }
         }
+    }
+
+    /// Rebuilds the timer heap from the URRs' current deadlines, dropping the stale
+    /// entries (of moved deadlines, removed URRs, deleted sessions) that would otherwise
+    /// wait there until their time; amortised by letting the heap double in between.
+    fn compact_usage_timers(&mut self) {
+        let live: Vec<Reverse<(Instant, u64, u32)>> = self
+            .sessions
+            .iter()
+            .flat_map(|(&seid, s)| {
+                s.clocks
+                    .iter()
+                    .filter_map(move |(&id, c)| c.armed.map(|t| Reverse((t, seid, id))))
+            })
+            .collect();
+        self.usage_timers_bound = 2 * live.len() + MIN_TIMERS_BOUND;
+        self.usage_timers = live.into();
     }
 
     /// When the next time-based usage event is due.
@@ -342,7 +365,7 @@ impl UpfControl {
             let p = secs(p);
             let behind = now.saturating_duration_since(next).as_nanos() / p.as_nanos();
             let skip = u32::try_from(behind + 1).unwrap_or(u32::MAX);
-            clock.next_period = next.checked_add(p * skip);
+            clock.next_period = p.checked_mul(skip).and_then(|d| next.checked_add(d));
         }
         if clock.threshold_at(u).is_some_and(|t| t <= now) {
             trigger |= UsageReportTrigger::TIMTH;
