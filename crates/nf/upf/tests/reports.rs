@@ -544,7 +544,7 @@ fn periodic_reports_of_thousands_of_sessions_survive_churn() {
         ..urr(1, true, false, ReportingTriggers::PERIO)
     };
     let ue = |i: u64| Ipv4Addr::from_bits(UE.to_bits() + i as u32);
-    let mut setup = |upf: &mut Upf, base: u64| -> Vec<u64> {
+    let setup = |upf: &mut Upf, base: u64| -> Vec<u64> {
         (0..3000)
             .map(|i| {
                 let mut req = with_ue(establishment(base + i), ue(i));
