@@ -8,10 +8,9 @@ mod common;
 use std::path::Path;
 
 use common::usim::Usim;
-use common::{Exchange, IMSI, K, OPC, SUPI, Wiring, core, snn, store, subscriber};
+use common::{Exchange, K, OPC, SUPI, Wiring, confirmation, core, info, provisioned_store, snn};
 use ferrocore_sbi::common::{Guami, PlmnIdNid, RatType, Snssai};
 use ferrocore_sbi::hex::Hex;
-use ferrocore_sbi::nausf_ueau::{AuthenticationInfo, ConfirmationData};
 use ferrocore_sbi::nudm_sdm::{SdmQuery, SdmService, SmDataQuery};
 use ferrocore_sbi::nudm_ueau::ResynchronizationInfo;
 use ferrocore_sbi::nudm_uecm::{Amf3GppAccessRegistration, UecmService};
@@ -152,23 +151,15 @@ fn case(i: usize, ex: &Exchange) -> Value {
     })
 }
 
-fn info(ue: &str, snn: &str) -> AuthenticationInfo {
-    AuthenticationInfo {
-        supi_or_suci: ue.to_owned(),
-        serving_network_name: snn.to_owned(),
-        resynchronization_info: None,
-        pei: None,
-        routing_indicator: None,
-        supported_features: None,
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_our_nfs_send_and_answer_matches_the_openapi_files() {
     let dir = tempfile::tempdir().unwrap();
-    let store = store(&dir).await;
-    store.create(&subscriber(IMSI, 0)).await.unwrap();
-    let core = core(Wiring::Http, store, UdmConfig::default()).await;
+    let core = core(
+        Wiring::Http,
+        provisioned_store(&dir).await,
+        UdmConfig::default(),
+    )
+    .await;
     let snn = snn();
     let ausf = &*core.ausf;
 
@@ -193,17 +184,11 @@ async fn what_our_nfs_send_and_answer_matches_the_openapi_files() {
         panic!()
     };
     let res = usim.authenticate(&av.rand.0, &av.autn.0, &snn).unwrap();
-    let ok = ConfirmationData {
-        res_star: Some(Hex(res.res_star)),
-        supported_features: None,
-    };
+    let ok = confirmation(Some(res.res_star));
     ausf.confirm_5g_aka(c.resource_id(), ok).await.unwrap();
     // Failure, unknown context, unknown user, unauthorised network.
     let c = ausf.authenticate(info(SUPI, &snn)).await.unwrap();
-    let bad = ConfirmationData {
-        res_star: Some(Hex([1; 16])),
-        supported_features: None,
-    };
+    let bad = confirmation(Some([1; 16]));
     ausf.confirm_5g_aka(c.resource_id(), bad.clone())
         .await
         .unwrap();

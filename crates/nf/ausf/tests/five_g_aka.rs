@@ -7,30 +7,19 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use common::usim::{Refusal, Usim, sqn_of};
-use common::{Core, IMSI, K, OPC, SUPI, Wiring, core, snn, store, subscriber};
+use common::{Core, IMSI, K, OPC, SUPI, Wiring, confirmation, core, info, provisioned_store, snn};
 use ferrocore_crypto::kdf::{hres_star, kseaf};
 use ferrocore_crypto::secret::{EphemeralKey, HnPrivateKey};
 use ferrocore_crypto::suci::{HomeNetworkKeys, HomeNetworkPrivateKey, conceal_msin};
 use ferrocore_sbi::cause;
 use ferrocore_sbi::hex::Hex;
 use ferrocore_sbi::nausf_ueau::{
-    AuthData5g, AuthResult, AuthenticationInfo, Av5gAka, ConfirmationData, UeAuthenticationService,
+    AuthData5g, AuthResult, AuthenticationInfo, Av5gAka, UeAuthenticationService,
 };
 use ferrocore_sbi::nudm_ueau::ResynchronizationInfo;
 use ferrocore_udm::UdmConfig;
 
 const WIRINGS: [Wiring; 2] = [Wiring::InProcess, Wiring::Http];
-
-fn info(ue: &str, snn: &str) -> AuthenticationInfo {
-    AuthenticationInfo {
-        supi_or_suci: ue.to_owned(),
-        serving_network_name: snn.to_owned(),
-        resynchronization_info: None,
-        pei: None,
-        routing_indicator: None,
-        supported_features: None,
-    }
-}
 
 fn null_suci(imsi: &str) -> String {
     format!(
@@ -67,13 +56,7 @@ async fn full_aka(ausf: &dyn UeAuthenticationService, usim: &mut Usim, ue: &str)
         "HRES* = HXRES*"
     );
     let answer = ausf
-        .confirm_5g_aka(
-            &id,
-            ConfirmationData {
-                res_star: Some(Hex(res.res_star)),
-                supported_features: None,
-            },
-        )
+        .confirm_5g_aka(&id, confirmation(Some(res.res_star)))
         .await
         .expect("200");
     assert_eq!(answer.auth_result, AuthResult::AuthenticationSuccess);
@@ -82,11 +65,17 @@ async fn full_aka(ausf: &dyn UeAuthenticationService, usim: &mut Usim, ue: &str)
     sqn_of(&res.sqn)
 }
 
+/// The default UDM, taking SQN blocks of `n`.
+fn sqn_block(n: u64) -> UdmConfig {
+    UdmConfig {
+        sqn_block: n,
+        ..UdmConfig::default()
+    }
+}
+
 async fn home(wiring: Wiring, config: UdmConfig) -> (tempfile::TempDir, Core) {
     let dir = tempfile::tempdir().unwrap();
-    let store = store(&dir).await;
-    store.create(&subscriber(IMSI, 0)).await.unwrap();
-    let core = core(wiring, store, config).await;
+    let core = core(wiring, provisioned_store(&dir).await, config).await;
     (dir, core)
 }
 
@@ -154,13 +143,7 @@ async fn wrong_res_star_unknown_supi_unauthorised_network() {
         let (id, _av) = challenge(&*core.ausf, info(SUPI, &snn)).await;
         let answer = core
             .ausf
-            .confirm_5g_aka(
-                &id,
-                ConfirmationData {
-                    res_star: Some(Hex([0x55; 16])),
-                    supported_features: None,
-                },
-            )
+            .confirm_5g_aka(&id, confirmation(Some([0x55; 16])))
             .await
             .unwrap();
         assert_eq!(answer.auth_result, AuthResult::AuthenticationFailure);
@@ -168,13 +151,7 @@ async fn wrong_res_star_unknown_supi_unauthorised_network() {
         // The context is consumed: a second try finds nothing.
         let again = core
             .ausf
-            .confirm_5g_aka(
-                &id,
-                ConfirmationData {
-                    res_star: None,
-                    supported_features: None,
-                },
-            )
+            .confirm_5g_aka(&id, confirmation(None))
             .await
             .unwrap_err();
         assert_eq!(again.status, 404);
@@ -229,13 +206,7 @@ async fn sqn_resynchronisation_through_the_services() {
         assert!(sqn_of(&res.sqn) > ue_sqn);
         let answer = core
             .ausf
-            .confirm_5g_aka(
-                &id,
-                ConfirmationData {
-                    res_star: Some(Hex(res.res_star)),
-                    supported_features: None,
-                },
-            )
+            .confirm_5g_aka(&id, confirmation(Some(res.res_star)))
             .await
             .unwrap();
         assert_eq!(answer.auth_result, AuthResult::AuthenticationSuccess);
@@ -258,14 +229,7 @@ async fn sqn_resynchronisation_through_the_services() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn parallel_authentications_never_reuse_an_sqn() {
     for wiring in WIRINGS {
-        let (_dir, core) = home(
-            wiring,
-            UdmConfig {
-                sqn_block: 8,
-                ..UdmConfig::default()
-            },
-        )
-        .await;
+        let (_dir, core) = home(wiring, sqn_block(8)).await;
         let ausf = core.ausf.clone();
         let usim = Arc::new(Usim::new(K, OPC, 0));
         let snn = snn();
@@ -283,13 +247,7 @@ async fn parallel_authentications_never_reuse_an_sqn() {
                     let (id, av) = challenge(&*ausf, info(&ue, &snn)).await;
                     let res = usim.verify_only(&av.rand.0, &av.autn.0, &snn);
                     let answer = ausf
-                        .confirm_5g_aka(
-                            &id,
-                            ConfirmationData {
-                                res_star: Some(Hex(res.res_star)),
-                                supported_features: None,
-                            },
-                        )
+                        .confirm_5g_aka(&id, confirmation(Some(res.res_star)))
                         .await
                         .unwrap();
                     assert_eq!(answer.auth_result, AuthResult::AuthenticationSuccess);
@@ -316,8 +274,7 @@ async fn parallel_authentications_never_reuse_an_sqn() {
 async fn a_restarted_udm_never_reuses_an_sqn() {
     for wiring in WIRINGS {
         let dir = tempfile::tempdir().unwrap();
-        let store = store(&dir).await;
-        store.create(&subscriber(IMSI, 0)).await.unwrap();
+        let store = provisioned_store(&dir).await;
         let mut usim = Usim::new(K, OPC, 0);
         let mut seen = HashSet::new();
         for _restart in 0..3 {
@@ -344,26 +301,9 @@ async fn two_udm_instances_on_one_udr_share_the_sqn_space() {
     // Two UDMs reserving blocks from one UDR at the same time: the JSON Patch test fails
     // for one of them now and then (409), it re-reads and retries.
     let dir = tempfile::tempdir().unwrap();
-    let store = store(&dir).await;
-    store.create(&subscriber(IMSI, 0)).await.unwrap();
-    let a = core(
-        Wiring::InProcess,
-        store.clone(),
-        UdmConfig {
-            sqn_block: 2,
-            ..UdmConfig::default()
-        },
-    )
-    .await;
-    let b = core(
-        Wiring::InProcess,
-        store.clone(),
-        UdmConfig {
-            sqn_block: 3,
-            ..UdmConfig::default()
-        },
-    )
-    .await;
+    let store = provisioned_store(&dir).await;
+    let a = core(Wiring::InProcess, store.clone(), sqn_block(2)).await;
+    let b = core(Wiring::InProcess, store.clone(), sqn_block(3)).await;
     let usim = Arc::new(Usim::new(K, OPC, 0));
     let mut tasks = Vec::new();
     for (i, ausf) in [a.ausf.clone(), b.ausf.clone()]

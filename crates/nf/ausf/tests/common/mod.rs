@@ -15,7 +15,8 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use ferrocore_ausf::{Ausf, AusfConfig};
 use ferrocore_crypto::kdf::serving_network_name;
-use ferrocore_sbi::nausf_ueau::UeAuthenticationService;
+use ferrocore_sbi::hex::Hex;
+use ferrocore_sbi::nausf_ueau::{AuthenticationInfo, ConfirmationData, UeAuthenticationService};
 use ferrocore_sbi::nudm_ueau::UeauService;
 use ferrocore_sbi::nudr_dr::DataRepositoryService;
 use ferrocore_sbi_http::{HttpClient, RunningServer};
@@ -117,6 +118,33 @@ pub async fn store(dir: &tempfile::TempDir) -> Arc<dyn SubscriberStore> {
     ferrocore_udr::open(&format!("sqlite://{}", path.display()))
         .await
         .unwrap()
+}
+
+/// A store in `dir` holding the test subscriber [`IMSI`] at SQN 0.
+pub async fn provisioned_store(dir: &tempfile::TempDir) -> Arc<dyn SubscriberStore> {
+    let store = store(dir).await;
+    store.create(&subscriber(IMSI, 0)).await.unwrap();
+    store
+}
+
+/// An authentication request for `ue` (SUPI or SUCI) from serving network `snn`.
+pub fn info(ue: &str, snn: &str) -> AuthenticationInfo {
+    AuthenticationInfo {
+        supi_or_suci: ue.to_owned(),
+        serving_network_name: snn.to_owned(),
+        resynchronization_info: None,
+        pei: None,
+        routing_indicator: None,
+        supported_features: None,
+    }
+}
+
+/// The UE's answer to a 5G AKA challenge.
+pub fn confirmation(res_star: Option<[u8; 16]>) -> ConfirmationData {
+    ConfirmationData {
+        res_star: res_star.map(Hex),
+        supported_features: None,
+    }
 }
 
 pub fn subscriber(imsi: &str, sqn: u64) -> Subscriber {
