@@ -13,9 +13,7 @@ use common::*;
 use ferrocore_nas::ies::{Snssai as NasSnssai, epco};
 use ferrocore_nas::types::*;
 use ferrocore_ngap::PduSessionType as NgapType;
-use ferrocore_ngap::transfer::{
-    ReleaseCommandTransfer, SetupRequestTransfer, SetupResponseTransfer, Transfer,
-};
+use ferrocore_ngap::transfer::{ReleaseCommandTransfer, SetupRequestTransfer, Transfer};
 use ferrocore_sbi::SbiError;
 use ferrocore_sbi::common::PduSessionType;
 use ferrocore_sbi::namf_communication::NgapIeType;
@@ -28,21 +26,6 @@ use ferrocore_upf::Notification;
 const FORW: u16 = 0x02;
 const BUFF: u16 = 0x04;
 const NOCP: u16 = 0x08;
-
-fn created(r: SmfResponse) -> String {
-    match r {
-        SmfResponse::Created(Ok(c)) => {
-            assert!(
-                c.location
-                    .starts_with("http://127.0.0.1:7005/nsmf-pdusession/v1/sm-contexts/"),
-                "{}",
-                c.location
-            );
-            c.resource_id().to_string()
-        }
-        other => panic!("not created: {other:?}"),
-    }
-}
 
 fn rejected(r: SmfResponse) -> (u16, u8) {
     match r {
@@ -58,45 +41,6 @@ fn rejected(r: SmfResponse) -> (u16, u8) {
         }
         other => panic!("not rejected: {other:?}"),
     }
-}
-
-fn updated(r: SmfResponse) -> Option<ferrocore_sbi::nsmf_pdusession::SmContextUpdated> {
-    match r {
-        SmfResponse::Updated(Ok(u)) => u,
-        other => panic!("update failed: {other:?}"),
-    }
-}
-
-fn setup_response(tunnel: ferrocore_ngap::GtpTunnel) -> SmContextUpdate {
-    let n2 = SetupResponseTransfer {
-        dl_tunnel: tunnel,
-        qfis: vec![1],
-    }
-    .encode()
-    .unwrap();
-    SmContextUpdate::new(
-        SmContextUpdateData {
-            n2_sm_info_type: Some(N2SmInfoType::PduResSetupRsp),
-            ..Default::default()
-        },
-        None,
-        Some(n2),
-    )
-}
-
-fn up_state(s: UpCnxState) -> SmContextUpdate {
-    SmContextUpdate::new(
-        SmContextUpdateData {
-            up_cnx_state: Some(s),
-            ..Default::default()
-        },
-        None,
-        None,
-    )
-}
-
-fn n1_update(n1: Vec<u8>) -> SmContextUpdate {
-    SmContextUpdate::new(SmContextUpdateData::default(), Some(n1), None)
 }
 
 /// The PDU SESSION ESTABLISHMENT ACCEPT carried by the `i`-th N1N2MessageTransfer.
@@ -125,10 +69,6 @@ fn dl_far(b: &Bench, cp_seid: u64) -> ferrocore_upf::state::FarState {
         .find(|s| s.cp_seid == cp_seid)
         .expect("the UPF has the session");
     s.fars.iter().find(|f| f.id == 2).unwrap().clone()
-}
-
-fn key(sm_ref: &str) -> u64 {
-    sm_ref.parse().unwrap()
 }
 
 #[test]
@@ -632,7 +572,47 @@ fn network_requested_release() {
     let t = b.n1n2.last().unwrap();
     let (_, _, m) = decode_sm(t.n1_message.as_deref().unwrap());
     assert!(matches!(m, Nas5gsmMessage::PduSessionReleaseCommand(_)));
-    // No RELEASE COMPLETE: the context goes after the guard time.
-    b.advance(Duration::from_secs(81));
+    // No RELEASE COMPLETE: T3592 (16 s) sends the command again four times, N1 only
+    // (TS 24.501 §6.3.3.5), then the session is released locally.
+    let first = b.n1n2.len();
+    b.advance(Duration::from_secs(16 * 4 + 1));
+    assert_eq!(b.n1n2.len(), first + 4);
+    for t in &b.n1n2[first..] {
+        assert!(t.n2_info.is_none());
+        let (psi, pti, m) = decode_sm(t.n1_message.as_deref().unwrap());
+        assert_eq!((psi, pti), (3, 0));
+        assert!(matches!(m, Nas5gsmMessage::PduSessionReleaseCommand(_)));
+    }
+    assert_eq!(b.smf.sessions(), 1, "still waiting for RELEASE COMPLETE");
+    b.advance(Duration::from_secs(16));
     assert_eq!(b.smf.sessions(), 0);
+    assert_eq!(b.n1n2.len(), first + 4);
+    let m = b.smf.metrics();
+    assert_eq!(m.value("smf_nas_retransmissions_total{timer=\"t3592\"}"), 4);
+    assert_eq!(m.value("smf_nas_timeouts_total{timer=\"t3592\"}"), 1);
+}
+
+#[test]
+fn release_complete_stops_t3592() {
+    let mut b = Bench::new();
+    let sm_ref = created(b.create(3, "internet", establishment_request(3, None)));
+    b.smf.release_session(b.now, &sm_ref, 36).unwrap();
+    b.pump();
+    let sent = b.n1n2.len();
+    b.advance(Duration::from_secs(17));
+    assert_eq!(b.n1n2.len(), sent + 1, "one retransmission");
+    assert!(
+        updated(b.update(
+            &sm_ref,
+            n1_update(sm(NasPduSessionReleaseComplete::new(), 3, 0))
+        ))
+        .is_none()
+    );
+    assert_eq!(b.smf.sessions(), 0);
+    b.advance(Duration::from_secs(100));
+    assert_eq!(
+        b.n1n2.len(),
+        sent + 1,
+        "no retransmission after the completion"
+    );
 }

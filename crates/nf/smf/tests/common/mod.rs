@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use ferrocore_nas::NasMessage;
 use ferrocore_nas::ies::epco_ie;
 use ferrocore_nas::types::*;
+use ferrocore_ngap::transfer::{SetupResponseTransfer, Transfer};
 use ferrocore_sbi::SbiError;
 use ferrocore_sbi::common::{
     AccessType, Ambr, Arp, PduSessionType, PlmnIdNid, PreemptionCapability,
@@ -21,7 +22,8 @@ use ferrocore_sbi::namf_communication::{
     N1N2MessageTransferRspData,
 };
 use ferrocore_sbi::nsmf_pdusession::{
-    SmContextCreate, SmContextCreateData, SmContextRelease, SmContextUpdate,
+    N2SmInfoType, SmContextCreate, SmContextCreateData, SmContextRelease, SmContextUpdate,
+    SmContextUpdateData, SmContextUpdated, UpCnxState,
 };
 use ferrocore_sbi::nudm_sdm::{
     DnnConfiguration, PduSessionTypes, SessionManagementSubscriptionData, SmSubsData, SscModes,
@@ -102,6 +104,8 @@ pub struct Bench {
     pub responses: HashMap<RequestId, SmfResponse>,
     /// PFCP datagrams the SMF sent, in order (type, to).
     pub pfcp_sent: Vec<(u8, SocketAddr)>,
+    /// The same datagrams' octets.
+    pub pfcp_log: Vec<Vec<u8>>,
     next_id: u64,
 }
 
@@ -145,6 +149,7 @@ impl Bench {
             )),
             responses: HashMap::new(),
             pfcp_sent: Vec::new(),
+            pfcp_log: Vec::new(),
             next_id: 0,
         };
         b.smf.handle_timeout(now);
@@ -188,6 +193,7 @@ impl Bench {
                             );
                         }
                         self.pfcp_sent.push((bytes[1], to));
+                        self.pfcp_log.push(bytes.clone());
                         if self.upf_up && to == upf_addr() {
                             self.upf.handle_input(self.now, smf_addr(), &bytes);
                         }
@@ -343,4 +349,62 @@ pub fn gnb_tunnel() -> ferrocore_ngap::GtpTunnel {
         addr: IpAddr::V4(Ipv4Addr::new(10, 0, 1, 9)),
         teid: 0x0000_beef,
     }
+}
+
+pub fn created(r: SmfResponse) -> String {
+    match r {
+        SmfResponse::Created(Ok(c)) => {
+            assert!(
+                c.location
+                    .starts_with("http://127.0.0.1:7005/nsmf-pdusession/v1/sm-contexts/"),
+                "{}",
+                c.location
+            );
+            c.resource_id().to_string()
+        }
+        other => panic!("not created: {other:?}"),
+    }
+}
+
+pub fn updated(r: SmfResponse) -> Option<SmContextUpdated> {
+    match r {
+        SmfResponse::Updated(Ok(u)) => u,
+        other => panic!("update failed: {other:?}"),
+    }
+}
+
+pub fn setup_response(tunnel: ferrocore_ngap::GtpTunnel) -> SmContextUpdate {
+    let n2 = SetupResponseTransfer {
+        dl_tunnel: tunnel,
+        qfis: vec![1],
+    }
+    .encode()
+    .unwrap();
+    SmContextUpdate::new(
+        SmContextUpdateData {
+            n2_sm_info_type: Some(N2SmInfoType::PduResSetupRsp),
+            ..Default::default()
+        },
+        None,
+        Some(n2),
+    )
+}
+
+pub fn up_state(s: UpCnxState) -> SmContextUpdate {
+    SmContextUpdate::new(
+        SmContextUpdateData {
+            up_cnx_state: Some(s),
+            ..Default::default()
+        },
+        None,
+        None,
+    )
+}
+
+pub fn n1_update(n1: Vec<u8>) -> SmContextUpdate {
+    SmContextUpdate::new(SmContextUpdateData::default(), Some(n1), None)
+}
+
+pub fn key(sm_ref: &str) -> u64 {
+    sm_ref.parse().unwrap()
 }
