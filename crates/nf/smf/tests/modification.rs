@@ -831,3 +831,91 @@ fn garbled_requests_never_harm_the_engine_or_other_sessions() {
     assert_eq!(b.smf.context(&other).unwrap().qos, other_qos);
     assert_eq!(b.smf.sessions(), 2);
 }
+
+/// An IPv4 / UDP packet (checksums left 0: the data plane reads the 5-tuple).
+fn ipv4_udp(src: [u8; 4], dst: [u8; 4], sport: u16, dport: u16) -> Vec<u8> {
+    let mut p = vec![0x45, 0, 0, 36, 0, 0, 0x40, 0, 64, 17, 0, 0];
+    p.extend_from_slice(&src);
+    p.extend_from_slice(&dst);
+    p.extend_from_slice(&sport.to_be_bytes());
+    p.extend_from_slice(&dport.to_be_bytes());
+    p.extend_from_slice(&[0, 16, 0, 0]);
+    p.extend_from_slice(b"voice!!!");
+    p
+}
+
+/// An uplink G-PDU to `teid` with a PDU Session Container (TS 38.415) of QFI `qfi`.
+fn uplink_gpdu(teid: u32, qfi: u8, inner: &[u8]) -> Vec<u8> {
+    let mut v = vec![0x34, 0xff, 0, 0];
+    v.extend_from_slice(&teid.to_be_bytes());
+    v.extend_from_slice(&[0, 0, 0, 0x85, 1, 0x10, qfi, 0]);
+    v.extend_from_slice(inner);
+    let len = (v.len() - 8) as u16;
+    v[2..4].copy_from_slice(&len.to_be_bytes());
+    v
+}
+
+#[test]
+fn the_new_flow_carries_its_packets_through_the_upf() {
+    use ferrocore_upf::{DL_HEADROOM, Dataplane, DropReason, UpfConfig, Verdict};
+    use std::net::{IpAddr, SocketAddr};
+
+    let mut b = Bench::new();
+    let sm_ref = active_session(&mut b, 5);
+    ask_for_voice(&mut b, &sm_ref, 5, 9);
+    updated(b.update(
+        &sm_ref,
+        n1_update(sm(NasPduSessionModificationComplete::new(), 5, 9)),
+    ));
+    let ctx = b.smf.context(&sm_ref).unwrap().clone();
+    let ue = ctx.ipv4.unwrap().octets();
+    let teid = ctx.ul_teid.unwrap().0;
+    let cfg = UpfConfig::new(
+        upf_addr().ip(),
+        std::net::Ipv4Addr::new(127, 0, 0, 2),
+        UPF_TS,
+    );
+    let mut dp = Dataplane::new(cfg.dataplane());
+    let table = b.upf.publish().expect("a table");
+
+    // Downlink: the peer's RTP goes out on QFI 2, anything else on the default QFI 1.
+    let mut qfi_of = |src: [u8; 4], sport: u16| {
+        let mut frame = vec![0u8; DL_HEADROOM];
+        frame.extend_from_slice(&ipv4_udp(src, ue, sport, 4000));
+        match dp.handle_n6(&table, b.now, &mut frame) {
+            Verdict::N3 { dst, range } => {
+                assert_eq!(dst, SocketAddr::new(IpAddr::V4([10, 0, 1, 9].into()), 2152));
+                // G-PDU header (8), sequence / N-PDU / next type (4), then the PDU
+                // Session Container: length, PDU type, QFI.
+                frame[range][14] & 0x3f
+            }
+            v => panic!("{v:?}"),
+        }
+    };
+    assert_eq!(qfi_of([198, 51, 100, 10], 5004), 2);
+    assert_eq!(
+        qfi_of([198, 51, 100, 10], 6000),
+        1,
+        "port outside the filter"
+    );
+    assert_eq!(qfi_of([8, 8, 8, 8], 5004), 1);
+
+    // Uplink: QFI 2 is taken for the peer's ports only; QFI 1 for anything.
+    let gnb = SocketAddr::new(IpAddr::V4([10, 0, 1, 9].into()), 2152);
+    let mut up = |qfi: u8, dst: [u8; 4], dport: u16| {
+        let mut buf = uplink_gpdu(teid, qfi, &ipv4_udp(ue, dst, 4000, dport));
+        let len = buf.len();
+        buf.resize(2048, 0);
+        dp.handle_n3(&table, b.now, gnb, &mut buf, len)
+    };
+    assert!(matches!(
+        up(2, [198, 51, 100, 10], 5004),
+        Verdict::N6 { .. }
+    ));
+    assert!(matches!(up(1, [8, 8, 8, 8], 53), Verdict::N6 { .. }));
+    assert_eq!(
+        up(2, [8, 8, 8, 8], 53),
+        Verdict::Drop(DropReason::NoPdr),
+        "QFI 2 outside its filters"
+    );
+}
