@@ -218,30 +218,22 @@ async fn what_our_nfs_send_and_answer_matches_the_openapi_files() {
         .await
         .unwrap_err();
     let uecm = nudm_uecm::UecmClient(HttpClient::new(&udm_root).unwrap());
-    let reg = Amf3GppAccessRegistration {
-        amf_instance_id: "5b6f2d2c-1e1b-4b8e-9a51-3c0e0a0f7a11".into(),
-        supported_features: None,
-        purge_flag: None,
-        pei: None,
-        dereg_callback_uri: "http://127.0.0.1:7010/namf-callback/v1/dereg".into(),
-        pcscf_restoration_callback_uri: None,
-        initial_registration_ind: Some(true),
-        emergency_registration_ind: None,
-        guami: Guami {
-            plmn_id: PlmnIdNid {
-                mcc: "001".into(),
-                mnc: "01".into(),
-                nid: None,
-            },
-            amf_id: "cafe00".into(),
+    let guami = Guami {
+        plmn_id: PlmnIdNid {
+            mcc: "001".into(),
+            mnc: "01".into(),
+            nid: None,
         },
-        dr_flag: None,
-        rat_type: RatType::Nr,
-        urrp_indicator: None,
-        registration_time: None,
-        no_ee_subscription_ind: None,
-        supi: None,
-        re_registration_required: None,
+        amf_id: "cafe00".into(),
+    };
+    let reg = Amf3GppAccessRegistration {
+        initial_registration_ind: Some(true),
+        ..Amf3GppAccessRegistration::new(
+            "5b6f2d2c-1e1b-4b8e-9a51-3c0e0a0f7a11",
+            "http://127.0.0.1:7010/namf-callback/v1/dereg",
+            guami,
+            RatType::Nr,
+        )
     };
     uecm.register_amf_3gpp_access(SUPI, reg.clone())
         .await

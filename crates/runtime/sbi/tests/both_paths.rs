@@ -186,26 +186,13 @@ async fn sdm_body(svc: Arc<dyn SdmService>) -> Vec<Outcome> {
 }
 
 fn registration(initial: Option<bool>) -> Amf3GppAccessRegistration {
+    let guami = Guami {
+        plmn_id: PlmnIdNid::new("001", "01"),
+        amf_id: "cafe00".into(),
+    };
     Amf3GppAccessRegistration {
-        amf_instance_id: NF_ID.into(),
-        supported_features: None,
-        purge_flag: None,
-        pei: None,
-        dereg_callback_uri: "http://amf.example/dereg".into(),
-        pcscf_restoration_callback_uri: None,
         initial_registration_ind: initial,
-        emergency_registration_ind: None,
-        guami: Guami {
-            plmn_id: PlmnIdNid::new("001", "01"),
-            amf_id: "cafe00".into(),
-        },
-        dr_flag: None,
-        rat_type: RatType::Nr,
-        urrp_indicator: None,
-        registration_time: None,
-        no_ee_subscription_ind: None,
-        supi: None,
-        re_registration_required: None,
+        ..Amf3GppAccessRegistration::new(NF_ID, "http://amf.example/dereg", guami, RatType::Nr)
     }
 }
 

@@ -60,6 +60,37 @@ pub struct Amf3GppAccessRegistration {
     pub re_registration_required: Option<bool>,
 }
 
+impl Amf3GppAccessRegistration {
+    /// The attributes TS 29.503 §6.2.6.2.2 makes mandatory (the AMF, where deregistration
+    /// notifications go, its GUAMI and the RAT); every other one absent, to be set with
+    /// struct update syntax.
+    pub fn new(
+        amf_instance_id: impl Into<NfInstanceId>,
+        dereg_callback_uri: impl Into<Uri>,
+        guami: Guami,
+        rat_type: RatType,
+    ) -> Self {
+        Self {
+            amf_instance_id: amf_instance_id.into(),
+            supported_features: None,
+            purge_flag: None,
+            pei: None,
+            dereg_callback_uri: dereg_callback_uri.into(),
+            pcscf_restoration_callback_uri: None,
+            initial_registration_ind: None,
+            emergency_registration_ind: None,
+            guami,
+            dr_flag: None,
+            rat_type,
+            urrp_indicator: None,
+            registration_time: None,
+            no_ee_subscription_ind: None,
+            supi: None,
+            re_registration_required: None,
+        }
+    }
+}
+
 /// Nudm_UECM as the AMF sees it (TS 29.503 §5.3).
 #[async_trait]
 pub trait UecmService: Send + Sync {

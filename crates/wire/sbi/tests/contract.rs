@@ -267,25 +267,16 @@ fn auth_event(success: bool) -> AuthEvent {
 
 fn registration() -> Amf3GppAccessRegistration {
     Amf3GppAccessRegistration {
-        amf_instance_id: NF_ID.into(),
-        supported_features: None,
-        purge_flag: None,
         pei: Some("imeisv-4370816125816151".into()),
-        dereg_callback_uri: "http://amf.example/namf-callback/v1/dereg".into(),
-        pcscf_restoration_callback_uri: None,
         initial_registration_ind: Some(true),
-        emergency_registration_ind: None,
-        guami: Guami {
-            plmn_id: PlmnIdNid::new("001", "01"),
-            amf_id: "cafe00".into(),
-        },
-        dr_flag: None,
-        rat_type: RatType::Nr,
-        urrp_indicator: None,
         registration_time: Some("2026-01-01T12:00:00Z".into()),
-        no_ee_subscription_ind: None,
         supi: Some(SUPI.into()),
-        re_registration_required: None,
+        ..Amf3GppAccessRegistration::new(
+            NF_ID,
+            "http://amf.example/namf-callback/v1/dereg",
+            guami(),
+            RatType::Nr,
+        )
     }
 }
 
