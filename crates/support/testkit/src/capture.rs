@@ -40,7 +40,7 @@ const DRAIN_WITHIN: Duration = Duration::from_secs(10);
 const POLL_EVERY: Duration = Duration::from_millis(20);
 const RESEND_EVERY: Duration = Duration::from_millis(200);
 
-/// A running dumpcap on interface `any` of a network namespace; killed if dropped unstopped.
+/// A running dumpcap on interface `any` of a network namespace.
 pub struct Capture {
     child: Option<Child>,
     path: PathBuf,
@@ -167,10 +167,13 @@ impl Capture {
     }
 }
 
+/// Unstopped (a test failed): SIGINT without waiting for a marker, so that the file is
+/// still a well-formed capture of what dumpcap got.
 impl Drop for Capture {
     fn drop(&mut self) {
         if let Some(mut c) = self.child.take() {
-            let _ = c.kill();
+            // SAFETY: kill(2) on the pid of our own child, which has not been waited for.
+            unsafe { libc::kill(c.id() as libc::pid_t, libc::SIGINT) };
             let _ = c.wait();
         }
     }
