@@ -1,6 +1,7 @@
 //! The SMF on tokio: the N4 socket sends the Association Setup Request at start and
 //! answers heartbeats; `SmfHandle` serves Nsmf_PDUSession (a rejection carrying the
-//! PDU SESSION ESTABLISHMENT REJECT for an unknown DNN) with SBI doubles.
+//! PDU SESSION ESTABLISHMENT REJECT for an unknown DNN) with SBI doubles, and the
+//! operator's modification and release requests.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,7 +22,7 @@ use ferrocore_sbi::nudm_sdm::{
     SmfSelectionSubscriptionData,
 };
 use ferrocore_sbi::{SbiError, async_trait};
-use ferrocore_smf::{Smf, SmfConfig, UpfConfig};
+use ferrocore_smf::{QosChange, Smf, SmfConfig, SmfError, UpfConfig};
 use ferrocore_smf_io::{SmfServices, spawn};
 use tokio::net::UdpSocket;
 
@@ -172,11 +173,29 @@ async fn n4_socket_and_nsmf_handle() {
             .render()
             .contains("smf_sm_pdu_sess_creation_req_total 2")
     );
+    // The operator's side: a session the SMF does not hold is named in the error.
+    let ambr = QosChange {
+        session_ambr: Some((1_000_000, 2_000_000)),
+        ..Default::default()
+    };
+    let supi = "imsi-001010000000001";
+    assert_eq!(
+        smf.modify_session(supi, 1, ambr).await,
+        Err(SmfError::UnknownContext(format!("{supi} PDU session 1")))
+    );
+    assert_eq!(
+        smf.release_session(supi, 1, 36).await,
+        Err(SmfError::UnknownContext(format!("{supi} PDU session 1")))
+    );
     smf.stop().await;
     assert!(
         handle
             .update_sm_context("1", Default::default())
             .await
             .is_err()
+    );
+    assert_eq!(
+        smf.modify_session(supi, 1, ambr).await,
+        Err(SmfError::Stopped)
     );
 }
