@@ -42,13 +42,13 @@ async fn send(
     method: Method,
     url: String,
     content_type: Option<&str>,
-    body: &str,
+    body: impl Into<String>,
 ) -> Answer {
     let mut req = client.request(method, url);
     if let Some(ct) = content_type {
         req = req.header("content-type", ct);
     }
-    let resp = req.body(body.to_owned()).send().await.unwrap();
+    let resp = req.body(body.into()).send().await.unwrap();
     let status = resp.status();
     let version = resp.version();
     let content_type = resp
@@ -84,27 +84,18 @@ async fn bad_bodies_are_400_with_invalid_params() {
     let c = h2();
     let url = format!("{}/nausf-auth/v1/ue-authentications", server.api_root());
     let json_ct = Some("application/json");
+    let post = |content_type, body: String| send(&c, Method::POST, url.clone(), content_type, body);
 
-    let a = send(&c, Method::POST, url.clone(), json_ct, r#"{"supiOrSuci": "#).await;
+    let a = post(json_ct, r#"{"supiOrSuci": "#.into()).await;
     assert_problem(&a, 400, cause::INVALID_MSG_FORMAT);
 
-    let a = send(
-        &c,
-        Method::POST,
-        url.clone(),
-        json_ct,
-        &json!({"supiOrSuci": SUCI}).to_string(),
-    )
-    .await;
+    let a = post(json_ct, json!({"supiOrSuci": SUCI}).to_string()).await;
     assert_problem(&a, 400, cause::MANDATORY_IE_MISSING);
     assert_eq!(first_param(&a), "/servingNetworkName");
 
-    let a = send(
-        &c,
-        Method::POST,
-        url.clone(),
+    let a = post(
         json_ct,
-        &json!({"supiOrSuci": 7, "servingNetworkName": SNN}).to_string(),
+        json!({"supiOrSuci": 7, "servingNetworkName": SNN}).to_string(),
     )
     .await;
     assert_problem(&a, 400, cause::MANDATORY_IE_INCORRECT);
@@ -113,20 +104,13 @@ async fn bad_bodies_are_400_with_invalid_params() {
     // A nested attribute: the pointer names it.
     let bad_rand = json!({"supiOrSuci": SUCI, "servingNetworkName": SNN,
         "resynchronizationInfo": {"rand": "xyz", "auts": "00".repeat(14)}});
-    let a = send(
-        &c,
-        Method::POST,
-        url.clone(),
-        json_ct,
-        &bad_rand.to_string(),
-    )
-    .await;
+    let a = post(json_ct, bad_rand.to_string()).await;
     assert_problem(&a, 400, cause::MANDATORY_IE_INCORRECT);
     assert_eq!(first_param(&a), "/resynchronizationInfo/rand");
 
-    let a = send(&c, Method::POST, url.clone(), Some("text/plain"), "{}").await;
+    let a = post(Some("text/plain"), "{}".into()).await;
     assert_problem(&a, 415, cause::UNSUPPORTED_MEDIA_TYPE);
-    let a = send(&c, Method::POST, url.clone(), None, "{}").await;
+    let a = post(None, "{}".into()).await;
     assert_problem(&a, 415, cause::UNSUPPORTED_MEDIA_TYPE);
 
     // The nullable-but-mandatory resStar: absent is missing.
@@ -162,57 +146,28 @@ async fn bad_uris_and_queries() {
     let (server, _) = start(all_services()).await;
     let c = h2();
     let root = server.api_root();
+    let at = |method, path: &str| send(&c, method, format!("{root}{path}"), None, "");
 
-    let a = send(
-        &c,
-        Method::GET,
-        format!("{root}/nudm-sdm/v2/{SUPI}/no-such-data"),
-        None,
-        "",
-    )
-    .await;
+    let a = at(Method::GET, &format!("/nudm-sdm/v2/{SUPI}/no-such-data")).await;
     assert_problem(&a, 404, cause::RESOURCE_URI_STRUCTURE_NOT_FOUND);
-    let a = send(
-        &c,
-        Method::GET,
-        format!("{root}/nudm-sdm/v1/{SUPI}/am-data"),
-        None,
-        "",
-    )
-    .await;
+    let a = at(Method::GET, &format!("/nudm-sdm/v1/{SUPI}/am-data")).await;
     assert_problem(&a, 404, cause::RESOURCE_URI_STRUCTURE_NOT_FOUND);
-    let a = send(&c, Method::GET, format!("{root}/"), None, "").await;
+    let a = at(Method::GET, "/").await;
     assert_problem(&a, 404, cause::RESOURCE_URI_STRUCTURE_NOT_FOUND);
 
-    let a = send(
-        &c,
-        Method::DELETE,
-        format!("{root}/nudm-sdm/v2/{SUPI}/am-data"),
-        None,
-        "",
-    )
-    .await;
+    let a = at(Method::DELETE, &format!("/nudm-sdm/v2/{SUPI}/am-data")).await;
     assert_problem(&a, 405, cause::METHOD_NOT_ALLOWED);
 
-    let a = send(
-        &c,
+    let a = at(
         Method::GET,
-        format!("{root}/nudm-sdm/v2/{SUPI}/am-data?plmn-id=00101"),
-        None,
-        "",
+        &format!("/nudm-sdm/v2/{SUPI}/am-data?plmn-id=00101"),
     )
     .await;
     assert_problem(&a, 400, cause::INVALID_QUERY_PARAM);
     assert_eq!(first_param(&a), "query plmn-id");
 
-    let a = send(
-        &c,
-        Method::GET,
-        format!("{root}/nudr-dr/v2/subscription-data/{SUPI}/0010x/provisioned-data/am-data"),
-        None,
-        "",
-    )
-    .await;
+    let dr = format!("/nudr-dr/v2/subscription-data/{SUPI}/0010x/provisioned-data/am-data");
+    let a = at(Method::GET, &dr).await;
     assert_problem(&a, 400, cause::MANDATORY_IE_INCORRECT);
     assert_eq!(first_param(&a), "{servingPlmnId}");
 
