@@ -5,15 +5,17 @@ mod common;
 use std::collections::HashSet;
 use std::ops::Range;
 
-use common::{Backend, Db, subscriber, supi};
+use std::sync::Arc;
+
+use common::{Backend, Db, fresh_store, subscriber, supi};
+use ferrocore_udr::SubscriberStore;
 use ferrocore_udr::model::{Key128, OperatorKey, SQN_LIMIT};
 use ferrocore_udr::{StoreError, ValidationError};
 
 async fn crud(b: Backend) {
-    let Some(db) = Db::fresh(b, "crud").await else {
+    let Some((_db, store)) = fresh_store(b, "crud").await else {
         return;
     };
-    let store = db.open().await;
     let mut s = subscriber(1);
     s.msisdn = Some(ferrocore_udr::model::Msisdn::parse("491701234567").unwrap());
     store.create(&s).await.unwrap();
@@ -42,10 +44,9 @@ async fn crud(b: Backend) {
 }
 
 async fn invalid_data_is_refused_before_writing(b: Backend) {
-    let Some(db) = Db::fresh(b, "invalid").await else {
+    let Some((_db, store)) = fresh_store(b, "invalid").await else {
         return;
     };
-    let store = db.open().await;
     let mut s = subscriber(1);
     s.sqn = SQN_LIMIT;
     assert!(matches!(
@@ -62,10 +63,9 @@ async fn invalid_data_is_refused_before_writing(b: Backend) {
 }
 
 async fn list_pages_in_supi_order(b: Backend) {
-    let Some(db) = Db::fresh(b, "list").await else {
+    let Some((_db, store)) = fresh_store(b, "list").await else {
         return;
     };
-    let store = db.open().await;
     let subs: Vec<_> = (0..25).rev().map(subscriber).collect();
     store.import(&subs).await.unwrap();
     let mut seen = Vec::new();
@@ -84,10 +84,9 @@ async fn list_pages_in_supi_order(b: Backend) {
 }
 
 async fn import_is_all_or_nothing(b: Backend) {
-    let Some(db) = Db::fresh(b, "import").await else {
+    let Some((_db, store)) = fresh_store(b, "import").await else {
         return;
     };
-    let store = db.open().await;
     store.create(&subscriber(1500)).await.unwrap();
     // 2000 subscribers, one of which (in the fourth batch) exists already.
     let subs: Vec<_> = (0..2000).map(subscriber).collect();
@@ -126,10 +125,9 @@ async fn data_survives_reopening(b: Backend) {
 }
 
 async fn reservations_are_consecutive_and_checked(b: Backend) {
-    let Some(db) = Db::fresh(b, "reserve").await else {
+    let Some((_db, store)) = fresh_store(b, "reserve").await else {
         return;
     };
-    let store = db.open().await;
     let mut s = subscriber(1);
     s.sqn = 100;
     store.create(&s).await.unwrap();
@@ -168,10 +166,9 @@ async fn reservations_are_consecutive_and_checked(b: Backend) {
 }
 
 async fn resync_moves_forward_only(b: Backend) {
-    let Some(db) = Db::fresh(b, "resync").await else {
+    let Some((_db, store)) = fresh_store(b, "resync").await else {
         return;
     };
-    let store = db.open().await;
     store.create(&subscriber(1)).await.unwrap();
     let id = supi(1);
     store.resync_sqn(&id, 1000).await.unwrap();
@@ -198,23 +195,23 @@ fn assert_disjoint(ranges: &[Range<u64>], n: u64) {
     }
 }
 
+/// `times` blocks of `n` SQNs of subscriber 1, one after the other.
+async fn reserve_many(store: Arc<dyn SubscriberStore>, times: usize, n: u64) -> Vec<Range<u64>> {
+    let mut got = Vec::new();
+    for _ in 0..times {
+        got.push(store.reserve_sqn_block(&supi(1), n).await.unwrap());
+    }
+    got
+}
+
 async fn parallel_reservations_never_overlap(b: Backend) {
-    let Some(db) = Db::fresh(b, "parallel").await else {
+    let Some((_db, store)) = fresh_store(b, "parallel").await else {
         return;
     };
-    let store = db.open().await;
     store.create(&subscriber(1)).await.unwrap();
-    let mut tasks = Vec::new();
-    for _ in 0..16 {
-        let store = store.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut got = Vec::new();
-            for _ in 0..10 {
-                got.push(store.reserve_sqn_block(&supi(1), 8).await.unwrap());
-            }
-            got
-        }));
-    }
+    let tasks: Vec<_> = (0..16)
+        .map(|_| tokio::spawn(reserve_many(store.clone(), 10, 8)))
+        .collect();
     let mut ranges = Vec::new();
     for t in tasks {
         ranges.extend(t.await.unwrap());
@@ -253,20 +250,8 @@ async fn two_stores_on_one_database_never_overlap(b: Backend) {
     let a = db.open().await;
     a.create(&subscriber(1)).await.unwrap();
     let c = db.open().await;
-    let ta = tokio::spawn(async move {
-        let mut v = Vec::new();
-        for _ in 0..40 {
-            v.push(a.reserve_sqn_block(&supi(1), 4).await.unwrap());
-        }
-        v
-    });
-    let tc = tokio::spawn(async move {
-        let mut v = Vec::new();
-        for _ in 0..40 {
-            v.push(c.reserve_sqn_block(&supi(1), 4).await.unwrap());
-        }
-        v
-    });
+    let ta = tokio::spawn(reserve_many(a, 40, 4));
+    let tc = tokio::spawn(reserve_many(c, 40, 4));
     let mut ranges = ta.await.unwrap();
     ranges.extend(tc.await.unwrap());
     assert_disjoint(&ranges, 4);
@@ -275,10 +260,9 @@ async fn two_stores_on_one_database_never_overlap(b: Backend) {
 /// The Nudr compare-and-set: only from the stored value; nothing written otherwise; and
 /// many racing on one subscriber never share a block (group commit on SQLite included).
 async fn compare_and_set_reservations(b: Backend) {
-    let Some(db) = Db::fresh(b, "reserve_at").await else {
+    let Some((_db, store)) = fresh_store(b, "reserve_at").await else {
         return;
     };
-    let store = db.open().await;
     let mut s = subscriber(1);
     s.sqn = 64;
     store.create(&s).await.unwrap();

@@ -85,6 +85,14 @@ impl Db {
     }
 }
 
+/// A fresh database for `test`, opened (keep the [`Db`]: it holds the SQLite file), or
+/// `None` if PostgreSQL is skipped explicitly.
+pub async fn fresh_store(backend: Backend, test: &str) -> Option<(Db, Arc<dyn SubscriberStore>)> {
+    let db = Db::fresh(backend, test).await?;
+    let store = db.open().await;
+    Some((db, store))
+}
+
 pub fn supi(n: u64) -> Supi {
     Supi::parse(&format!("00101{n:010}")).unwrap()
 }
