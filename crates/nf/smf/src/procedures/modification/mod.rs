@@ -123,9 +123,9 @@ impl Smf {
         }
     }
 
-    /// Step 1 done: on to the command, or the procedure ends (the UPF refused the
-    /// request as a whole, TS 29.244 §7.5.5: nothing was installed). The UE's request
-    /// gets a PDU SESSION MODIFICATION REJECT #26.
+    /// Step 1 done: on to the command, or the procedure ends, what the UPF refused being
+    /// taken as not installed; the UE's request gets PDU SESSION MODIFICATION REJECT #26
+    /// (TS 24.501 §6.4.2.4).
     fn installed(&mut self, now: Instant, key: u64, result: Result<(), &'static str>) {
         let Some(ctx) = self.contexts.get_mut(&key) else {
             return;
@@ -278,8 +278,7 @@ impl Smf {
     }
 
     /// PDU SESSION MODIFICATION COMMAND REJECT (TS 24.501 §6.3.2.4): the procedure is
-    /// aborted; with #43 the UE has no such session, which is released locally
-    /// (§6.3.2.5).
+    /// aborted; with #43 the UE has no such session, which is released locally.
     pub(super) fn modification_command_rejected(
         &mut self,
         now: Instant,
@@ -336,9 +335,10 @@ impl Smf {
         self.update_answer(id, Ok(None));
     }
 
-    /// PDU_RES_MOD_FAIL: the gNB did not modify the session's resources (TS 38.413
-    /// §8.2.3.3), so the UE did not get the command either: the procedure is aborted;
-    /// a UE that asked gets PDU SESSION MODIFICATION REJECT #26.
+    /// PDU_RES_MOD_FAIL: the gNB did not modify the session's resources (PDU Session
+    /// Resource Modify Unsuccessful Transfer, TS 38.413 §9.3.4.16), and the command it
+    /// carried is taken as not delivered: the procedure is aborted; a UE that asked gets
+    /// PDU SESSION MODIFICATION REJECT #26.
     pub(super) fn modify_failed(&mut self, now: Instant, id: RequestId, key: u64) {
         let pending = self
             .contexts

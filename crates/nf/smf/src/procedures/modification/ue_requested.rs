@@ -56,8 +56,8 @@ impl Smf {
                     );
                 }
                 _ => {
-                    // Another modification is under way; the network's goes on
-                    // (§6.3.2.5: the UE gives way to a command it receives).
+                    // Another modification is under way: it goes on, this one is
+                    // refused.
                     self.ue_request_refused(cause::REQUEST_REJECTED_UNSPECIFIED);
                     return self.modification_reject(
                         id,
