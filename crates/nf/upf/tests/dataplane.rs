@@ -42,7 +42,7 @@ fn uplink_and_downlink_through_a_session() {
     let Verdict::N3 { dst, range } = v else {
         panic!("{v:?}")
     };
-    assert_eq!(dst, SocketAddr::new(IpAddr::V4(GNB), 2152));
+    assert_eq!(dst, gnb());
     assert_eq!(range, 0..frame.len(), "header fills the headroom exactly");
     let g = &frame[range];
     let repr = Repr::parse_bytes(g).unwrap();
@@ -90,12 +90,7 @@ fn sdf_filters_pick_the_pdr_by_precedence() {
     ));
     req.create_pdrs[2].far_id = Some(9);
     req.create_pdrs[3].far_id = Some(9);
-    req.create_fars.push(CreateFar {
-        far_id: 9,
-        apply_action: ApplyAction::DROP,
-        forwarding_parameters: None,
-        bar_id: None,
-    });
+    req.create_fars.push(drop_far(9));
     let (_, teid) = session(&mut upf, req);
     let tcp = |dst: Ipv4Addr, dport| {
         let mut p = ipv4_udp(UE, dst, 3333, dport, 20);
@@ -124,26 +119,7 @@ fn sdf_filters_pick_the_pdr_by_precedence() {
     assert!(matches!(upf.uplink(teid, 9, &spoof).0, Verdict::N6 { .. }));
 
     // Raising the catch-all above the filters (Update PDR precedence) forwards all.
-    let mut m = SessionModificationRequest {
-        cp_fseid: None,
-        remove_pdrs: vec![],
-        remove_fars: vec![],
-        remove_urrs: vec![],
-        remove_qers: vec![],
-        remove_bar: None,
-        create_pdrs: vec![],
-        create_fars: vec![],
-        create_urrs: vec![],
-        create_qers: vec![],
-        create_bar: None,
-        update_pdrs: vec![],
-        update_fars: vec![],
-        update_urrs: vec![],
-        update_qers: vec![],
-        update_bar: None,
-        smreq_flags: None,
-        query_urrs: vec![],
-    };
+    let mut m = empty_modification();
     m.update_pdrs.push(UpdatePdr {
         pdr_id: 1,
         outer_header_removal: None,
@@ -209,7 +185,7 @@ fn unknown_teid_gets_an_error_indication() {
     let Verdict::Reply { dst, range } = v else {
         panic!("{v:?}")
     };
-    assert_eq!(dst, SocketAddr::new(IpAddr::V4(GNB), 2152));
+    assert_eq!(dst, gnb());
     let r = Repr::parse_bytes(&buf[range]).unwrap();
     assert_eq!(
         r.message,
@@ -360,29 +336,6 @@ fn mbr_polices_with_the_virtual_clock_and_gates_close() {
     assert!(matches!(upf.downlink(&dl).0, Verdict::N3 { .. }));
 }
 
-fn empty_modification() -> SessionModificationRequest {
-    SessionModificationRequest {
-        cp_fseid: None,
-        remove_pdrs: vec![],
-        remove_fars: vec![],
-        remove_urrs: vec![],
-        remove_qers: vec![],
-        remove_bar: None,
-        create_pdrs: vec![],
-        create_fars: vec![],
-        create_urrs: vec![],
-        create_qers: vec![],
-        create_bar: None,
-        update_pdrs: vec![],
-        update_fars: vec![],
-        update_urrs: vec![],
-        update_qers: vec![],
-        update_bar: None,
-        smreq_flags: None,
-        query_urrs: vec![],
-    }
-}
-
 #[test]
 fn downlink_buffer_is_bounded_and_counted() {
     let mut cfg = config();
@@ -469,7 +422,7 @@ fn end_marker_on_path_switch_with_sndem() {
     let (n3, r) = upf.modify(seid, m);
     assert_eq!(r.cause, Cause::REQUEST_ACCEPTED);
     assert_eq!(n3.len(), 1);
-    assert_eq!(n3[0].dst, SocketAddr::new(IpAddr::V4(GNB), 2152));
+    assert_eq!(n3[0].dst, gnb());
     let em = Repr::parse_bytes(&n3[0].payload).unwrap();
     assert_eq!((em.message, em.teid), (Message::EndMarker, GNB_TEID));
     let (v, _) = upf.downlink(&ipv4_udp(Ipv4Addr::new(1, 1, 1, 1), UE, 2, 1, 10));
@@ -584,43 +537,6 @@ fn ipv4v6_establishment() -> SessionEstablishmentRequest {
     req
 }
 
-/// The ICMPv6 checksum over the pseudo-header (RFC 8200 §8.1), written out here apart
-/// from the UPF's.
-fn icmpv6_sum(src: &[u8], dst: &[u8], msg: &[u8]) -> u16 {
-    let mut words: Vec<u8> = Vec::new();
-    words.extend(src);
-    words.extend(dst);
-    words.extend((msg.len() as u32).to_be_bytes());
-    words.extend([0, 0, 0, 58]);
-    words.extend(msg);
-    if words.len() % 2 == 1 {
-        words.push(0);
-    }
-    let mut sum: u32 = words
-        .chunks(2)
-        .map(|c| u32::from(u16::from_be_bytes([c[0], c[1]])))
-        .sum();
-    while sum >> 16 != 0 {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    !(sum as u16)
-}
-
-/// A Router Solicitation from the UE's link-local address fe80::IID to ff02::2 (RFC 4861
-/// §4.1), with `extra` option octets.
-fn router_solicitation(src: std::net::Ipv6Addr, extra: &[u8]) -> Vec<u8> {
-    let mut p = vec![0x60, 0, 0, 0, 0, 0, 58, 255];
-    p.extend(src.octets());
-    p.extend([0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
-    p.extend([133, 0, 0, 0, 0, 0, 0, 0]);
-    p.extend(extra);
-    let len = (p.len() - 40) as u16;
-    p[4..6].copy_from_slice(&len.to_be_bytes());
-    let c = icmpv6_sum(&p[8..24], &p[24..40], &p[40..]);
-    p[42..44].copy_from_slice(&c.to_be_bytes());
-    p
-}
-
 fn link_local(iid: [u8; 8]) -> std::net::Ipv6Addr {
     let mut a = [0u8; 16];
     a[0] = 0xfe;
@@ -686,11 +602,7 @@ fn router_solicitation_of_an_ipv6_session_is_answered_down_its_tunnel() {
     let Verdict::N3 { dst, range } = v else {
         panic!("{v:?}")
     };
-    assert_eq!(
-        dst,
-        SocketAddr::new(IpAddr::V4(GNB), 2152),
-        "the gNB's F-TEID"
-    );
+    assert_eq!(dst, gnb(), "the gNB's F-TEID");
     let g = &buf[range];
     let repr = Repr::parse_bytes(g).unwrap();
     assert_eq!((repr.message, repr.teid), (Message::GPdu, GNB_TEID));
@@ -781,7 +693,7 @@ fn unsolicited_router_advertisement_when_the_downlink_tunnel_comes_up() {
     let (n3, r) = upf.modify(seid, m.clone());
     assert_eq!(r.cause, Cause::REQUEST_ACCEPTED);
     assert_eq!(n3.len(), 1, "{n3:?}");
-    assert_eq!(n3[0].dst, SocketAddr::new(IpAddr::V4(GNB), 2152));
+    assert_eq!(n3[0].dst, gnb());
     let repr = Repr::parse_bytes(&n3[0].payload).unwrap();
     assert_eq!((repr.message, repr.teid), (Message::GPdu, GNB_TEID));
     let d = decap(&n3[0].payload).unwrap();

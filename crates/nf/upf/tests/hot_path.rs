@@ -14,10 +14,6 @@ use ferrocore_upf::pool::SLOT_BITS;
 use ferrocore_upf::{DL_HEADROOM, DropReason, N3Packet, N6Packet, Verdict};
 use proptest::prelude::*;
 
-fn gnb() -> SocketAddr {
-    SocketAddr::new(IpAddr::V4(GNB), 2152)
-}
-
 fn establish(upf: &mut Upf, req: SessionEstablishmentRequest) -> (u64, u32) {
     let (_, r) = upf.establish(req);
     assert_eq!(r.cause, Cause::REQUEST_ACCEPTED, "{r:?}");

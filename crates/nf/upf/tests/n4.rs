@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use common::*;
@@ -86,7 +86,13 @@ fn session_lifecycle_with_buffering() {
         update_forwarding_parameters: None,
         bar_id: None,
     };
-    let (n3, m) = upf.modify(up_seid, modification(vec![buffer]));
+    let (n3, m) = upf.modify(
+        up_seid,
+        SessionModificationRequest {
+            update_fars: vec![buffer],
+            ..empty_modification()
+        },
+    );
     assert_eq!(m.cause, Cause::REQUEST_ACCEPTED, "{m:?}");
     assert!(n3.is_empty());
     let mut sent = Vec::new();
@@ -150,11 +156,17 @@ fn session_lifecycle_with_buffering() {
         })),
         bar_id: None,
     };
-    let (n3, m) = upf.modify(up_seid, modification(vec![forward]));
+    let (n3, m) = upf.modify(
+        up_seid,
+        SessionModificationRequest {
+            update_fars: vec![forward],
+            ..empty_modification()
+        },
+    );
     assert_eq!(m.cause, Cause::REQUEST_ACCEPTED);
     assert_eq!(n3.len(), 3, "buffered packets released");
     for (t, p) in n3.iter().zip(&sent) {
-        assert_eq!(t.dst, SocketAddr::new(IpAddr::V4(GNB), 2152));
+        assert_eq!(t.dst, gnb());
         let d = ferrocore_gtpu::decap(&t.payload).unwrap();
         assert_eq!((d.teid, d.qfi.map(|q| q.value())), (0x5678, Some(9)));
         assert_eq!(&t.payload[d.payload], &p[..]);
@@ -191,29 +203,6 @@ fn session_lifecycle_with_buffering() {
     assert_eq!(upf.delete(up_seid).cause, Cause::SESSION_CONTEXT_NOT_FOUND);
 }
 
-fn modification(update_fars: Vec<UpdateFar>) -> SessionModificationRequest {
-    SessionModificationRequest {
-        cp_fseid: None,
-        remove_pdrs: vec![],
-        remove_fars: vec![],
-        remove_urrs: vec![],
-        remove_qers: vec![],
-        remove_bar: None,
-        create_pdrs: vec![],
-        create_fars: vec![],
-        create_urrs: vec![],
-        create_qers: vec![],
-        create_bar: None,
-        update_pdrs: vec![],
-        update_fars,
-        update_urrs: vec![],
-        update_qers: vec![],
-        update_bar: None,
-        smreq_flags: None,
-        query_urrs: vec![],
-    }
-}
-
 #[test]
 fn modification_creates_removes_and_queries_rules() {
     let mut upf = Upf::new();
@@ -225,7 +214,7 @@ fn modification_creates_removes_and_queries_rules() {
     assert!(matches!(upf.uplink(teid, 9, &ul).0, Verdict::N6 { .. }));
 
     // A second uplink PDR sharing CHOOSE ID 1 gets the same TEID; query URR 1.
-    let mut m = modification(vec![]);
+    let mut m = empty_modification();
     m.create_pdrs = vec![ul_pdr(3, 10, Some("permit out 6 from any to assigned"))];
     m.query_urrs = vec![QueryUrr { urr_id: 1 }];
     let (_, resp) = upf.modify(up_seid, m);
@@ -243,7 +232,7 @@ fn modification_creates_removes_and_queries_rules() {
     assert_eq!(upf.cp.live_teids(), 1);
 
     // Naming a FAR the session lacks: rule creation failure, nothing changes.
-    let mut m = modification(vec![]);
+    let mut m = empty_modification();
     m.update_pdrs = vec![UpdatePdr {
         pdr_id: 1,
         outer_header_removal: None,
@@ -259,13 +248,13 @@ fn modification_creates_removes_and_queries_rules() {
     assert!(matches!(upf.uplink(teid, 9, &ul).0, Verdict::N6 { .. }));
 
     // Removing an unknown rule is refused; removing the URR reports its usage.
-    let mut m = modification(vec![]);
+    let mut m = empty_modification();
     m.remove_qers = vec![RemoveQer { qer_id: 42 }];
     assert_eq!(
         upf.modify(up_seid, m).1.offending_ie,
         Some(IeType::REMOVE_QER)
     );
-    let mut m = modification(vec![]);
+    let mut m = empty_modification();
     m.remove_urrs = vec![RemoveUrr { urr_id: 1 }];
     let mut upd = |id| UpdatePdr {
         pdr_id: id,
@@ -281,12 +270,12 @@ fn modification_creates_removes_and_queries_rules() {
     // PDRs 1-3 still name URR 1: refused.
     assert_eq!(upf.modify(up_seid, m).1.offending_ie, Some(IeType::URR_ID));
     // Removing PDR 3 and the FAR-less rules keeps the TEID (PDR 1 holds it).
-    let mut m = modification(vec![]);
+    let mut m = empty_modification();
     m.remove_pdrs = vec![RemovePdr { pdr_id: 3 }];
     assert_eq!(upf.modify(up_seid, m).1.cause, Cause::REQUEST_ACCEPTED);
     assert_eq!(upf.cp.live_teids(), 1);
     // Unknown SEID.
-    let (_, resp) = upf.modify(0xdead, modification(vec![]));
+    let (_, resp) = upf.modify(0xdead, empty_modification());
     assert_eq!(resp.cause, Cause::SESSION_CONTEXT_NOT_FOUND);
 }
 
@@ -670,7 +659,7 @@ fn smf_assigned_address_in_the_pool_is_claimed_and_released_with_its_session() {
     assert_eq!(downlink_teid(&mut upf, given), Some(0x1001));
     assert_eq!(downlink_teid(&mut upf, chosen), None);
     // A modification that keeps the address keeps the claim.
-    let mut req = modification(vec![]);
+    let mut req = empty_modification();
     req.update_pdrs.push(UpdatePdr {
         pdr_id: 2,
         outer_header_removal: None,

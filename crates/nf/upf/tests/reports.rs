@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use common::*;
@@ -72,48 +72,6 @@ fn usage(reports: Vec<(u64, SessionReportRequest)>, cp_seid: u64) -> Vec<UsageRe
 fn volume(u: &UsageReport) -> (Option<u64>, Option<u64>, Option<u64>) {
     let v = u.volume_measurement.expect("a volume measurement");
     (v.total, v.uplink, v.downlink)
-}
-
-fn update_urr(urr_id: u32) -> UpdateUrr {
-    UpdateUrr {
-        urr_id,
-        measurement_method: None,
-        reporting_triggers: None,
-        measurement_period: None,
-        volume_threshold: None,
-        volume_quota: None,
-        time_threshold: None,
-        time_quota: None,
-        quota_holding_time: None,
-        measurement_information: None,
-    }
-}
-
-/// A Session Modification Request with only `update_urrs` / `update_fars`.
-fn modification(
-    update_urrs: Vec<UpdateUrr>,
-    update_fars: Vec<UpdateFar>,
-) -> SessionModificationRequest {
-    SessionModificationRequest {
-        cp_fseid: None,
-        remove_pdrs: vec![],
-        remove_fars: vec![],
-        remove_urrs: vec![],
-        remove_qers: vec![],
-        remove_bar: None,
-        create_pdrs: vec![],
-        create_fars: vec![],
-        create_urrs: vec![],
-        create_qers: vec![],
-        create_bar: None,
-        update_pdrs: vec![],
-        update_fars,
-        update_urrs,
-        update_qers: vec![],
-        update_bar: None,
-        smreq_flags: None,
-        query_urrs: vec![],
-    }
 }
 
 fn modify(upf: &mut Upf, up_seid: u64, req: SessionModificationRequest) {
@@ -299,7 +257,7 @@ fn volume_quota_reports_and_stops_the_urrs_traffic_only() {
         // Dropped packets are not counted: the next report holds nothing.
         let m = SessionModificationRequest {
             query_urrs: vec![QueryUrr { urr_id }],
-            ..modification(vec![], vec![])
+            ..empty_modification()
         };
         let (_, resp) = upf.modify(up_seid, m);
         assert_eq!(volume(&resp.usage_reports[0]).0, Some(0));
@@ -334,7 +292,14 @@ fn update_urr_with_a_new_volume_quota_resumes_forwarding() {
     triggers.reporting_triggers = Some(ReportingTriggers(
         ReportingTriggers::VOLQU | ReportingTriggers::VOLTH,
     ));
-    modify(&mut upf, up_seid, modification(vec![triggers], vec![]));
+    modify(
+        &mut upf,
+        up_seid,
+        SessionModificationRequest {
+            update_urrs: vec![triggers],
+            ..empty_modification()
+        },
+    );
     assert_eq!(
         up(&mut upf, teid, UE),
         Verdict::Drop(DropReason::QuotaExhausted)
@@ -347,7 +312,14 @@ fn update_urr_with_a_new_volume_quota_resumes_forwarding() {
         uplink: Some(3000),
         downlink: None,
     });
-    modify(&mut upf, up_seid, modification(vec![more], vec![]));
+    modify(
+        &mut upf,
+        up_seid,
+        SessionModificationRequest {
+            update_urrs: vec![more],
+            ..empty_modification()
+        },
+    );
     for _ in 0..3 {
         assert!(matches!(up(&mut upf, teid, UE), Verdict::N6 { .. }));
     }
@@ -402,7 +374,14 @@ fn time_quota_stops_the_urrs_traffic_until_a_new_one() {
     // A new time quota (10 s) resumes forwarding, metered from the update.
     let mut more = update_urr(1);
     more.time_quota = Some(10);
-    modify(&mut upf, up_seid, modification(vec![more], vec![]));
+    modify(
+        &mut upf,
+        up_seid,
+        SessionModificationRequest {
+            update_urrs: vec![more],
+            ..empty_modification()
+        },
+    );
     assert!(matches!(up(&mut upf, teid, UE), Verdict::N6 { .. }));
     upf.advance(secs(10));
     let r = usage(upf.reports(), 0x42);
@@ -419,12 +398,11 @@ fn time_quota_stops_the_urrs_traffic_until_a_new_one() {
 
 /// A GTP-U Error Indication from the gNB for `teid` of its address.
 fn error_indication(upf: &mut Upf, teid: u32) -> Verdict {
-    let gnb = SocketAddr::new(IpAddr::V4(GNB), 2152);
     let ei = Repr::error_indication(teid, IpAddr::V4(GNB));
     let mut buf = vec![0u8; 256];
     let n = ei.buffer_len(0);
     ei.emit(&mut buf[..n]).unwrap();
-    upf.dp.handle_n3(&upf.table, upf.now, gnb, &mut buf, n)
+    upf.dp.handle_n3(&upf.table, upf.now, gnb(), &mut buf, n)
 }
 
 /// The remote F-TEIDs of an ERIR report for CP SEID `cp_seid`.
@@ -467,7 +445,7 @@ fn error_indication_is_reported_with_erir_for_each_session_on_that_fteid() {
     assert_eq!(
         v,
         Verdict::Signal(Signal::ErrorIndication {
-            from: SocketAddr::new(IpAddr::V4(GNB), 2152),
+            from: gnb(),
             teid: GNB_TEID,
             peer: IpAddr::V4(GNB),
         })
@@ -484,7 +462,7 @@ fn error_indication_is_reported_with_erir_for_each_session_on_that_fteid() {
     upf.cp.handle_notification(
         upf.now,
         Notification::ErrorIndication {
-            from: SocketAddr::new(IpAddr::V4(GNB), 2152),
+            from: gnb(),
             teid: GNB_TEID,
             peer: IpAddr::V4(GNB),
         },
@@ -523,7 +501,14 @@ fn error_indication_is_reported_with_erir_for_each_session_on_that_fteid() {
         })),
         bar_id: None,
     };
-    modify(&mut upf, up_a, modification(vec![], vec![far]));
+    modify(
+        &mut upf,
+        up_a,
+        SessionModificationRequest {
+            update_fars: vec![far],
+            ..empty_modification()
+        },
+    );
     error_indication(&mut upf, GNB_TEID);
     error_indication(&mut upf, 0x9999);
     upf.pump();

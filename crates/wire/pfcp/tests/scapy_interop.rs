@@ -3,16 +3,9 @@
 
 mod common;
 
-/// The SDF filter list of a PDI (`ferrocore_pfcp::List`) from `vec!`-style items.
-macro_rules! list {
-    ($($t:tt)*) => {
-        ferrocore_pfcp::List::from(vec![$($t)*])
-    };
-}
-
-use std::net::Ipv4Addr;
 use std::path::Path;
 
+use common::requests;
 use ferrocore_pfcp::ie::*;
 use ferrocore_pfcp::message::*;
 use ferrocore_pfcp::{Body, Message, decode, encode};
@@ -27,128 +20,38 @@ fn bytes_of(v: &Value) -> Vec<u8> {
     hex::decode(v.as_str().expect("hex string")).expect("hex")
 }
 
-/// What scapy's builder in the script encodes, as ferrocore's typed value.
+/// What scapy's builder in the script encodes, as ferrocore's typed value: the shared
+/// session of `common::requests`, with the differences the script spells out.
 fn expected_establishment() -> SessionEstablishmentRequest {
-    let internet = NetworkInstance::dnn("internet");
-    SessionEstablishmentRequest {
-        node_id: NodeId::Ipv4(Ipv4Addr::new(10, 0, 0, 1)),
-        cp_fseid: Fseid {
-            seid: 0x0102_0304_0506_0708,
-            ipv4: Some(Ipv4Addr::new(10, 0, 0, 1)),
-            ipv6: None,
+    let mut e = requests::establishment(0x0102_0304_0506_0708);
+    // Uplink PDR: CHOOSE ID 7, no UE address, no URR.
+    let ul = &mut e.create_pdrs[0];
+    ul.pdi.local_fteid = Some(Fteid::Choose {
+        ipv4: true,
+        ipv6: false,
+        choose_id: Some(7),
+    });
+    ul.pdi.ue_ip_address = None;
+    ul.urr_ids = Default::default();
+    // Downlink PDR: precedence 200, an SDF filter, no network instance, no QER.
+    let mut dl = requests::dl_pdr(2, 200, Some("permit out ip from any to assigned"));
+    dl.pdi.network_instance = None;
+    dl.qer_ids = Default::default();
+    e.create_pdrs[1] = dl;
+    e.create_urrs[0].volume_threshold = Some(requests::total_volume(10_000_000));
+    e.create_qers[0] = CreateQer {
+        gate_status: GateStatus {
+            uplink: Gate::Open,
+            downlink: Gate::Closed,
         },
-        create_pdrs: vec![
-            CreatePdr {
-                pdr_id: 1,
-                precedence: 255,
-                pdi: Pdi {
-                    source_interface: Interface::Access,
-                    local_fteid: Some(Fteid::Choose {
-                        ipv4: true,
-                        ipv6: false,
-                        choose_id: Some(7),
-                    }),
-                    network_instance: Some(internet),
-                    ue_ip_address: None,
-                    sdf_filters: list![],
-                    qfis: [9].into(),
-                },
-                outer_header_removal: Some(OuterHeaderRemoval {
-                    description: 0,
-                    extension_header_deletion: None,
-                }),
-                far_id: Some(1),
-                urr_ids: Default::default(),
-                qer_ids: [1].into(),
-            },
-            CreatePdr {
-                pdr_id: 2,
-                precedence: 200,
-                pdi: Pdi {
-                    source_interface: Interface::Core,
-                    local_fteid: None,
-                    network_instance: None,
-                    ue_ip_address: Some(UeIpAddress {
-                        ipv4: Some(UeAddr::Address(Ipv4Addr::new(10, 45, 0, 7))),
-                        destination: true,
-                        ..Default::default()
-                    }),
-                    sdf_filters: list![SdfFilter {
-                        flow_description: Some("permit out ip from any to assigned".into()),
-                        ..Default::default()
-                    }],
-                    qfis: Default::default(),
-                },
-                outer_header_removal: None,
-                far_id: Some(2),
-                urr_ids: [1].into(),
-                qer_ids: Default::default(),
-            },
-        ],
-        create_fars: vec![
-            CreateFar {
-                far_id: 1,
-                apply_action: ApplyAction::FORW,
-                forwarding_parameters: Some(ForwardingParameters {
-                    destination_interface: Interface::Core,
-                    network_instance: None,
-                    outer_header_creation: None,
-                    transport_level_marking: None,
-                }),
-                bar_id: None,
-            },
-            CreateFar {
-                far_id: 2,
-                apply_action: ApplyAction::FORW,
-                forwarding_parameters: Some(ForwardingParameters {
-                    destination_interface: Interface::Access,
-                    network_instance: None,
-                    outer_header_creation: Some(OuterHeaderCreation::gtpu_ipv4(
-                        0x1234,
-                        Ipv4Addr::new(10, 0, 1, 9),
-                    )),
-                    transport_level_marking: None,
-                }),
-                bar_id: None,
-            },
-        ],
-        create_urrs: vec![CreateUrr {
-            urr_id: 1,
-            measurement_method: MeasurementMethod {
-                duration: false,
-                volume: true,
-                event: false,
-            },
-            reporting_triggers: ReportingTriggers(ReportingTriggers::VOLTH),
-            measurement_period: None,
-            volume_threshold: Some(Volume {
-                total: Some(10_000_000),
-                uplink: None,
-                downlink: None,
-            }),
-            volume_quota: None,
-            time_threshold: None,
-            time_quota: None,
-            quota_holding_time: None,
-            measurement_information: None,
-        }],
-        create_qers: vec![CreateQer {
-            qer_id: 1,
-            qer_correlation_id: None,
-            gate_status: GateStatus {
-                uplink: Gate::Open,
-                downlink: Gate::Closed,
-            },
-            mbr: Some(Bitrate {
-                uplink: 100_000,
-                downlink: 200_000,
-            }),
-            gbr: None,
-            qfi: Some(9),
-        }],
-        create_bar: None,
-        pdn_type: None,
-    }
+        mbr: Some(Bitrate {
+            uplink: 100_000,
+            downlink: 200_000,
+        }),
+        ..requests::qer(1, 9)
+    };
+    e.pdn_type = None;
+    e
 }
 
 #[test]

@@ -1,5 +1,14 @@
-//! An SMF built from ferrocore-pfcp, packets built by hand, and a UPF to drive.
+//! A UPF to drive, with an SMF built from ferrocore-pfcp (`requests`, the file the PFCP
+//! codec's tests and the UPF fuzz targets share) and packets built by hand (`packets`,
+//! shared with the fuzz targets).
 #![allow(dead_code)]
+
+pub mod packets;
+#[path = "../../../../wire/pfcp/tests/common/requests.rs"]
+pub mod requests;
+
+pub use packets::*;
+pub use requests::*;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -11,19 +20,16 @@ use ferrocore_pfcp::{Body, Message, decode, encode};
 use ferrocore_upf::{Channel, Dataplane, ForwardingTable, Transmit, UpfConfig, UpfControl};
 
 pub const SMF: &str = "10.0.0.1:8805";
-pub const GNB: Ipv4Addr = Ipv4Addr::new(10, 0, 1, 9);
 pub const N3: Ipv4Addr = Ipv4Addr::new(10, 0, 1, 2);
-pub const UE: Ipv4Addr = Ipv4Addr::new(10, 45, 0, 7);
-pub const SMF_RTS: u32 = 3_900_000_000;
 pub const UPF_RTS: u32 = 3_900_000_100;
-pub const GNB_TEID: u32 = 0x1234;
 
 pub fn smf() -> SocketAddr {
     SMF.parse().unwrap()
 }
 
-pub fn smf_node() -> NodeId {
-    NodeId::Ipv4(Ipv4Addr::new(10, 0, 0, 1))
+/// The gNB's GTP-U address.
+pub fn gnb() -> SocketAddr {
+    SocketAddr::new(IpAddr::V4(GNB), 2152)
 }
 
 pub fn config() -> UpfConfig {
@@ -93,16 +99,7 @@ impl Upf {
 
     pub fn associate(&mut self) -> AssociationSetupResponse {
         let seq = self.next_seq();
-        let resp = self.ask(Message::node(
-            seq,
-            AssociationSetupRequest {
-                node_id: smf_node(),
-                recovery_time_stamp: SMF_RTS,
-                up_function_features: None,
-                cp_function_features: Some(Features(vec![0x01])),
-            },
-        ));
-        match resp.body {
+        match self.ask(association_setup(seq, SMF_RTS)).body {
             Body::AssociationSetupResponse(r) => r,
             b => panic!("{b:?}"),
         }
@@ -233,8 +230,9 @@ impl Upf {
         let mut buf = gpdu_ul(teid, qfi, inner);
         let len = buf.len();
         buf.resize(2048, 0);
-        let gnb = SocketAddr::new(IpAddr::V4(GNB), 2152);
-        let v = self.dp.handle_n3(&self.table, self.now, gnb, &mut buf, len);
+        let v = self
+            .dp
+            .handle_n3(&self.table, self.now, gnb(), &mut buf, len);
         (v, buf)
     }
 
@@ -245,210 +243,6 @@ impl Upf {
         let v = self.dp.handle_n6(&self.table, self.now, &mut frame);
         (v, frame)
     }
-}
-
-/// Uplink PDR (CH F-TEID, CHOOSE ID 1, QFI 9), downlink PDR (UE address), their FARs,
-/// a QER with QFI 9 and a URR.
-pub fn establishment(cp_seid: u64) -> SessionEstablishmentRequest {
-    SessionEstablishmentRequest {
-        node_id: smf_node(),
-        cp_fseid: Fseid {
-            seid: cp_seid,
-            ipv4: Some(Ipv4Addr::new(10, 0, 0, 1)),
-            ipv6: None,
-        },
-        create_pdrs: vec![ul_pdr(1, 255, None), dl_pdr(2, 255, None)],
-        create_fars: vec![
-            CreateFar {
-                far_id: 1,
-                apply_action: ApplyAction::FORW,
-                forwarding_parameters: Some(ForwardingParameters {
-                    destination_interface: Interface::Core,
-                    network_instance: None,
-                    outer_header_creation: None,
-                    transport_level_marking: None,
-                }),
-                bar_id: None,
-            },
-            dl_far(2, ApplyAction::FORW),
-        ],
-        create_urrs: vec![CreateUrr {
-            volume_threshold: Some(Volume {
-                total: Some(10_000),
-                uplink: None,
-                downlink: None,
-            }),
-            ..urr(1, true, false, ReportingTriggers::VOLTH)
-        }],
-        create_qers: vec![CreateQer {
-            qer_id: 1,
-            qer_correlation_id: None,
-            gate_status: GateStatus::default(),
-            mbr: None,
-            gbr: None,
-            qfi: Some(9),
-        }],
-        create_bar: None,
-        pdn_type: Some(1),
-    }
-}
-
-/// A Create URR measuring volume and / or duration with Reporting Triggers `triggers`,
-/// and nothing else (no threshold, quota or period).
-pub fn urr(id: u32, volume: bool, duration: bool, triggers: u32) -> CreateUrr {
-    CreateUrr {
-        urr_id: id,
-        measurement_method: MeasurementMethod {
-            duration,
-            volume,
-            event: false,
-        },
-        reporting_triggers: ReportingTriggers(triggers),
-        measurement_period: None,
-        volume_threshold: None,
-        volume_quota: None,
-        time_threshold: None,
-        time_quota: None,
-        quota_holding_time: None,
-        measurement_information: None,
-    }
-}
-
-/// `req` with UE IPv4 address `ue` in all its PDRs.
-pub fn with_ue(mut req: SessionEstablishmentRequest, ue: Ipv4Addr) -> SessionEstablishmentRequest {
-    for p in &mut req.create_pdrs {
-        p.pdi.ue_ip_address.as_mut().expect("UE IP").ipv4 = Some(UeAddr::Address(ue));
-    }
-    req
-}
-
-pub fn ul_pdr(id: u16, precedence: u32, sdf: Option<&str>) -> CreatePdr {
-    CreatePdr {
-        pdr_id: id,
-        precedence,
-        pdi: Pdi {
-            source_interface: Interface::Access,
-            local_fteid: Some(Fteid::Choose {
-                ipv4: true,
-                ipv6: false,
-                choose_id: Some(1),
-            }),
-            network_instance: Some(NetworkInstance::dnn("internet")),
-            ue_ip_address: Some(UeIpAddress {
-                ipv4: Some(UeAddr::Address(UE)),
-                ..Default::default()
-            }),
-            sdf_filters: sdf
-                .map(|s| {
-                    vec![SdfFilter {
-                        flow_description: Some(s.into()),
-                        ..Default::default()
-                    }]
-                })
-                .unwrap_or_default()
-                .into(),
-            qfis: [9].into(),
-        },
-        outer_header_removal: Some(OuterHeaderRemoval {
-            description: 0,
-            extension_header_deletion: None,
-        }),
-        far_id: Some(1),
-        urr_ids: [1].into(),
-        qer_ids: [1].into(),
-    }
-}
-
-pub fn dl_pdr(id: u16, precedence: u32, sdf: Option<&str>) -> CreatePdr {
-    CreatePdr {
-        pdr_id: id,
-        precedence,
-        pdi: Pdi {
-            source_interface: Interface::Core,
-            local_fteid: None,
-            network_instance: Some(NetworkInstance::dnn("internet")),
-            ue_ip_address: Some(UeIpAddress {
-                ipv4: Some(UeAddr::Address(UE)),
-                destination: true,
-                ..Default::default()
-            }),
-            sdf_filters: sdf
-                .map(|s| {
-                    vec![SdfFilter {
-                        flow_description: Some(s.into()),
-                        ..Default::default()
-                    }]
-                })
-                .unwrap_or_default()
-                .into(),
-            qfis: Default::default(),
-        },
-        outer_header_removal: None,
-        far_id: Some(2),
-        urr_ids: [1].into(),
-        qer_ids: [1].into(),
-    }
-}
-
-pub fn dl_far(id: u32, action: ApplyAction) -> CreateFar {
-    CreateFar {
-        far_id: id,
-        apply_action: action,
-        forwarding_parameters: Some(ForwardingParameters {
-            destination_interface: Interface::Access,
-            network_instance: None,
-            outer_header_creation: Some(OuterHeaderCreation::gtpu_ipv4(GNB_TEID, GNB)),
-            transport_level_marking: None,
-        }),
-        bar_id: None,
-    }
-}
-
-/// An IPv4/UDP packet with `payload_len` octets of payload.
-pub fn ipv4_udp(
-    src: Ipv4Addr,
-    dst: Ipv4Addr,
-    sport: u16,
-    dport: u16,
-    payload_len: usize,
-) -> Vec<u8> {
-    let total = 28 + payload_len;
-    let mut p = vec![0u8; total];
-    p[0] = 0x45;
-    p[2..4].copy_from_slice(&(total as u16).to_be_bytes());
-    p[8] = 64;
-    p[9] = 17;
-    p[12..16].copy_from_slice(&src.octets());
-    p[16..20].copy_from_slice(&dst.octets());
-    p[20..22].copy_from_slice(&sport.to_be_bytes());
-    p[22..24].copy_from_slice(&dport.to_be_bytes());
-    p[24..26].copy_from_slice(&((8 + payload_len) as u16).to_be_bytes());
-    for (i, b) in p[28..].iter_mut().enumerate() {
-        *b = i as u8;
-    }
-    p
-}
-
-/// An uplink G-PDU as a gNB sends it: UL PDU Session Container with `qfi`.
-pub fn gpdu_ul(teid: u32, qfi: u8, inner: &[u8]) -> Vec<u8> {
-    let mut v = vec![0x34, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x85, 1, 0x10, qfi, 0];
-    v[4..8].copy_from_slice(&teid.to_be_bytes());
-    v.extend_from_slice(inner);
-    let len = (v.len() - 8) as u16;
-    v[2..4].copy_from_slice(&len.to_be_bytes());
-    v
-}
-
-/// The local TEID the UPF chose for a PDR.
-pub fn created_teid(r: &SessionEstablishmentResponse, pdr_id: u16) -> u32 {
-    r.created_pdrs
-        .iter()
-        .find(|c| c.pdr_id == pdr_id)
-        .and_then(|c| match c.local_fteid {
-            Some(Fteid::Assigned { teid, .. }) => Some(teid),
-            _ => None,
-        })
-        .expect("created PDR with F-TEID")
 }
 
 /// Installs `n` sessions for the pipeline benchmarks (no volume threshold: counting

@@ -1,28 +1,21 @@
 //! Realistic sample messages, one per message type, shared by tests and benches.
 #![allow(dead_code)]
 
-/// The SDF filter list of a PDI (`ferrocore_pfcp::List`) from `vec!`-style items.
-macro_rules! list {
-    ($($t:tt)*) => {
-        ferrocore_pfcp::List::from(vec![$($t)*])
-    };
-}
-
 pub mod arb;
 pub mod hostile;
+pub mod requests;
 
 use ferrocore_pfcp::ie::*;
 use ferrocore_pfcp::message::*;
 use ferrocore_pfcp::{Cause, IeType, Message};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-pub const SMF: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
+pub use requests::GNB;
+pub const SMF: Ipv4Addr = requests::SMF_IP;
 pub const UPF: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);
-pub const GNB: Ipv4Addr = Ipv4Addr::new(10, 0, 1, 9);
-pub const UE: Ipv4Addr = Ipv4Addr::new(10, 45, 0, 7);
 pub const CP_SEID: u64 = 0x0000_0001_0000_0001;
 pub const UP_SEID: u64 = 0x0000_0002_0000_00aa;
-pub const RECOVERY: u32 = 3_900_000_000;
+pub const RECOVERY: u32 = requests::SMF_RTS;
 
 pub fn usage_report(urr_id: u32) -> UsageReport {
     UsageReport {
@@ -43,126 +36,42 @@ pub fn usage_report(urr_id: u32) -> UsageReport {
     }
 }
 
-/// Uplink PDR 1 (N3, UPF chooses the F-TEID) and downlink PDR 2 (N6, UE address).
+/// Uplink PDR 1 (N3, UPF chooses the F-TEID) and downlink PDR 2 (N6, UE address): the
+/// shared session of [`requests::establishment`], with more IEs filled in.
 pub fn establishment() -> SessionEstablishmentRequest {
-    SessionEstablishmentRequest {
-        node_id: NodeId::Ipv4(SMF),
-        cp_fseid: Fseid {
-            seid: CP_SEID,
-            ipv4: Some(SMF),
-            ipv6: None,
-        },
-        create_pdrs: vec![
-            CreatePdr {
-                pdr_id: 1,
-                precedence: 255,
-                pdi: Pdi {
-                    source_interface: Interface::Access,
-                    local_fteid: Some(Fteid::Choose {
-                        ipv4: true,
-                        ipv6: false,
-                        choose_id: Some(5),
-                    }),
-                    network_instance: Some(NetworkInstance::new("internet")),
-                    ue_ip_address: Some(UeIpAddress {
-                        ipv4: Some(UeAddr::Address(UE)),
-                        ..Default::default()
-                    }),
-                    sdf_filters: list![],
-                    qfis: [9].into(),
-                },
-                outer_header_removal: Some(OuterHeaderRemoval {
-                    description: OuterHeaderRemoval::GTPU_UDP_IPV4,
-                    extension_header_deletion: Some(1),
-                }),
-                far_id: Some(1),
-                urr_ids: [1].into(),
-                qer_ids: [1].into(),
-            },
-            CreatePdr {
-                pdr_id: 2,
-                precedence: 255,
-                pdi: Pdi {
-                    source_interface: Interface::Core,
-                    local_fteid: None,
-                    network_instance: Some(NetworkInstance::dnn("internet")),
-                    ue_ip_address: Some(UeIpAddress {
-                        ipv4: Some(UeAddr::Address(UE)),
-                        destination: true,
-                        ..Default::default()
-                    }),
-                    sdf_filters: list![SdfFilter {
-                        flow_description: Some("permit out ip from any to assigned".into()),
-                        ..Default::default()
-                    }],
-                    qfis: Default::default(),
-                },
-                outer_header_removal: None,
-                far_id: Some(2),
-                urr_ids: [1].into(),
-                qer_ids: [1].into(),
-            },
-        ],
-        create_fars: vec![
-            CreateFar {
-                far_id: 1,
-                apply_action: ApplyAction::FORW,
-                forwarding_parameters: Some(ForwardingParameters {
-                    destination_interface: Interface::Core,
-                    network_instance: Some(NetworkInstance::new("internet")),
-                    outer_header_creation: None,
-                    transport_level_marking: None,
-                }),
-                bar_id: None,
-            },
-            CreateFar {
-                far_id: 2,
-                apply_action: ApplyAction::FORW,
-                forwarding_parameters: Some(ForwardingParameters {
-                    destination_interface: Interface::Access,
-                    network_instance: None,
-                    outer_header_creation: Some(OuterHeaderCreation::gtpu_ipv4(0x0000_1234, GNB)),
-                    transport_level_marking: None,
-                }),
-                bar_id: None,
-            },
-        ],
-        create_urrs: vec![CreateUrr {
-            urr_id: 1,
-            measurement_method: MeasurementMethod {
-                duration: true,
-                volume: true,
-                event: false,
-            },
-            reporting_triggers: ReportingTriggers(
-                ReportingTriggers::VOLTH | ReportingTriggers::TIMTH,
-            ),
-            measurement_period: None,
-            volume_threshold: Some(Volume {
-                total: Some(10_000_000),
-                uplink: None,
-                downlink: None,
-            }),
-            volume_quota: None,
-            time_threshold: Some(3600),
-            time_quota: None,
-            quota_holding_time: None,
-            measurement_information: None,
-        }],
-        create_qers: vec![CreateQer {
-            qer_id: 1,
-            qer_correlation_id: None,
-            gate_status: GateStatus::default(),
-            mbr: Some(Bitrate {
-                uplink: 100_000,
-                downlink: 200_000,
-            }),
-            gbr: None,
-            qfi: Some(9),
-        }],
-        create_bar: None,
-        pdn_type: Some(1),
-    }
+    let mut e = requests::establishment(CP_SEID);
+    let ul = &mut e.create_pdrs[0];
+    ul.pdi.local_fteid = Some(Fteid::Choose {
+        ipv4: true,
+        ipv6: false,
+        choose_id: Some(5),
+    });
+    ul.pdi.network_instance = Some(NetworkInstance::new("internet"));
+    ul.outer_header_removal = Some(OuterHeaderRemoval {
+        description: OuterHeaderRemoval::GTPU_UDP_IPV4,
+        extension_header_deletion: Some(1),
+    });
+    e.create_pdrs[1] = requests::dl_pdr(2, 255, Some("permit out ip from any to assigned"));
+    e.create_fars[0]
+        .forwarding_parameters
+        .as_mut()
+        .expect("FAR 1 forwards")
+        .network_instance = Some(NetworkInstance::new("internet"));
+    e.create_urrs = vec![CreateUrr {
+        volume_threshold: Some(requests::total_volume(10_000_000)),
+        time_threshold: Some(3600),
+        ..requests::urr(
+            1,
+            true,
+            true,
+            ReportingTriggers::VOLTH | ReportingTriggers::TIMTH,
+        )
+    }];
+    e.create_qers[0].mbr = Some(Bitrate {
+        uplink: 100_000,
+        downlink: 200_000,
+    });
+    e
 }
 
 pub fn modification() -> SessionModificationRequest {
