@@ -2,6 +2,10 @@
 //! ferrocore-gtpu, and hand-made IPv4 packets.
 #![allow(dead_code)]
 
+/// The SMF requests the PFCP codec's and the UPF engine's tests share.
+#[path = "../../../../wire/pfcp/tests/common/requests.rs"]
+mod requests;
+
 use std::collections::VecDeque;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
@@ -203,24 +207,8 @@ impl Smf {
         update_fars: Vec<UpdateFar>,
     ) -> SessionModificationResponse {
         let req = SessionModificationRequest {
-            cp_fseid: None,
-            remove_pdrs: vec![],
-            remove_fars: vec![],
-            remove_urrs: vec![],
-            remove_qers: vec![],
-            remove_bar: None,
-            create_pdrs: vec![],
-            create_fars: vec![],
-            create_urrs: vec![],
-            create_qers: vec![],
-            create_bar: None,
-            update_pdrs: vec![],
             update_fars,
-            update_urrs: vec![],
-            update_qers: vec![],
-            update_bar: None,
-            smreq_flags: None,
-            query_urrs: vec![],
+            ..requests::empty_modification()
         };
         let m = self.ask(Message::session(up_seid, 0, req));
         match m.body {
