@@ -10,19 +10,20 @@ JSON on stdin, JSON on stdout:
   {"op": "parse", "messages": [hex, ...]} -> [{"msg_type", "seid", "seq", "ies": [...]}]
       every IE (grouped ones walked) as {"type", "depth", "fields"} in wire order.
 """
-import json
+import os
 import sys
 
 from scapy.contrib.pfcp import (
     PFCP, PFCPAssociationSetupRequest, PFCPSessionDeletionRequest,
     PFCPSessionEstablishmentRequest, PFCPSessionModificationRequest, IE_ApplyAction,
-    IE_CreateFAR, IE_CreatePDR, IE_CreateQER, IE_CreateURR, IE_DestinationInterface,
-    IE_FAR_Id, IE_FSEID, IE_FTEID, IE_ForwardingParameters, IE_GateStatus,
-    IE_MeasurementMethod, IE_NetworkInstance, IE_NodeId, IE_OuterHeaderCreation,
-    IE_OuterHeaderRemoval, IE_PDI, IE_PDR_Id, IE_Precedence, IE_QER_Id, IE_QFI,
-    IE_RecoveryTimeStamp, IE_ReportingTriggers, IE_SDF_Filter, IE_SourceInterface,
-    IE_URR_Id, IE_UE_IP_Address, IE_VolumeThreshold, IE_UpdateFAR,
+    IE_CreateQER, IE_FAR_Id, IE_FSEID, IE_GateStatus, IE_NodeId, IE_QER_Id, IE_QFI,
+    IE_RecoveryTimeStamp, IE_URR_Id, IE_UpdateFAR,
 )
+
+# The rules and the dissector the PFCP codec's scapy script uses too.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "../../../../wire/pfcp/tests/interop"))
+from scapy_common import fars, pdr_dl, pdr_ul, serve, urr  # noqa: E402
 
 SMF_SEID = 0x0102030405060708
 
@@ -36,53 +37,9 @@ def fseid():
 
 
 def rules():
-    pdr_ul = IE_CreatePDR(IE_list=[
-        IE_PDR_Id(id=1),
-        IE_Precedence(precedence=255),
-        IE_PDI(IE_list=[
-            IE_SourceInterface(interface=0),
-            IE_FTEID(V4=1, CH=1, CHID=1, choose_id=7),
-            IE_NetworkInstance(instance="internet"),
-            IE_QFI(QFI=9),
-        ]),
-        IE_OuterHeaderRemoval(header=0),
-        IE_FAR_Id(id=1),
-        IE_QER_Id(id=1),
-        IE_URR_Id(id=1),
-    ])
-    pdr_dl = IE_CreatePDR(IE_list=[
-        IE_PDR_Id(id=2),
-        IE_Precedence(precedence=200),
-        IE_PDI(IE_list=[
-            IE_SourceInterface(interface=1),
-            IE_UE_IP_Address(V4=1, SD=1, ipv4="10.45.0.7"),
-            IE_SDF_Filter(FD=1, flow_description="permit out ip from any to assigned"),
-        ]),
-        IE_FAR_Id(id=2),
-        IE_QER_Id(id=1),
-        IE_URR_Id(id=1),
-    ])
-    far_ul = IE_CreateFAR(IE_list=[
-        IE_FAR_Id(id=1),
-        IE_ApplyAction(FORW=1),
-        IE_ForwardingParameters(IE_list=[IE_DestinationInterface(interface=1)]),
-    ])
-    far_dl = IE_CreateFAR(IE_list=[
-        IE_FAR_Id(id=2),
-        IE_ApplyAction(FORW=1),
-        IE_ForwardingParameters(IE_list=[
-            IE_DestinationInterface(interface=0),
-            IE_OuterHeaderCreation(GTPUUDPIPV4=1, TEID=0x1234, ipv4="10.0.1.9"),
-        ]),
-    ])
+    rule_ids = [IE_QER_Id(id=1), IE_URR_Id(id=1)]
     qer = IE_CreateQER(IE_list=[IE_QER_Id(id=1), IE_GateStatus(ul=0, dl=0), IE_QFI(QFI=9)])
-    urr = IE_CreateURR(IE_list=[
-        IE_URR_Id(id=1),
-        IE_MeasurementMethod(VOLUM=1),
-        IE_ReportingTriggers(volume_threshold=1),
-        IE_VolumeThreshold(TOVOL=1, total=10000000),
-    ])
-    return [pdr_ul, pdr_dl, far_ul, far_dl, urr, qer]
+    return [pdr_ul(rule_ids), pdr_dl(rule_ids)] + fars() + [urr(), qer]
 
 
 def session(seq, ies, seid=0, s=1):
@@ -115,42 +72,5 @@ def build():
     return {k: v.hex() for k, v in out.items()}
 
 
-def plain(v):
-    if isinstance(v, bytes):
-        return v.hex()
-    return str(v)
-
-
-def flatten(ies, depth, out):
-    for ie in ies or []:
-        fields = {k: plain(v) for k, v in ie.fields.items() if k != "IE_list"}
-        out.append({"type": int(ie.ietype), "depth": depth, "fields": fields})
-        if "IE_list" in ie.fields:
-            flatten(ie.IE_list, depth + 1, out)
-
-
-def parse(hexstr):
-    pkt = PFCP(bytes.fromhex(hexstr))
-    ies = []
-    flatten(pkt.payload.IE_list if hasattr(pkt.payload, "IE_list") else [], 0, ies)
-    return {
-        "msg_type": int(pkt.message_type),
-        "seid": pkt.seid if pkt.S == 1 else None,
-        "seq": pkt.seq,
-        "ies": ies,
-    }
-
-
-def main():
-    req = json.load(sys.stdin)
-    if req["op"] == "build":
-        out = build()
-    elif req["op"] == "parse":
-        out = [parse(h) for h in req["messages"]]
-    else:
-        raise SystemExit("unknown op " + req["op"])
-    json.dump(out, sys.stdout)
-
-
 if __name__ == "__main__":
-    main()
+    serve(build)
