@@ -30,6 +30,8 @@ pub struct Amf {
     pub(crate) txns: HashMap<TxnId, UeKey>,
     /// What the SM context transactions among them are for.
     pub(crate) sm_txns: HashMap<TxnId, crate::gmm::sm::SmTxn>,
+    /// Relays to the SMF kept in order per PDU session.
+    pub(crate) sm_order: crate::gmm::sm_order::SmOrder,
     next_txn: u64,
     /// Interned UE radio capabilities (TS 38.413 §9.3.1.74), shared by content.
     pub(crate) radio_capabilities: HashSet<Arc<[u8]>>,
@@ -59,6 +61,7 @@ impl Amf {
             timers: Timers::default(),
             txns: HashMap::new(),
             sm_txns: HashMap::new(),
+            sm_order: Default::default(),
             next_txn: 0,
             radio_capabilities: HashSet::new(),
             registered: 0,
@@ -94,7 +97,9 @@ impl Amf {
                     return;
                 };
                 if let Some(sm) = self.sm_txns.remove(&txn) {
+                    let psi = sm.psi;
                     self.on_sm_reply(now, key, txn, sm, reply);
+                    self.sm_answered(key, psi);
                 } else {
                     self.on_sbi_reply(now, key, txn, reply);
                 }
@@ -314,6 +319,7 @@ impl Amf {
         self.txns.retain(|_, k| *k != key);
         let txns = &self.txns;
         self.sm_txns.retain(|t, _| txns.contains_key(t));
+        self.sm_order.forget(key);
         self.release_radio_capability(ue.radio_capability);
         self.update_connected_gauge();
     }

@@ -704,3 +704,65 @@ fn modification_for_an_idle_ue_pages_it_and_follows_its_service_request() {
     let (_, kind, _) = n2_update(&mut b);
     assert_eq!(kind, Some(N2SmInfoType::PduResModRsp));
 }
+
+/// The Update SM Context requests held back by the bench (not yet answered): their
+/// context, N2 SM information type and N1 SM message.
+fn held_updates(b: &Bench) -> Vec<(String, Option<N2SmInfoType>, Option<Vec<u8>>)> {
+    b.held
+        .iter()
+        .filter_map(|(_, r)| match r {
+            ferrocore_amf::SbiRequest::UpdateSmContext {
+                sm_context_ref,
+                update,
+            } => Some((
+                sm_context_ref.clone(),
+                update.data.n2_sm_info_type.clone(),
+                update.n1_sm_msg.clone(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn relays_of_one_session_reach_the_smf_one_after_the_other() {
+    let (mut b, mut ue) = registered();
+    establish(&mut b, &mut ue, PSI);
+    establish(&mut b, &mut ue, PSI + 1);
+    let command = modification_command(PSI, 0);
+    let t = N1N2MessageTransfer::sm(
+        PSI,
+        Some(command.clone()),
+        Some((NgapIeType::PduResModReq, modify_request_transfer())),
+    );
+    b.n1n2_transfer(&ue.supi(), t).unwrap();
+    let req = modify_request_sent(&mut b, &mut ue, PSI, &command);
+
+    // The SMF is slow: the gNB's Modify Response is still unanswered when the UE's
+    // COMPLETE comes. The COMPLETE waits; a message of the other session does not.
+    b.hold_sbi = true;
+    b.send(GNB, 1, &modify_response(&req, &[PSI], &[]));
+    let complete = modification_complete(PSI, 0);
+    let nas = ul_sm(&mut ue, PSI, complete.clone(), None, None, None);
+    b.send(GNB, 1, &ue.uplink(nas));
+    let other = modification_request(PSI + 1, 9);
+    let nas = ul_sm(&mut ue, PSI + 1, other.clone(), None, None, None);
+    b.send(GNB, 1, &ue.uplink(nas));
+    assert_eq!(
+        held_updates(&b),
+        vec![
+            ("ctx-1".into(), Some(N2SmInfoType::PduResModRsp), None),
+            ("ctx-2".into(), None, Some(other)),
+        ]
+    );
+
+    // The SMF answers the Modify Response: the COMPLETE goes, to the same context.
+    let (txn, request) = b.held.remove(0);
+    let reply = b.home.answer(request);
+    b.event(ferrocore_amf::Event::SbiReply { txn, reply });
+    assert_eq!(
+        held_updates(&b).last(),
+        Some(&("ctx-1".into(), None, Some(complete)))
+    );
+    assert_eq!(b.held.len(), 2);
+}

@@ -10,6 +10,7 @@ pub mod registration;
 pub mod security_mode;
 pub mod service;
 pub mod sm;
+pub(crate) mod sm_order;
 
 use std::time::Instant;
 

@@ -111,10 +111,14 @@ impl Amf {
     fn sm_sbi(&mut self, key: UeKey, psi: u8, purpose: SmPurpose, request: SbiRequest) -> TxnId {
         let txn = self.sbi(key, request);
         self.sm_txns.insert(txn, SmTxn { psi, purpose });
+        self.sm_order.sent(key, psi);
         txn
     }
 
-    /// Update SM Context of `psi` (which must have an SMF context) with `update`.
+    /// Update SM Context of `psi` (which must have an SMF context) with `update`. A relay
+    /// of the UE's 5GSM message or of N2 SM information waits while an operation of the
+    /// session is unanswered ([`super::sm_order`]); `None` then, as when there is no SMF
+    /// context.
     pub(crate) fn update_sm_context(
         &mut self,
         key: UeKey,
@@ -129,16 +133,46 @@ impl Amf {
             .sm_context_ref
             .as_deref()?
             .to_owned();
+        if self.sm_order.must_wait(key, psi, &purpose) {
+            tracing::debug!(
+                psi,
+                "waits for the session's SM context operation in flight"
+            );
+            self.sm_order.hold(key, psi, (r, purpose, update));
+            return None;
+        }
+        Some(self.send_update(key, psi, r, purpose, update))
+    }
+
+    fn send_update(
+        &mut self,
+        key: UeKey,
+        psi: u8,
+        sm_context_ref: String,
+        purpose: SmPurpose,
+        update: SmContextUpdate,
+    ) -> TxnId {
         self.metrics.sm_update.req.inc();
-        Some(self.sm_sbi(
+        self.sm_sbi(
             key,
             psi,
             purpose,
             SbiRequest::UpdateSmContext {
-                sm_context_ref: r,
+                sm_context_ref,
                 update,
             },
-        ))
+        )
+    }
+
+    /// An SM context operation of session `psi` was answered: the relay that waited for
+    /// it goes.
+    pub(crate) fn sm_answered(&mut self, key: UeKey, psi: u8) {
+        self.sm_order.answered(key, psi);
+        if let Some((r, purpose, update)) = self.sm_order.next(key, psi)
+            && self.ues.contains_key(&key)
+        {
+            self.send_update(key, psi, r, purpose, update);
+        }
     }
 
     /// UL NAS TRANSPORT (TS 24.501 §5.4.5.2.2): a 5GSM message routed by its PDU session
