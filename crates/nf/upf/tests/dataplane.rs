@@ -12,11 +12,10 @@ use ferrocore_pfcp::message::*;
 use ferrocore_pfcp::{Cause, Message as Pfcp};
 use ferrocore_upf::{DropReason, Signal, Verdict};
 
+/// A UPF associated with the SMF, with the session `req`: (UP SEID, uplink TEID).
 fn session(upf: &mut Upf, req: SessionEstablishmentRequest) -> (u64, u32) {
     upf.associate();
-    let (_, r) = upf.establish(req);
-    assert_eq!(r.cause, Cause::REQUEST_ACCEPTED, "{r:?}");
-    (r.up_fseid.as_ref().unwrap().seid, created_teid(&r, 1))
+    upf.session(req)
 }
 
 #[test]
@@ -150,23 +149,10 @@ fn downlink_sdf_filters_and_ipv6() {
     }]
     .into();
     session(&mut upf, req);
-    let mut p = vec![0u8; 48];
-    p[0] = 0x60;
-    p[4..6].copy_from_slice(&8u16.to_be_bytes());
-    p[6] = 17;
-    p[8..24].copy_from_slice(
-        &"2001:db8:ffff::1"
-            .parse::<std::net::Ipv6Addr>()
-            .unwrap()
-            .octets(),
-    );
+    let dn: std::net::Ipv6Addr = "2001:db8:ffff::1".parse().unwrap();
     // Another address in the UE's /64.
-    p[24..40].copy_from_slice(
-        &"2001:db8:1:2::99"
-            .parse::<std::net::Ipv6Addr>()
-            .unwrap()
-            .octets(),
-    );
+    let other = "2001:db8:1:2::99".parse().unwrap();
+    let mut p = ipv6(dn, other, 17, 53, 4000, &[]);
     let (v, frame) = upf.downlink(&p);
     let Verdict::N3 { range, .. } = v else {
         panic!("{v:?}")
@@ -641,19 +627,10 @@ fn router_solicitation_of_an_ipv6_session_is_answered_down_its_tunnel() {
     assert_eq!(upf.dp.stats().router_advertisements, 2);
 
     // The IPv6 user plane: from prefix + IID uplink, and downlink to it.
-    let mut dl = vec![0u8; 48];
-    dl[0] = 0x60;
-    dl[4..6].copy_from_slice(&8u16.to_be_bytes());
-    dl[6] = 17;
-    dl[8..24].copy_from_slice(
-        &"2001:db8:ffff::1"
-            .parse::<std::net::Ipv6Addr>()
-            .unwrap()
-            .octets(),
-    );
     let mut ue6 = PREFIX.parse::<std::net::Ipv6Addr>().unwrap().octets();
     ue6[8..].copy_from_slice(&IID);
-    dl[24..40].copy_from_slice(&ue6);
+    let dn = "2001:db8:ffff::1".parse().unwrap();
+    let dl = ipv6(dn, ue6.into(), 17, 53, 4000, &[]);
     assert!(matches!(upf.downlink(&dl).0, Verdict::N3 { .. }));
 }
 

@@ -8,17 +8,10 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use common::*;
 use ferrocore_pfcp::Cause;
 use ferrocore_pfcp::ie::*;
-use ferrocore_pfcp::message::*;
 use ferrocore_upf::dataplane::BATCH;
 use ferrocore_upf::pool::SLOT_BITS;
 use ferrocore_upf::{DL_HEADROOM, DropReason, N3Packet, N6Packet, Verdict};
 use proptest::prelude::*;
-
-fn establish(upf: &mut Upf, req: SessionEstablishmentRequest) -> (u64, u32) {
-    let (_, r) = upf.establish(req);
-    assert_eq!(r.cause, Cause::REQUEST_ACCEPTED, "{r:?}");
-    (r.up_fseid.as_ref().unwrap().seid, created_teid(&r, 1))
-}
 
 /// A TEID of a deleted session never reaches the session that reuses its slot.
 #[test]
@@ -26,11 +19,11 @@ fn stale_teid_never_matches_a_new_session() {
     let mut upf = Upf::new();
     upf.associate();
     let a = Ipv4Addr::new(10, 45, 0, 1);
-    let (seid, old) = establish(&mut upf, with_ue(establishment(1), a));
+    let (seid, old) = upf.session(with_ue(establishment(1), a));
     assert_eq!(old, 1);
     assert_eq!(upf.delete(seid).cause, Cause::REQUEST_ACCEPTED);
     let b = Ipv4Addr::new(10, 45, 0, 2);
-    let (_, new) = establish(&mut upf, with_ue(establishment(2), b));
+    let (_, new) = upf.session(with_ue(establishment(2), b));
     // Same slot, next generation.
     assert_eq!(new, 1 + (1 << SLOT_BITS));
     let ul = ipv4_udp(b, Ipv4Addr::new(1, 1, 1, 1), 1, 2, 20);
@@ -66,7 +59,7 @@ fn dense_teids_and_table_growth() {
     let ue = |i: u32| Ipv4Addr::from_bits(0x0a2d_0000 + i);
     let mut live: Vec<(u64, u32, Ipv4Addr)> = (0..n)
         .map(|i| {
-            let (s, t) = establish(&mut upf, with_ue(establishment(u64::from(i) + 1), ue(i)));
+            let (s, t) = upf.session(with_ue(establishment(u64::from(i) + 1), ue(i)));
             (s, t, ue(i))
         })
         .collect();
@@ -90,7 +83,7 @@ fn dense_teids_and_table_growth() {
     });
     for i in 0..stale.len() as u32 {
         let a = ue(n + i);
-        let (s, t) = establish(&mut upf, with_ue(establishment(u64::from(n + i) + 1), a));
+        let (s, t) = upf.session(with_ue(establishment(u64::from(n + i) + 1), a));
         assert!(
             t >> SLOT_BITS == 1 && t < 1 + (1 << SLOT_BITS) + n,
             "a reused slot: {t:#x}"
@@ -239,7 +232,7 @@ fn mixed_upf() -> (Upf, Vec<(u32, Ipv4Addr)>) {
                 req.create_qers.clear();
             }
         }
-        let (_, teid) = establish(&mut upf, with_ue(req, ue));
+        let (_, teid) = upf.session(with_ue(req, ue));
         out.push((teid, ue));
     }
     (upf, out)

@@ -25,26 +25,19 @@ fn secs(s: u64) -> Duration {
     Duration::from_secs(s)
 }
 
-/// Establishes `req`; returns (UP SEID, chosen uplink TEID).
-fn establish(upf: &mut Upf, req: SessionEstablishmentRequest) -> (u64, u32) {
-    let (_, r) = upf.establish(req);
-    assert_eq!(r.cause, Cause::REQUEST_ACCEPTED, "{r:?}");
-    (r.up_fseid.as_ref().unwrap().seid, created_teid(&r, 1))
-}
-
 /// A UPF with one session (CP SEID 0x42, UE `UE`) whose URR 1 is `urr`.
 fn one_session(urr: CreateUrr) -> (Upf, u64, u32) {
     let mut upf = Upf::new();
     upf.associate();
     let mut req = establishment(0x42);
     req.create_urrs = vec![urr];
-    let (up_seid, teid) = establish(&mut upf, req);
+    let (up_seid, teid) = upf.session(req);
     (upf, up_seid, teid)
 }
 
 /// A second session (the common URR: a volume threshold only) with UE address `ue`.
 fn other_session(upf: &mut Upf, cp_seid: u64, ue: Ipv4Addr) -> u32 {
-    establish(upf, with_ue(establishment(cp_seid), ue)).1
+    upf.session(with_ue(establishment(cp_seid), ue)).1
 }
 
 fn up(upf: &mut Upf, teid: u32, ue: Ipv4Addr) -> Verdict {
@@ -53,6 +46,16 @@ fn up(upf: &mut Upf, teid: u32, ue: Ipv4Addr) -> Verdict {
 
 fn down(upf: &mut Upf, ue: Ipv4Addr) -> Verdict {
     upf.downlink(&ipv4_udp(DN, ue, 2, 1, 1000)).0
+}
+
+/// The spent URR's traffic (the session of `teid`, UE [`UE`]) is dropped both ways; the
+/// other session's (`teid_b`, [`UE_B`]) still flows.
+fn assert_only_the_urr_stopped(upf: &mut Upf, teid: u32, teid_b: u32) {
+    let quota = Verdict::Drop(DropReason::QuotaExhausted);
+    assert_eq!(up(upf, teid, UE), quota);
+    assert_eq!(down(upf, UE), quota);
+    assert!(matches!(up(upf, teid_b, UE_B), Verdict::N6 { .. }));
+    assert!(matches!(down(upf, UE_B), Verdict::N3 { .. }));
 }
 
 /// The one Usage Report of each report, checking they are usage reports for CP SEID
@@ -218,7 +221,7 @@ fn volume_quota_reports_and_stops_the_urrs_traffic_only() {
         } else {
             req.create_urrs = vec![quota];
         }
-        let (up_seid, teid) = establish(&mut upf, req);
+        let (up_seid, teid) = upf.session(req);
         let teid_b = other_session(&mut upf, 0x43, UE_B);
 
         for i in 0..4 {
@@ -242,16 +245,7 @@ fn volume_quota_reports_and_stops_the_urrs_traffic_only() {
         assert_eq!(volume(&r[0]).0, Some(5 * PKT));
 
         // Both directions of the URR are stopped from now on; the other session is not.
-        assert_eq!(
-            up(&mut upf, teid, UE),
-            Verdict::Drop(DropReason::QuotaExhausted)
-        );
-        assert_eq!(
-            down(&mut upf, UE),
-            Verdict::Drop(DropReason::QuotaExhausted)
-        );
-        assert!(matches!(up(&mut upf, teid_b, UE_B), Verdict::N6 { .. }));
-        assert!(matches!(down(&mut upf, UE_B), Verdict::N3 { .. }));
+        assert_only_the_urr_stopped(&mut upf, teid, teid_b);
         assert_eq!(upf.dp.stats().dropped(DropReason::QuotaExhausted), 2);
         assert_eq!(upf.dp.poll_notification(), None, "one VOLQU per quota");
         // Dropped packets are not counted: the next report holds nothing.
@@ -357,16 +351,7 @@ fn time_quota_stops_the_urrs_traffic_until_a_new_one() {
     assert_eq!(r[0].trigger.0, UsageReportTrigger::TIMQU);
     assert_eq!(r[0].duration_measurement, Some(20));
     assert_eq!(volume(&r[0]).0, Some(2 * PKT));
-    assert_eq!(
-        up(&mut upf, teid, UE),
-        Verdict::Drop(DropReason::QuotaExhausted)
-    );
-    assert_eq!(
-        down(&mut upf, UE),
-        Verdict::Drop(DropReason::QuotaExhausted)
-    );
-    assert!(matches!(up(&mut upf, teid_b, UE_B), Verdict::N6 { .. }));
-    assert!(matches!(down(&mut upf, UE_B), Verdict::N3 { .. }));
+    assert_only_the_urr_stopped(&mut upf, teid, teid_b);
     // Spent: no further time event.
     upf.advance(secs(60));
     assert!(upf.reports().is_empty());
@@ -430,7 +415,7 @@ fn error_indication_is_reported_with_erir_for_each_session_on_that_fteid() {
     let mut upf = Upf::new();
     upf.associate();
     // Session A tunnels downlink to the gNB's TEID 0x1234, B and C both to 0x5678.
-    let (up_a, _) = establish(&mut upf, establishment(0xA));
+    let (up_a, _) = upf.session(establishment(0xA));
     for (cp, ue) in [(0xB, UE_B), (0xC, UE_C)] {
         let mut req = with_ue(establishment(cp), ue);
         req.create_fars[1]
@@ -438,7 +423,7 @@ fn error_indication_is_reported_with_erir_for_each_session_on_that_fteid() {
             .as_mut()
             .unwrap()
             .outer_header_creation = Some(OuterHeaderCreation::gtpu_ipv4(0x5678, GNB));
-        establish(&mut upf, req);
+        upf.session(req);
     }
 
     let v = error_indication(&mut upf, GNB_TEID);
@@ -534,7 +519,7 @@ fn periodic_reports_of_thousands_of_sessions_survive_churn() {
             .map(|i| {
                 let mut req = with_ue(establishment(base + i), ue(i));
                 req.create_urrs = vec![periodic.clone()];
-                establish(upf, req).0
+                upf.session(req).0
             })
             .collect()
     };

@@ -118,6 +118,17 @@ impl Upf {
         }
     }
 
+    /// Establishes `req`, which must be accepted; returns the UP SEID and the TEID the
+    /// UPF chose for PDR 1.
+    pub fn session(&mut self, req: SessionEstablishmentRequest) -> (u64, u32) {
+        let (_, r) = self.establish(req);
+        assert_eq!(r.cause, ferrocore_pfcp::Cause::REQUEST_ACCEPTED, "{r:?}");
+        (
+            r.up_fseid.as_ref().expect("UP F-SEID").seid,
+            created_teid(&r, 1),
+        )
+    }
+
     pub fn modify(
         &mut self,
         up_seid: u64,
