@@ -61,8 +61,13 @@ pub enum Phase {
     Establishing { request: RequestId },
     /// Established; nothing outstanding.
     Ready,
-    /// PFCP Session Modification out for an Update SM Context.
-    Modifying { request: RequestId, target: UpState },
+    /// PFCP Session Modification out to change the user plane to `target`: for the
+    /// Update SM Context `request`, or for the SMF itself (`None`: an Error Indication
+    /// Report took the N3 tunnel down).
+    Modifying {
+        request: Option<RequestId>,
+        target: UpState,
+    },
     /// PFCP Session Deletion out for a UE-requested (or AMF-requested in an update)
     /// release: the Update SM Context answer carries the Release Command.
     ReleasingForUpdate { request: RequestId, pti: u8 },

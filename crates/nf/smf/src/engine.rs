@@ -21,6 +21,8 @@ pub(crate) enum SbiPurpose {
     Accept,
     /// N1N2MessageTransfer of N2 only, after a downlink data report (paging).
     Paging,
+    /// N1N2MessageTransfer of N2 only releasing the AN resources of a dead N3 tunnel.
+    AnRelease,
     /// N1N2MessageTransfer of a network-requested release.
     Release,
     /// N1N2MessageTransfer of a network-requested modification's command.

@@ -18,6 +18,12 @@ pub struct TimerLabel {
     pub timer: &'static str,
 }
 
+/// An `outcome` label: what the SMF did with a report.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, prometheus_client::encoding::EncodeLabelSet)]
+pub struct OutcomeLabel {
+    pub outcome: &'static str,
+}
+
 #[derive(Debug)]
 pub struct Inner {
     registry: Registry,
@@ -51,6 +57,9 @@ pub struct Inner {
     pub pfcp_malformed: Counter,
     pub upf_restarts: Counter,
     pub dl_data_reports: Counter,
+    /// Error Indication Reports (TS 29.244 §7.5.8.4) by outcome: `deactivated`,
+    /// `stale_tunnel`, `procedure_ongoing`, `unknown_session`.
+    pub error_indication_reports: Family<OutcomeLabel, Counter>,
     pub usage_reports: Counter,
     pub usage_ul_octets: Counter,
     pub usage_dl_octets: Counter,
@@ -104,6 +113,7 @@ impl Metrics {
             pfcp_malformed: Counter::default(),
             upf_restarts: Counter::default(),
             dl_data_reports: Counter::default(),
+            error_indication_reports: Family::default(),
             usage_reports: Counter::default(),
             usage_ul_octets: Counter::default(),
             usage_dl_octets: Counter::default(),
@@ -210,6 +220,11 @@ impl Metrics {
             "smf_pfcp_rejected",
             "PFCP requests answered with a rejection, by cause",
             m.pfcp_rejected.clone(),
+        );
+        r.register(
+            "smf_error_indication_reports",
+            "Error Indication Reports received (the gNB lost an N3 tunnel), by outcome",
+            m.error_indication_reports.clone(),
         );
         r.register(
             "smf_n1n2_fail",

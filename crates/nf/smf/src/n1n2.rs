@@ -12,7 +12,7 @@ use ferrocore_nas::types::{
     QosPacketFilterComponent, QosPacketFilterDirection, QosRule, QosRuleOpCode, SscModeValue,
 };
 use ferrocore_ngap::transfer::{Ambr, ReleaseCommandTransfer, SetupRequestTransfer, Transfer};
-use ferrocore_ngap::{Cause, CauseNas, GtpTunnel, PduSessionType};
+use ferrocore_ngap::{Cause, CauseNas, CauseTransport, GtpTunnel, PduSessionType};
 
 use crate::config::DnnConfig;
 use crate::context::{PduType, SmContext};
@@ -225,13 +225,23 @@ pub(crate) fn setup_request_transfer(ctx: &SmContext) -> Result<Vec<u8>, BuildEr
     Ok(t.encode()?)
 }
 
-/// PDU Session Resource Release Command Transfer (TS 38.413 §9.3.4.12), cause NAS
-/// normal release.
+/// PDU Session Resource Release Command Transfer (TS 38.413 §9.3.4.12) with `cause`.
+fn release_transfer(cause: Cause) -> Result<Vec<u8>, BuildError> {
+    Ok(ReleaseCommandTransfer { cause }.encode()?)
+}
+
+/// The Release Command Transfer of a PDU session release: cause NAS normal release.
 pub(crate) fn release_command_transfer() -> Result<Vec<u8>, BuildError> {
-    Ok(ReleaseCommandTransfer {
-        cause: Cause::nas(CauseNas::normal_release),
-    }
-    .encode()?)
+    release_transfer(Cause::nas(CauseNas::normal_release))
+}
+
+/// The Release Command Transfer releasing the AN resources of a session whose N3 tunnel
+/// the gNB no longer knows (TS 23.527 §5.3, TS 23.502 §4.3.7): cause transport resource
+/// unavailable.
+pub(crate) fn tunnel_lost_release_transfer() -> Result<Vec<u8>, BuildError> {
+    release_transfer(Cause::transport(
+        CauseTransport::transport_resource_unavailable,
+    ))
 }
 
 /// The 5GSM cause values the SMF sends (TS 24.501 §9.11.4.2).

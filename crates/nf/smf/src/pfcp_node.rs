@@ -11,7 +11,7 @@ use std::time::Instant;
 use ferrocore_pfcp::ie::{Features, NodeId};
 use ferrocore_pfcp::message::{
     AssociationReleaseResponse, AssociationSetupRequest, AssociationSetupResponse,
-    HeartbeatRequest, HeartbeatResponse, NodeReportResponse, SessionReportResponse,
+    HeartbeatRequest, HeartbeatResponse, NodeReportResponse,
 };
 use ferrocore_pfcp::{Body, Cause, Message};
 
@@ -322,17 +322,8 @@ impl Smf {
             }
             Body::SessionReportRequest(r) => {
                 let seid = msg.header.seid.unwrap_or(0);
-                let (cause, peer_seid) = self.on_session_report(now, seid, r);
-                Some(Message::session(
-                    peer_seid,
-                    seq,
-                    SessionReportResponse {
-                        cause,
-                        offending_ie: None,
-                        update_bar: None,
-                        srrsp_flags: None,
-                    },
-                ))
+                let (peer_seid, answer) = self.on_session_report(now, seid, r);
+                Some(Message::session(peer_seid, seq, answer))
             }
             other => {
                 tracing::debug!(%from, message = other.name(), "PFCP request not served by a CP function: ignored");

@@ -39,6 +39,7 @@ pub(crate) const BAR_DL: u8 = 1;
 /// Report Type flags (TS 29.244 §8.2.21).
 pub(crate) const REPORT_DLDR: u8 = 0x01;
 pub(crate) const REPORT_USAR: u8 = 0x02;
+pub(crate) const REPORT_ERIR: u8 = 0x04;
 
 /// What the SMF's N4 node says about itself.
 pub(crate) struct Local {

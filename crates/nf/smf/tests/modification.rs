@@ -14,8 +14,6 @@ use ferrocore_nas::types::*;
 use ferrocore_ngap::transfer::{
     ModifyRequestTransfer, ModifyResponseTransfer, SetupRequestTransfer, Transfer,
 };
-use ferrocore_pfcp::Body;
-use ferrocore_pfcp::message::SessionModificationRequest;
 use ferrocore_sbi::namf_communication::NgapIeType;
 use ferrocore_sbi::nsmf_pdusession::{
     N2SmInfoType, SmContextUpdate, SmContextUpdateData, SmContextUpdated, UpCnxState,
@@ -28,20 +26,6 @@ use ferrocore_upf::state::SessionState;
 const UL_PDR: u16 = 0x102;
 const DL_PDR: u16 = 0x202;
 const FLOW_QER: u32 = 0x102;
-/// PFCP message type (TS 29.244 §7.3).
-const SESSION_MODIFICATION_REQUEST: u8 = 52;
-
-/// A session of PDU session ID `psi` with its user plane up.
-fn active_session(b: &mut Bench, psi: u8) -> String {
-    let sm_ref = created(b.create(
-        psi,
-        "internet",
-        establishment_request(psi, Some(PduSessionTypeValue::Ipv4)),
-    ));
-    let u = updated(b.update(&sm_ref, setup_response(gnb_tunnel()))).unwrap();
-    assert_eq!(u.data.up_cnx_state, Some(UpCnxState::Activated));
-    sm_ref
-}
 
 fn kbps(v: u16) -> QosFlowBitRate {
     QosFlowBitRate {
@@ -148,27 +132,6 @@ fn status_cause(u: Option<SmContextUpdated>) -> u8 {
         (_, _, Nas5gsmMessage::FiveGsmStatus(s)) => s.fgsm_cause.value,
         (_, _, m) => panic!("not 5GSM STATUS: {m:?}"),
     }
-}
-
-fn upf_session(b: &Bench, sm_ref: &str) -> SessionState {
-    let key: u64 = sm_ref.parse().unwrap();
-    b.upf
-        .sessions()
-        .find(|s| s.cp_seid == key)
-        .expect("the UPF has the session")
-        .clone()
-}
-
-/// PFCP Session Modification Requests the SMF sent.
-fn modifications_sent(b: &Bench) -> Vec<SessionModificationRequest> {
-    b.pfcp_log
-        .iter()
-        .filter(|p| p[1] == SESSION_MODIFICATION_REQUEST)
-        .map(|p| match ferrocore_pfcp::decode(p).unwrap().body {
-            Body::SessionModificationRequest(r) => r,
-            other => panic!("{other:?}"),
-        })
-        .collect()
 }
 
 fn rule_ids(s: &SessionState) -> (Vec<u16>, Vec<u32>) {

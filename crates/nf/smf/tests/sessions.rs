@@ -23,10 +23,6 @@ use ferrocore_sbi::nsmf_pdusession::{
 use ferrocore_smf::SmfResponse;
 use ferrocore_upf::Notification;
 
-const FORW: u16 = 0x02;
-const BUFF: u16 = 0x04;
-const NOCP: u16 = 0x08;
-
 fn rejected(r: SmfResponse) -> (u16, u8) {
     match r {
         SmfResponse::Created(Err(e)) => {
@@ -59,16 +55,6 @@ fn accept_pco(a: &NasPduSessionEstablishmentAccept) -> Pco {
         false,
     )
     .unwrap()
-}
-
-/// The DL FAR (id 2) of the UPF's only session of `cp_seid`.
-fn dl_far(b: &Bench, cp_seid: u64) -> ferrocore_upf::state::FarState {
-    let s = b
-        .upf
-        .sessions()
-        .find(|s| s.cp_seid == cp_seid)
-        .expect("the UPF has the session");
-    s.fars.iter().find(|f| f.id == 2).unwrap().clone()
 }
 
 #[test]

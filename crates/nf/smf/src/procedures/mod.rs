@@ -1,11 +1,12 @@
 //! The PDU session procedures, one module each: establishment (TS 23.502 §4.3.2.2.1),
 //! Update SM Context dispatch (TS 29.502 §5.2.2.3), user plane activation and
 //! deactivation (§4.2.3.2, §4.2.6), modification (§4.3.3.2), release (§4.3.4.2), session
-//! reports (§4.2.3.3), the retransmission of 5GSM commands (T3591, T3592), with the 5GSM
-//! side of TS 24.501 §6.3-§6.4. This module holds what they share: answers to the AMF,
-//! the routing of SBI replies and PFCP answers to their procedure, and the cutting short
-//! of a pending procedure.
+//! reports (§4.2.3.3), error indication reports (TS 23.527 §5.3), the retransmission of
+//! 5GSM commands (T3591, T3592), with the 5GSM side of TS 24.501 §6.3-§6.4. This module
+//! holds what they share: answers to the AMF, the routing of SBI replies and PFCP
+//! answers to their procedure, and the cutting short of a pending procedure.
 
+mod error_indication;
 mod establishment;
 mod modification;
 mod release;
@@ -64,6 +65,11 @@ impl Smf {
                         c.paging = false;
                     }
                 }
+            }
+            (SbiPurpose::AnRelease, SbiReply::N1N2(Err(e))) => {
+                // E.g. the UE is CM-IDLE: the gNB has nothing of the session to release.
+                tracing::info!(error = %e, "AN resources of the dead tunnel not released through the AMF");
+                self.n1n2_failed(&e);
             }
             (SbiPurpose::Release, SbiReply::N1N2(Err(e))) => {
                 // The UE cannot be told: the session is gone on the network side anyway.
@@ -197,7 +203,10 @@ impl Smf {
                 self.metrics.creation.fail("released_during_establishment");
                 self.respond(request, SmfResponse::Created(Err(e().into())));
             }
-            Phase::Modifying { request, .. }
+            Phase::Modifying {
+                request: Some(request),
+                ..
+            }
             | Phase::ReleasingForUpdate { request, .. }
             | Phase::InstallingQos {
                 request: Some(request),
@@ -210,6 +219,7 @@ impl Smf {
             Phase::Ready
             | Phase::ReleasingByNetwork { .. }
             | Phase::ReleaseCommanded
+            | Phase::Modifying { request: None, .. }
             | Phase::InstallingQos { request: None } => {}
         }
         if let Some(c) = self.contexts.get_mut(&key) {

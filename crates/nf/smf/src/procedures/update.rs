@@ -40,7 +40,14 @@ impl Smf {
         let span = Self::span(ctx);
         let _e = span.enter();
         let releasing = ctx.phase == Phase::ReleaseCommanded;
-        if ctx.phase != Phase::Ready && !releasing {
+        let ready = ctx.phase == Phase::Ready;
+        let an_release = upd.data.up_cnx_state == Some(UpCnxState::Deactivated)
+            && upd.n1_sm_msg.is_none()
+            && upd.data.n2_sm_info_type.is_none();
+        if an_release && self.join_deactivation(id, key) {
+            return;
+        }
+        if !ready && !releasing {
             return self.update_answer(
                 id,
                 Err(

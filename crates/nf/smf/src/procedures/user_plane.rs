@@ -28,7 +28,7 @@ impl Smf {
         ctx.an_tunnel = Some((tunnel.teid, tunnel.addr));
         ctx.paging = false;
         ctx.phase = Phase::Modifying {
-            request: id,
+            request: Some(id),
             target: UpState::Activated,
         };
         self.modify(now, key, rules::activate(&tunnel));
@@ -36,18 +36,47 @@ impl Smf {
 
     /// AN release (TS 23.502 §4.2.6 steps 5-7): the DL FAR buffers and notifies.
     pub(super) fn deactivate(&mut self, now: Instant, id: RequestId, key: u64) {
-        let Some(ctx) = self.contexts.get_mut(&key) else {
+        let Some(ctx) = self.contexts.get(&key) else {
             return;
         };
         if ctx.up == UpState::Deactivated {
             return self.update_answer(id, Ok(Some(Self::updated(UpCnxState::Deactivated))));
         }
+        self.deactivate_on_upf(now, key, Some(id));
+    }
+
+    /// PFCP Session Modification: the DL FAR buffers and notifies the CP, for the Update
+    /// SM Context `request`, or for the SMF itself (`None`: the N3 tunnel is dead, an
+    /// Error Indication Report, TS 23.527 §5.3).
+    pub(super) fn deactivate_on_upf(&mut self, now: Instant, key: u64, request: Option<RequestId>) {
+        let Some(ctx) = self.contexts.get_mut(&key) else {
+            return;
+        };
         self.metrics.modification.req.inc();
         ctx.phase = Phase::Modifying {
-            request: id,
+            request,
             target: UpState::Deactivated,
         };
         self.modify(now, key, rules::deactivate());
+    }
+
+    /// An AN release (Update SM Context DEACTIVATED) while the SMF deactivates the user
+    /// plane on its own: the request is answered when the UPF has done it. False when no
+    /// such deactivation is under way.
+    pub(super) fn join_deactivation(&mut self, id: RequestId, key: u64) -> bool {
+        let Some(ctx) = self.contexts.get_mut(&key) else {
+            return false;
+        };
+        let Phase::Modifying {
+            request: request @ None,
+            target: UpState::Deactivated,
+        } = &mut ctx.phase
+        else {
+            return false;
+        };
+        *request = Some(id);
+        tracing::info!("AN release during the SMF's own deactivation: answered with it");
+        true
     }
 
     fn modify(
@@ -70,7 +99,7 @@ impl Smf {
             return;
         };
         ctx.phase = Phase::Ready;
-        match body {
+        let outcome = match body {
             Some(Body::SessionModificationResponse(r)) if r.cause.is_accepted() => {
                 ctx.up = target;
                 if target == UpState::Deactivated {
@@ -84,32 +113,29 @@ impl Smf {
                     UpState::Deactivated => UpCnxState::Deactivated,
                 };
                 tracing::info!(up = ?target, "user plane updated");
-                self.update_answer(request, Ok(Some(Self::updated(state))));
+                Ok(Some(Self::updated(state)))
             }
             Some(Body::SessionModificationResponse(r)) => {
                 self.pfcp_rejected(r.cause);
                 self.metrics.modification.fail("upf_rejected");
-                self.update_answer(
-                    request,
-                    Err(SbiError::system_failure(format!(
-                        "UPF refused the modification: {}",
-                        r.cause
-                    ))
-                    .into()),
-                );
+                Err(
+                    SbiError::system_failure(format!("UPF refused the modification: {}", r.cause))
+                        .into(),
+                )
             }
             _ => {
                 self.metrics.modification.fail("upf_not_responding");
-                self.update_answer(
-                    request,
-                    Err(SbiError::new(
-                        504,
-                        nsmf_cause::UPF_NOT_RESPONDING,
-                        "the UPF did not answer",
-                    )
-                    .into()),
-                );
+                Err(SbiError::new(
+                    504,
+                    nsmf_cause::UPF_NOT_RESPONDING,
+                    "the UPF did not answer",
+                )
+                .into())
             }
+        };
+        match request {
+            Some(id) => self.update_answer(id, outcome),
+            None => self.deactivated_by_smf(key, outcome.is_ok()),
         }
     }
 

@@ -12,6 +12,8 @@ use ferrocore_nas::NasMessage;
 use ferrocore_nas::ies::epco_ie;
 use ferrocore_nas::types::*;
 use ferrocore_ngap::transfer::{SetupResponseTransfer, Transfer};
+use ferrocore_pfcp::Body;
+use ferrocore_pfcp::message::SessionModificationRequest;
 use ferrocore_sbi::SbiError;
 use ferrocore_sbi::common::{
     AccessType, Ambr, Arp, PduSessionType, PlmnIdNid, PreemptionCapability,
@@ -31,9 +33,17 @@ use ferrocore_sbi::nudm_sdm::{
 use ferrocore_smf::{
     Action, Event, RequestId, SbiReply, SbiRequest, Smf, SmfConfig, SmfRequest, SmfResponse,
 };
+use ferrocore_upf::state::{FarState, SessionState};
 use ferrocore_upf::{UpfConfig, UpfControl};
 
 pub const SUPI: &str = "imsi-001010000000001";
+/// PFCP message types (TS 29.244 §7.3).
+pub const SESSION_MODIFICATION_REQUEST: u8 = 52;
+pub const SESSION_REPORT_RESPONSE: u8 = 57;
+/// Apply Action flags (TS 29.244 §8.2.26).
+pub const FORW: u16 = 0x02;
+pub const BUFF: u16 = 0x04;
+pub const NOCP: u16 = 0x08;
 pub const UPF_TS: u32 = 3_900_000_000;
 
 pub fn smf_addr() -> SocketAddr {
@@ -407,4 +417,63 @@ pub fn n1_update(n1: Vec<u8>) -> SmContextUpdate {
 
 pub fn key(sm_ref: &str) -> u64 {
     sm_ref.parse().unwrap()
+}
+
+/// A session of PDU session ID `psi` with its user plane up on `tunnel`.
+pub fn active_session_on(b: &mut Bench, psi: u8, tunnel: ferrocore_ngap::GtpTunnel) -> String {
+    let sm_ref = created(b.create(
+        psi,
+        "internet",
+        establishment_request(psi, Some(PduSessionTypeValue::Ipv4)),
+    ));
+    let u = updated(b.update(&sm_ref, setup_response(tunnel))).unwrap();
+    assert_eq!(u.data.up_cnx_state, Some(UpCnxState::Activated));
+    sm_ref
+}
+
+/// A session of PDU session ID `psi` with its user plane up on [`gnb_tunnel`].
+pub fn active_session(b: &mut Bench, psi: u8) -> String {
+    active_session_on(b, psi, gnb_tunnel())
+}
+
+/// The UPF's session of `sm_ref`.
+pub fn upf_session(b: &Bench, sm_ref: &str) -> SessionState {
+    b.upf
+        .sessions()
+        .find(|s| s.cp_seid == key(sm_ref))
+        .expect("the UPF has the session")
+        .clone()
+}
+
+/// The DL FAR (id 2) of the UPF's session of `cp_seid`.
+pub fn dl_far(b: &Bench, cp_seid: u64) -> FarState {
+    let s = b
+        .upf
+        .sessions()
+        .find(|s| s.cp_seid == cp_seid)
+        .expect("the UPF has the session");
+    s.fars.iter().find(|f| f.id == 2).unwrap().clone()
+}
+
+/// PFCP Session Modification Requests the SMF sent, with their header SEID.
+pub fn modifications_sent_to(b: &Bench) -> Vec<(u64, SessionModificationRequest)> {
+    b.pfcp_log
+        .iter()
+        .filter(|p| p[1] == SESSION_MODIFICATION_REQUEST)
+        .map(|p| {
+            let m = ferrocore_pfcp::decode(p).unwrap();
+            match m.body {
+                Body::SessionModificationRequest(r) => (m.header.seid.unwrap(), r),
+                other => panic!("{other:?}"),
+            }
+        })
+        .collect()
+}
+
+/// PFCP Session Modification Requests the SMF sent.
+pub fn modifications_sent(b: &Bench) -> Vec<SessionModificationRequest> {
+    modifications_sent_to(b)
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect()
 }
