@@ -8,9 +8,11 @@
 //! 20 UEs register, establish IPv4 PDU sessions and ping the data network host through
 //! the UPF; then each goes idle, the host's answer to a ping makes the UPF buffer, the core
 //! pages the UE, the Service Request brings the buffered answer. A capture on the core's
-//! interfaces is clean in tshark and shows PFCP session messages and GTP-U with the PDU
-//! Session Container. Needs root and `ip`, `tshark`; fails without them unless
-//! `FERROCORE_SKIP_NETNS=1`.
+//! interfaces is clean in tshark and shows PFCP session messages (a Downlink Data Report
+//! for every session among them) and GTP-U with the PDU Session Container. Needs root and
+//! `ip`, `tshark` (with its `dumpcap`); fails without them unless `FERROCORE_SKIP_NETNS=1`.
+//! With `FERROCORE_KEEP_PCAP` set, or when a test fails, its folder (capture, core log and
+//! configuration) is kept and its path printed.
 //!
 //! A second run (IPv4v6): the UEs get their /64 by Router Advertisement and ping the data
 //! network host over IPv6 as well, iperf3 runs TCP through one session (the simulator's
@@ -21,8 +23,37 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
+use ferrocore_testkit::capture::Capture;
 use ferrocore_testkit::netns::{self, Namespace, ip};
 use ferrocore_testkit::tshark::Dissection;
+
+/// A test's scratch folder, kept (and its path printed) when the test fails or
+/// `FERROCORE_KEEP_PCAP` is set.
+struct Scratch(Option<tempfile::TempDir>);
+
+impl Scratch {
+    fn new() -> Self {
+        Scratch(Some(
+            tempfile::Builder::new()
+                .prefix("ferrocore-e2e-")
+                .tempdir()
+                .unwrap(),
+        ))
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.0.as_ref().expect("the folder").path()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let Some(dir) = self.0.take() else { return };
+        if std::thread::panicking() || std::env::var_os("FERROCORE_KEEP_PCAP").is_some() {
+            eprintln!("kept {}", dir.keep().display());
+        }
+    }
+}
 
 /// The three namespaces, deleted (with everything in them) on drop.
 struct Topology {
@@ -128,19 +159,11 @@ fn twenty_ues_ping_the_data_network_through_the_core_and_are_paged_when_idle() {
     }
     let _alone = one_at_a_time();
     let mut t = Topology::new();
-    let dir = tempfile::tempdir().unwrap();
-    // The capture: every interface of the core (N2/N3 veth, PFCP on lo, N6 veth).
-    let pcap = dir.path().join("core.pcap");
-    let mut dumpcap = t.exec(&t.core, "tshark");
-    dumpcap
-        .args(["-q", "-B", "64", "-i", "any", "-w"])
-        .arg(&pcap)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    t.children
-        .push(dumpcap.spawn().expect("tshark (installed by .ci/setup)"));
+    let dir = Scratch::new();
+    // The capture: every interface of the core (N2/N3 veth, PFCP on lo, N6 veth), live
+    // before the core starts.
+    let capture = Capture::any(&t.core, &dir.path().join("core.pcapng"));
     start_core(&mut t, &dir, "");
-    std::thread::sleep(Duration::from_millis(500)); // tshark running
 
     let out = t
         .exec(&t.ran, env!("CARGO_BIN_EXE_ferrocore"))
@@ -196,14 +219,9 @@ fn twenty_ues_ping_the_data_network_through_the_core_and_are_paged_when_idle() {
     assert_eq!(metric(&t, "smf_dl_data_reports_total"), 20.0);
     assert_eq!(metric(&t, "amf_mm_paging_5g_req_total"), 20.0);
 
-    // Stop the capture (SIGINT so tshark writes everything), then dissect it.
-    let tshark = t.children.remove(0);
-    let _ = Command::new("kill")
-        .args(["-INT", &tshark.id().to_string()])
-        .status();
-    let mut tshark = tshark;
-    let _ = tshark.wait();
-    let d = Dissection::of_file(&pcap, &[]);
+    // Every packet that reached its receiver so far is in the file once the capture stops
+    // (the reports and the paging came last, just before the simulator finished).
+    let d = Dissection::of_file(&capture.stop(), &[]);
     d.assert_clean();
     let all = |name: &str| -> Vec<String> {
         d.fields(&[name])
@@ -212,27 +230,72 @@ fn twenty_ues_ping_the_data_network_through_the_core_and_are_paged_when_idle() {
             .collect()
     };
     let pfcp = all("pfcp.msg_type");
-    // The Session Report Requests are counted by the SMF above (20); in about one run of
-    // four the capture lacks them although the SMF got them (not understood yet: see the
-    // stop note), so the capture is held to the establishment and modification only.
     for (t, name) in [
         ("50", "Session Establishment Request"),
-        ("51", "Response"),
+        ("51", "Session Establishment Response"),
         ("52", "Session Modification Request"),
         ("53", "Session Modification Response"),
+        ("56", "Session Report Request"),
+        ("57", "Session Report Response"),
     ] {
         assert!(
             pfcp.iter().any(|v| v == t),
             "no PFCP {name} (type {t}) in {pfcp:?}"
         );
     }
+    // A Downlink Data Report (TS 29.244 §7.5.8) for each of the 20 sessions, each accepted.
+    let reports = pfcp_seids(&d, "56", "pfcp.report_type.dldr");
+    assert_eq!(
+        reports.len(),
+        20,
+        "sessions with a Downlink Data Report: {reports:?}"
+    );
+    assert!(
+        reports
+            .values()
+            .all(|v| !v.is_empty() && v.iter().all(|f| f == "1")),
+        "{reports:?}"
+    );
+    let answers = pfcp_seids(&d, "57", "pfcp.cause");
+    assert_eq!(
+        answers.len(),
+        20,
+        "sessions with a Report Response: {answers:?}"
+    );
+    assert!(
+        answers
+            .values()
+            .all(|v| !v.is_empty() && v.iter().all(|c| c == "1")),
+        "causes {answers:?}"
+    );
     let qfi = all("gtp.ext_hdr.pdu_ses_con.qos_flow_id");
     assert!(!qfi.is_empty(), "no GTP-U PDU Session Container");
     // Every packet rides the session's default QoS flow: QFI 1 (its 5QI is 9).
     assert!(qfi.iter().all(|q| q == "1"), "QFIs {qfi:?}");
 }
 
-fn up_log(dir: &tempfile::TempDir) -> String {
+/// The PFCP messages of type `msg_type` in the capture by SEID, each with the values of
+/// `field` in them.
+fn pfcp_seids(
+    d: &Dissection,
+    msg_type: &str,
+    field: &str,
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut by_seid = std::collections::BTreeMap::<String, Vec<String>>::new();
+    for mut row in d.fields(&["pfcp.msg_type", "pfcp.seid", field]) {
+        let types = row.remove("pfcp.msg_type").unwrap_or_default();
+        let seids = row.remove("pfcp.seid").unwrap_or_default();
+        let values = row.remove(field).unwrap_or_default();
+        // One PFCP message per datagram here (no piggybacking on N4).
+        if types.as_slice() == [msg_type] {
+            let seid = seids.into_iter().next().unwrap_or_default();
+            by_seid.entry(seid).or_default().extend(values);
+        }
+    }
+    by_seid
+}
+
+fn up_log(dir: &Scratch) -> String {
     let text = std::fs::read_to_string(dir.path().join("up.log")).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(40)..].join("\n")
@@ -240,7 +303,7 @@ fn up_log(dir: &tempfile::TempDir) -> String {
 
 /// Starts `ferrocore up` in the core namespace with `extra` appended to its configuration
 /// and waits for its metrics endpoint.
-fn start_core(t: &mut Topology, dir: &tempfile::TempDir, extra: &str) {
+fn start_core(t: &mut Topology, dir: &Scratch, extra: &str) {
     let config = dir.path().join("ferrocore.toml");
     std::fs::write(
         &config,
@@ -321,7 +384,7 @@ fn ipv4v6_sessions_ping_over_ipv6_carry_iperf3_and_release_every_address() {
     let _alone = one_at_a_time();
     let mut t = Topology::new();
     t.ipv6();
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Scratch::new();
     start_core(&mut t, &dir, "");
     // The iperf3 server in dn: one test, then it exits.
     let mut server = t.exec(&t.dn, "iperf3");
