@@ -8,16 +8,25 @@
 //! uplink:   gen (127.0.0.9) --G-PDU--> UPF N3 127.0.0.2:2152 --TUN upf0--> sink 10.99.0.1:9000 (on lo)
 //! downlink: gen (10.99.0.1) --UDP to 10.45.x.y--> route -> upf0 -> UPF --G-PDU--> sink 127.0.0.9:2152
 //! ceiling:  gen --> forwarder 127.0.0.5:3000 --sendmmsg--> sink 127.0.0.6:3001, same datagram sizes
+//! pass-through: gen --> 127.0.0.7:3000 --> TUN fwd0 --> sink (UL);
+//!               gen --UDP to 10.46.x.y--> fwd0 --> 127.0.0.7 --sendmmsg--> 127.0.0.6:3001 (DL)
 //! ```
+//!
+//! The UPF worker and both ceilings are threads that live for the whole run and sleep
+//! while another one is measured, so that all three meet the scheduler alike.
 //!
 //! `cargo run --release -p ferrocore-upf-io --example upf_bench -- [seconds] [workers]
 //! [auto|read|io_uring] [pin]`
 //! Sizes are inner IP packet sizes (64 and 1,400 octets); the generator sends as fast
 //! as it can, the rate is what reaches the sink. The third argument is how the UPF and
 //! the pass-through read their TUN (the same for both); `pin` puts the system under
-//! test (UPF worker, forwarder, pass-through alike) on CPU 1 and the generator and the
-//! sink on CPU 0. Beside each rate, the CPU time the system under test's thread spent
-//! per packet delivered (from its schedstat), which the machine's load moves less.
+//! test (UPF worker, forwarder, pass-through alike) on CPU 1 and the generator and
+//! the sink on CPU 0. Beside each rate, the CPU time the system under test's thread spent
+//! per packet delivered and the share of time it slept with nothing to do (from its
+//! schedstat): the first moves less with the machine's load than the rates do, the
+//! second shows when the generator, not the system under test, was the limit.
+//! `FERROCORE_BENCH_DIR=UL|DL` measures one direction; `FERROCORE_BENCH_TUN_QUEUE=N`
+//! another TUN queue length (both TUNs).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -39,12 +48,14 @@ const BATCH: usize = 64;
 /// Each variant is measured in `ROUNDS` interleaved slices (UPF, UDP forwarder,
 /// pass-through, UPF, ...), so that a change of the machine's load hits all three;
 /// the figures are medians, the ratios medians of the per-round ratios.
-const ROUNDS: usize = 5;
+const ROUNDS: usize = 10;
 const WARMUP_MS: u64 = 150;
 const N3: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 2);
 const GNB: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 9);
 const DN: Ipv4Addr = Ipv4Addr::new(10, 99, 0, 1);
 const FWD: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 5)), 3000);
+/// The pass-through's UDP side.
+const PT: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 7)), 3000);
 const FWD_SINK: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 6)), 3001);
 
 /// CPU of the system under test and of the generator and sink, when pinned.
@@ -385,7 +396,11 @@ fn main() {
     sh(&["route", "replace", "10.46.0.0/16", "dev", "fwd0"]);
 
     let fwd_ue = |i: usize| Ipv4Addr::from(u32::from(Ipv4Addr::new(10, 46, 0, 1)) + i as u32);
-    let mut fwd_tun = Some(fwd_tun);
+    // Both ceilings live as long as the UPF and, like its worker, sleep while another
+    // is measured: the three systems under test are threads of the same kind.
+    let stop_ceilings = Arc::new(AtomicBool::new(false));
+    let fwd = forwarder(bind(FWD), FWD_SINK, stop_ceilings.clone());
+    let pt = tun_forwarder(bind(PT), fwd_tun, mode, FWD_SINK, stop_ceilings.clone());
     let mut smf = Smf::new("127.0.0.3:8805".parse().unwrap(), upf.n4_addr());
     smf.associate();
 
@@ -494,7 +509,7 @@ fn main() {
                         Traffic {
                             slots,
                             lens: pkts.iter().map(|p| p.len()).collect(),
-                            dsts: vec![FWD; pkts.len()],
+                            dsts: vec![PT; pkts.len()],
                         }
                     }
                     Dir::Down => {
@@ -529,9 +544,6 @@ fn main() {
                         slice,
                         SUT_UPF,
                     ));
-
-                    let stop = Arc::new(AtomicBool::new(false));
-                    let fwd = forwarder(bind(FWD), FWD_SINK, stop.clone());
                     fwd_s.push(measure(
                         bind((GNB, 0)),
                         fwd_t.clone(),
@@ -539,17 +551,6 @@ fn main() {
                         slice,
                         SUT_FWD,
                     ));
-                    stop.store(true, Ordering::Relaxed);
-                    fwd.join().unwrap();
-
-                    let stop = Arc::new(AtomicBool::new(false));
-                    let tf = tun_forwarder(
-                        bind(FWD),
-                        fwd_tun.take().expect("fwd0"),
-                        mode,
-                        FWD_SINK,
-                        stop.clone(),
-                    );
                     tun_s.push(measure(
                         bind(tun_g),
                         tun_t.clone(),
@@ -557,9 +558,6 @@ fn main() {
                         slice,
                         SUT_TUN,
                     ));
-                    stop.store(true, Ordering::Relaxed);
-                    // The thread hands the device back.
-                    fwd_tun = Some(tf.join().expect("pass-through thread"));
                 }
                 let drops = upf_drops(&upf) - drops0;
                 let field =
@@ -620,6 +618,9 @@ fn main() {
             }
         }
     }
+    stop_ceilings.store(true, Ordering::Relaxed);
+    fwd.join().unwrap();
+    drop(pt.join().unwrap());
     let m = upf.metrics();
     eprintln!(
         "totals: n3 rx {} tx {}, n6 rx {} tx {}",
