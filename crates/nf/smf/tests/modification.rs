@@ -12,7 +12,7 @@ use std::time::Duration;
 use common::*;
 use ferrocore_nas::types::*;
 use ferrocore_ngap::transfer::{
-    ModifyRequestTransfer, ModifyResponseTransfer, SetupRequestTransfer, Transfer,
+    GbrQosInfo, ModifyRequestTransfer, ModifyResponseTransfer, SetupRequestTransfer, Transfer,
 };
 use ferrocore_sbi::namf_communication::NgapIeType;
 use ferrocore_sbi::nsmf_pdusession::{
@@ -248,11 +248,15 @@ fn ue_requested_gbr_flow_installs_rules_commands_the_ue_and_completes() {
     assert_eq!(n2.add_or_modify.len(), 1);
     let f = n2.add_or_modify[0];
     assert_eq!((f.qfi, f.five_qi, f.arp_priority), (2, 1, 8));
+    // A GBR 5QI: its GBR QoS Flow Information (TS 38.413 §9.3.1.10), the UE's rates in
+    // bit/s, without which the gNB refuses the flow.
+    assert_eq!(f.gbr, Some(voice_gbr()));
 
     // The gNB's answer, then the UE's completion.
     let rsp = ModifyResponseTransfer {
         dl_tunnel: None,
         qfis: vec![2],
+        failed: vec![],
     }
     .encode()
     .unwrap();
@@ -278,6 +282,21 @@ fn ue_requested_gbr_flow_installs_rules_commands_the_ue_and_completes() {
     let qfis: Vec<u8> = setup.qos_flows.iter().map(|f| f.qfi).collect();
     assert_eq!(qfis, vec![1, 2]);
     assert_eq!(setup.qos_flows[1].five_qi, 1);
+    assert_eq!(setup.qos_flows[0].gbr, None, "the default flow is non-GBR");
+    assert_eq!(setup.qos_flows[1].gbr, Some(voice_gbr()));
+}
+
+/// The GBR QoS Flow Information of [`voice_flow`] on N2: bit/s.
+fn voice_gbr() -> GbrQosInfo {
+    GbrQosInfo {
+        mfbr_dl: 128_000,
+        mfbr_ul: 128_000,
+        gfbr_dl: 64_000,
+        gfbr_ul: 64_000,
+        notification_control: false,
+        max_packet_loss_dl: None,
+        max_packet_loss_ul: None,
+    }
 }
 
 #[test]

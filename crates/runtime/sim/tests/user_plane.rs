@@ -54,6 +54,7 @@ fn setup_item(nas: Option<Vec<u8>>) -> SessionSetupItem {
                 qfi: 1,
                 five_qi: 9,
                 arp_priority: 8,
+                gbr: None,
             }],
         },
     }
@@ -281,6 +282,7 @@ async fn core(
                                                 qfi: 2,
                                                 five_qi: 9,
                                                 arp_priority: 8,
+                                                gbr: None,
                                             }],
                                             release: vec![],
                                         },

@@ -52,6 +52,7 @@ fn resource_modify(amf: &TestAmf, gnb: &mut Gnb, now: Instant, psi: u8, nas: Vec
                     qfi: 2,
                     five_qi: 9,
                     arp_priority: 8,
+                    gbr: None,
                 }],
                 release: vec![],
             },

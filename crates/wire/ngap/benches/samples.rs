@@ -69,6 +69,7 @@ pub fn setup_request() -> PduSessionResourceSetupRequest {
                     qfi: 1,
                     five_qi: 9,
                     arp_priority: 8,
+                    gbr: None,
                 }],
             },
         }],

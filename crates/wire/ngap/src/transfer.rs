@@ -83,7 +83,8 @@ pub struct Ambr {
 }
 
 /// One QoS flow to set up or modify (TS 38.413 §9.3.4.1 QoS Flow Setup Request List):
-/// non-dynamic 5QI (§9.3.1.28) and ARP (§9.3.1.19; may not pre-empt, not pre-emptable).
+/// non-dynamic 5QI (§9.3.1.28), ARP (§9.3.1.19; may not pre-empt, not pre-emptable) and,
+/// for a GBR flow, its GBR QoS Flow Information (§9.3.1.10).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct QosFlowRequest {
     /// QoS Flow Identifier, 0..=63.
@@ -91,6 +92,72 @@ pub struct QosFlowRequest {
     pub five_qi: u8,
     /// ARP priority level, 1..=15.
     pub arp_priority: u8,
+    /// GBR QoS Flow Information: present for a GBR flow (TS 38.413 §9.3.1.10: "This IE
+    /// shall be present for GBR QoS flows"), absent otherwise.
+    pub gbr: Option<GbrQosInfo>,
+}
+
+/// GBR QoS Flow Information (TS 38.413 §9.3.1.10): the flow's bit rates in bit/s
+/// (BitRate, §9.3.1.4), whether the NG-RAN node is to notify when the GFBR can no
+/// longer (or can again) be guaranteed, and the maximum packet loss rates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct GbrQosInfo {
+    pub mfbr_dl: u64,
+    pub mfbr_ul: u64,
+    pub gfbr_dl: u64,
+    pub gfbr_ul: u64,
+    /// Notification Control "notification requested" present.
+    pub notification_control: bool,
+    /// Maximum Packet Loss Rate DL, in tenths of a percent, 0..=1000 (§9.3.1.79).
+    pub max_packet_loss_dl: Option<u16>,
+    /// Maximum Packet Loss Rate UL, in tenths of a percent, 0..=1000 (§9.3.1.79).
+    pub max_packet_loss_ul: Option<u16>,
+}
+
+impl GbrQosInfo {
+    fn to_asn(self) -> asn::GBRQosInformation {
+        let loss = |l: Option<u16>| l.map(|v| asn::PacketLossRate(v.into()));
+        asn::GBRQosInformation {
+            maximum_flow_bit_rate_dl: asn::BitRate(self.mfbr_dl),
+            maximum_flow_bit_rate_ul: asn::BitRate(self.mfbr_ul),
+            guaranteed_flow_bit_rate_dl: asn::BitRate(self.gfbr_dl),
+            guaranteed_flow_bit_rate_ul: asn::BitRate(self.gfbr_ul),
+            notification_control: self
+                .notification_control
+                .then_some(asn::NotificationControl::notification_requested),
+            maximum_packet_loss_rate_dl: loss(self.max_packet_loss_dl),
+            maximum_packet_loss_rate_ul: loss(self.max_packet_loss_ul),
+            ie_extensions: None,
+        }
+    }
+
+    fn of(g: &asn::GBRQosInformation) -> Result<Self, Raw> {
+        let loss = |l: Option<&asn::PacketLossRate>| {
+            l.map(|v| {
+                u16::try_from(v.0)
+                    .ok()
+                    .filter(|v| *v <= 1000)
+                    .ok_or_else(|| semantic("PacketLossRate", "over 1000"))
+            })
+            .transpose()
+        };
+        Ok(GbrQosInfo {
+            mfbr_dl: g.maximum_flow_bit_rate_dl.0,
+            mfbr_ul: g.maximum_flow_bit_rate_ul.0,
+            gfbr_dl: g.guaranteed_flow_bit_rate_dl.0,
+            gfbr_ul: g.guaranteed_flow_bit_rate_ul.0,
+            notification_control: g.notification_control.is_some(),
+            max_packet_loss_dl: loss(g.maximum_packet_loss_rate_dl.as_ref())?,
+            max_packet_loss_ul: loss(g.maximum_packet_loss_rate_ul.as_ref())?,
+        })
+    }
+}
+
+/// Whether a standardized 5QI is of the GBR or delay-critical GBR resource type
+/// (TS 23.501 Table 5.7.4-1); other values are taken as non-GBR. A QoS flow of such a
+/// 5QI needs GBR QoS Flow Information on N2 (TS 38.413 §9.3.1.10).
+pub fn is_gbr_5qi(five_qi: u8) -> bool {
+    matches!(five_qi, 1..=4 | 65..=67 | 71..=76 | 82..=90)
 }
 
 impl QosFlowRequest {
@@ -111,7 +178,7 @@ impl QosFlowRequest {
                 pre_emption_vulnerability: asn::PreEmptionVulnerability::not_pre_emptable,
                 ie_extensions: None,
             },
-            gbr_qos_information: None,
+            gbr_qos_information: self.gbr.map(GbrQosInfo::to_asn),
             reflective_qos_attribute: None,
             additional_qos_flow_information: None,
             ie_extensions: None,
@@ -129,6 +196,11 @@ impl QosFlowRequest {
             qfi: qfi_of(qfi)?,
             five_qi: u8::try_from(d.five_qi.0).map_err(|_| semantic("FiveQI", "over 255"))?,
             arp_priority: p.allocation_and_retention_priority.priority_level_arp.0,
+            gbr: p
+                .gbr_qos_information
+                .as_ref()
+                .map(GbrQosInfo::of)
+                .transpose()?,
         })
     }
 }
@@ -162,6 +234,30 @@ fn associated(qfis: &[u8]) -> asn::AssociatedQosFlowList {
 
 fn associated_of(l: &asn::AssociatedQosFlowList) -> Result<Vec<u8>, Raw> {
     l.0.iter().map(|i| qfi_of(&i.qos_flow_identifier)).collect()
+}
+
+/// A QoS Flow List with Cause (TS 38.413 §9.3.1.13): `None` when empty, as the lists
+/// that carry it are optional.
+fn with_cause(flows: &[(u8, Cause)]) -> Option<asn::QosFlowListWithCause> {
+    (!flows.is_empty()).then(|| {
+        asn::QosFlowListWithCause(
+            flows
+                .iter()
+                .map(|(q, c)| asn::QosFlowWithCauseItem {
+                    qos_flow_identifier: asn::QosFlowIdentifier((*q).into()),
+                    cause: c.clone(),
+                    ie_extensions: None,
+                })
+                .collect(),
+        )
+    })
+}
+
+fn with_cause_of(l: Option<&asn::QosFlowListWithCause>) -> Result<Vec<(u8, Cause)>, Raw> {
+    l.map_or(&[][..], |l| &l.0[..])
+        .iter()
+        .map(|i| Ok((qfi_of(&i.qos_flow_identifier)?, i.cause.clone())))
+        .collect()
 }
 
 /// PDU Session Resource Setup Request Transfer (TS 38.413 §9.3.4.1), SMF → NG-RAN node
@@ -242,11 +338,14 @@ transfer!(
 );
 
 /// PDU Session Resource Setup Response Transfer (TS 38.413 §9.3.4.2), NG-RAN node → SMF:
-/// DL QoS Flow per TNL Information (the gNB's N3 endpoint and the flows on it).
+/// DL QoS Flow per TNL Information (the gNB's N3 endpoint and the flows on it) and the
+/// QoS Flow Failed to Setup List.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SetupResponseTransfer {
     pub dl_tunnel: GtpTunnel,
     pub qfis: Vec<u8>,
+    /// QoS Flow Failed to Setup List: QFI and cause.
+    pub failed: Vec<(u8, Cause)>,
 }
 
 impl SetupResponseTransfer {
@@ -259,7 +358,7 @@ impl SetupResponseTransfer {
             },
             additional_dl_qos_flow_per_tnl_information: None,
             security_result: None,
-            qos_flow_failed_to_setup_list: None,
+            qos_flow_failed_to_setup_list: with_cause(&self.failed),
             ie_extensions: None,
         })
     }
@@ -269,6 +368,7 @@ impl SetupResponseTransfer {
         Ok(SetupResponseTransfer {
             dl_tunnel: GtpTunnel::of(&dl.up_transport_layer_information)?,
             qfis: associated_of(&dl.associated_qos_flow_list)?,
+            failed: with_cause_of(t.qos_flow_failed_to_setup_list.as_ref())?,
         })
     }
 }
@@ -356,19 +456,10 @@ impl ModifyRequestTransfer {
                 QosFlowAddOrModifyRequestList(asn::QosFlowAddOrModifyRequestList(items))
             )?);
         }
-        if !self.release.is_empty() {
-            let items = self
-                .release
-                .iter()
-                .map(|(q, c)| asn::QosFlowWithCauseItem {
-                    qos_flow_identifier: asn::QosFlowIdentifier((*q).into()),
-                    cause: c.clone(),
-                    ie_extensions: None,
-                })
-                .collect();
+        if let Some(l) = with_cause(&self.release) {
             ies.push(build_ngap_ie!(
                 PDUSessionResourceModifyRequestTransfer,
-                QosFlowToReleaseList(asn::QosFlowListWithCause(items))
+                QosFlowToReleaseList(l)
             )?);
         }
         Ok(asn::PDUSessionResourceModifyRequestTransfer::new(
@@ -396,18 +487,10 @@ impl ModifyRequestTransfer {
                     .collect::<Result<_, _>>()?
             }
         };
-        let release = match release {
-            None => Vec::new(),
-            Some(l) => {
-                l.0.iter()
-                    .map(|i| Ok((qfi_of(&i.qos_flow_identifier)?, i.cause.clone())))
-                    .collect::<Result<_, Raw>>()?
-            }
-        };
         Ok(ModifyRequestTransfer {
             session_ambr,
             add_or_modify,
-            release,
+            release: with_cause_of(release.as_ref())?,
         })
     }
 }
@@ -423,6 +506,8 @@ pub struct ModifyResponseTransfer {
     pub dl_tunnel: Option<GtpTunnel>,
     /// QoS Flow Add or Modify Response List.
     pub qfis: Vec<u8>,
+    /// QoS Flow Failed to Add or Modify List: QFI and cause.
+    pub failed: Vec<(u8, Cause)>,
 }
 
 impl ModifyResponseTransfer {
@@ -443,7 +528,7 @@ impl ModifyResponseTransfer {
             ul_ngu_up_tnl_information: None,
             qos_flow_add_or_modify_response_list: list,
             additional_dl_qos_flow_per_tnl_information: None,
-            qos_flow_failed_to_add_or_modify_list: None,
+            qos_flow_failed_to_add_or_modify_list: with_cause(&self.failed),
             ie_extensions: None,
         })
     }
@@ -462,6 +547,7 @@ impl ModifyResponseTransfer {
                         .collect::<Result<_, _>>()?
                 }
             },
+            failed: with_cause_of(t.qos_flow_failed_to_add_or_modify_list.as_ref())?,
         })
     }
 }
@@ -690,15 +776,77 @@ mod tests {
                 teid: 7,
             },
             session_type: PduSessionType::ethernet,
-            qos_flows: vec![QosFlowRequest {
-                qfi: 9,
-                five_qi: 5,
-                arp_priority: 1,
-            }],
+            qos_flows: vec![
+                QosFlowRequest {
+                    qfi: 9,
+                    five_qi: 5,
+                    arp_priority: 1,
+                    gbr: None,
+                },
+                QosFlowRequest {
+                    qfi: 2,
+                    five_qi: 1,
+                    arp_priority: 3,
+                    gbr: Some(GbrQosInfo {
+                        mfbr_dl: 4_000_000_000_000,
+                        mfbr_ul: 256_000,
+                        gfbr_dl: 128_000,
+                        gfbr_ul: 0,
+                        notification_control: true,
+                        max_packet_loss_dl: Some(1000),
+                        max_packet_loss_ul: None,
+                    }),
+                },
+            ],
+        };
+        let octets = t.encode().unwrap();
+        assert_eq!(SetupRequestTransfer::decode(&octets).unwrap(), t);
+        // The same through the generated decoder (the GBR flow is outside the fast path).
+        let v: asn::PDUSessionResourceSetupRequestTransfer<'_> =
+            asn::decode_open_type(&octets).unwrap();
+        assert_eq!(SetupRequestTransfer::of(&v).unwrap(), t);
+    }
+
+    #[test]
+    fn a_packet_loss_rate_past_its_root_is_refused() {
+        let mut g = GbrQosInfo::default().to_asn();
+        g.maximum_packet_loss_rate_ul = Some(asn::PacketLossRate(1001));
+        assert!(matches!(
+            GbrQosInfo::of(&g),
+            Err(Raw::Semantic {
+                field: "PacketLossRate",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn failed_flows_round_trip() {
+        let tunnel = GtpTunnel {
+            addr: IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)),
+            teid: 3,
+        };
+        let failed = vec![(
+            2,
+            Cause::protocol(crate::values::CauseProtocol::semantic_error),
+        )];
+        let s = SetupResponseTransfer {
+            dl_tunnel: tunnel,
+            qfis: vec![1],
+            failed: failed.clone(),
         };
         assert_eq!(
-            SetupRequestTransfer::decode(&t.encode().unwrap()).unwrap(),
-            t
+            SetupResponseTransfer::decode(&s.encode().unwrap()).unwrap(),
+            s
+        );
+        let m = ModifyResponseTransfer {
+            dl_tunnel: None,
+            qfis: vec![],
+            failed,
+        };
+        assert_eq!(
+            ModifyResponseTransfer::decode(&m.encode().unwrap()).unwrap(),
+            m
         );
     }
 

@@ -209,6 +209,65 @@ fn setup_transfers(c: &mut Checks, ts: &[&SetupRequestTransfer]) {
     );
     c.add(&format!("{p}/QosFlowSetupRequestList/qosFlowLevelQosParameters/qosCharacteristics/nonDynamic5QI/fiveQI"), flows.iter().map(|f| f.five_qi));
     c.add(&format!("{p}/QosFlowSetupRequestList/qosFlowLevelQosParameters/allocationAndRetentionPriority/priorityLevelARP"), flows.iter().map(|f| f.arp_priority));
+    gbr(
+        c,
+        &format!("{p}/QosFlowSetupRequestList/qosFlowLevelQosParameters"),
+        &flows,
+    );
+}
+
+/// GBR QoS Flow Information (TS 38.413 §9.3.1.10) of the flows that carry it.
+fn gbr(c: &mut Checks, params: &str, flows: &[&QosFlowRequest]) {
+    let g: Vec<GbrQosInfo> = flows.iter().filter_map(|f| f.gbr).collect();
+    let p = format!("{params}/gBR-QosInformation");
+    c.add(
+        &format!("{p}/maximumFlowBitRateDL"),
+        g.iter().map(|g| g.mfbr_dl),
+    );
+    c.add(
+        &format!("{p}/maximumFlowBitRateUL"),
+        g.iter().map(|g| g.mfbr_ul),
+    );
+    c.add(
+        &format!("{p}/guaranteedFlowBitRateDL"),
+        g.iter().map(|g| g.gfbr_dl),
+    );
+    c.add(
+        &format!("{p}/guaranteedFlowBitRateUL"),
+        g.iter().map(|g| g.gfbr_ul),
+    );
+    c.add(
+        &format!("{p}/notificationControl"),
+        g.iter()
+            .filter(|g| g.notification_control)
+            .map(|_| "notification-requested"),
+    );
+    c.add(
+        &format!("{p}/maximumPacketLossRateDL"),
+        g.iter().filter_map(|g| g.max_packet_loss_dl),
+    );
+    c.add(
+        &format!("{p}/maximumPacketLossRateUL"),
+        g.iter().filter_map(|g| g.max_packet_loss_ul),
+    );
+}
+
+/// A QoS Flow List with Cause (TS 38.413 §9.3.1.13) under `list`.
+fn flows_with_cause<'a>(
+    c: &mut Checks,
+    list: &str,
+    flows: impl IntoIterator<Item = &'a (u8, Cause)>,
+) {
+    let flows: Vec<_> = flows.into_iter().collect();
+    c.add(
+        &format!("{list}/qosFlowIdentifier"),
+        flows.iter().map(|f| f.0),
+    );
+    the_cause(
+        c,
+        &format!("{list}/cause"),
+        &flows.iter().map(|f| &f.1).collect::<Vec<_>>(),
+    );
 }
 
 fn setup_items(c: &mut Checks, list: &str, nas_field: &str, items: &[SessionSetupItem]) {
@@ -235,6 +294,11 @@ fn setup_results(c: &mut Checks, r: &[SessionSetupResult]) {
     c.add(
         &format!("{p}/associatedQosFlowList/qosFlowIdentifier"),
         r.iter().flat_map(|i| i.transfer.qfis.iter()),
+    );
+    flows_with_cause(
+        c,
+        "PDUSessionResourceSetupResponseTransfer/qosFlowFailedToSetupList",
+        r.iter().flat_map(|i| i.transfer.failed.iter()),
     );
 }
 
@@ -412,15 +476,15 @@ fn checks(m: &Message) -> Checks {
                 add.iter().map(|f| f.qfi),
             );
             c.add("QosFlowAddOrModifyRequestList/qosFlowLevelQosParameters/qosCharacteristics/nonDynamic5QI/fiveQI", add.iter().map(|f| f.five_qi));
-            let rel: Vec<_> = t.iter().flat_map(|t| t.release.iter()).collect();
-            c.add(
-                "QosFlowListWithCause/qosFlowIdentifier",
-                rel.iter().map(|r| r.0),
-            );
-            the_cause(
+            gbr(
                 &mut c,
-                "QosFlowListWithCause/cause",
-                &rel.iter().map(|r| &r.1).collect::<Vec<_>>(),
+                "QosFlowAddOrModifyRequestList/qosFlowLevelQosParameters",
+                &add,
+            );
+            flows_with_cause(
+                &mut c,
+                "QosFlowListWithCause",
+                t.iter().flat_map(|t| t.release.iter()),
             );
         }
         M::PduSessionResourceModifyResponse(m) => {
@@ -449,6 +513,11 @@ fn checks(m: &Message) -> Checks {
             c.add(
                 "qosFlowAddOrModifyResponseList/qosFlowIdentifier",
                 m.modified.iter().flat_map(|s| s.transfer.qfis.iter()),
+            );
+            flows_with_cause(
+                &mut c,
+                "qosFlowFailedToAddOrModifyList",
+                m.modified.iter().flat_map(|s| s.transfer.failed.iter()),
             );
         }
         M::PduSessionResourceReleaseCommand(m) => {

@@ -102,13 +102,40 @@ fn nas_pdu() -> impl Strategy<Value = Vec<u8>> {
     proptest::collection::vec(any::<u8>(), 1..300)
 }
 
+/// GBR QoS Flow Information (TS 38.413 §9.3.1.10): bit rates in BitRate's root, packet
+/// loss rates in 0..=1000.
+fn gbr() -> impl Strategy<Value = GbrQosInfo> {
+    let rate = 0u64..=4_000_000_000_000;
+    let loss = proptest::option::of(0u16..=1000);
+    (
+        [rate.clone(), rate.clone(), rate.clone(), rate],
+        any::<bool>(),
+        loss.clone(),
+        loss,
+    )
+        .prop_map(
+            |([mfbr_dl, mfbr_ul, gfbr_dl, gfbr_ul], notify, dl, ul)| GbrQosInfo {
+                mfbr_dl,
+                mfbr_ul,
+                gfbr_dl,
+                gfbr_ul,
+                notification_control: notify,
+                max_packet_loss_dl: dl,
+                max_packet_loss_ul: ul,
+            },
+        )
+}
+
 fn flows() -> impl Strategy<Value = Vec<QosFlowRequest>> {
     proptest::collection::vec(
-        (0u8..64, any::<u8>(), 1u8..16).prop_map(|(qfi, five_qi, arp_priority)| QosFlowRequest {
-            qfi,
-            five_qi,
-            arp_priority,
-        }),
+        (0u8..64, any::<u8>(), 1u8..16, proptest::option::of(gbr())).prop_map(
+            |(qfi, five_qi, arp_priority, gbr)| QosFlowRequest {
+                qfi,
+                five_qi,
+                arp_priority,
+                gbr,
+            },
+        ),
         1..4,
     )
 }
@@ -156,7 +183,9 @@ proptest! {
     #[test]
     fn pdu_session_setup(amf in 0u64..(1 << 40), ran in any::<u32>(),
                          items in proptest::collection::vec((1u8..16, proptest::option::of(nas_pdu()), snssai(), setup_transfer()), 1..4),
-                         dl in tunnel(), qfis in proptest::collection::vec(0u8..64, 1..4)) {
+                         dl in tunnel(), qfis in proptest::collection::vec(0u8..64, 1..4),
+                         failed in proptest::collection::vec(0u8..64, 0..3)) {
+        let failed = failed.into_iter().map(|q| (q, Cause::protocol(CauseProtocol::semantic_error))).collect();
         let m = PduSessionResourceSetupRequest {
             amf_ue_ngap_id: amf,
             ran_ue_ngap_id: ran,
@@ -169,7 +198,7 @@ proptest! {
         let r = PduSessionResourceSetupResponse {
             amf_ue_ngap_id: amf,
             ran_ue_ngap_id: ran,
-            setup: vec![SessionSetupResult { pdu_session_id: 1, transfer: SetupResponseTransfer { dl_tunnel: dl, qfis } }],
+            setup: vec![SessionSetupResult { pdu_session_id: 1, transfer: SetupResponseTransfer { dl_tunnel: dl, qfis, failed } }],
         };
         prop_assert_eq!(PduSessionResourceSetupResponse::decode(&r.encode().unwrap()).unwrap(), r);
     }

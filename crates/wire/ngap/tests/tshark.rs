@@ -42,7 +42,54 @@ const FIELDS: &[&str] = &[
     "ngap.overloadAction",
     "ngap.TrafficLoadReductionIndication",
     "nas_5gs.mm.message_type",
+    "ngap.maximumFlowBitRateDL",
+    "ngap.maximumFlowBitRateUL",
+    "ngap.guaranteedFlowBitRateDL",
+    "ngap.guaranteedFlowBitRateUL",
+    "ngap.notificationControl",
+    "ngap.maximumPacketLossRateDL",
+    "ngap.maximumPacketLossRateUL",
 ];
+
+/// The 5QIs of `flows` and the GBR QoS Flow Information of those that carry it (TS 38.413
+/// §9.3.1.10), as Wireshark reads them.
+fn qos(e: &mut Vec<(&'static str, Vec<String>)>, flows: &[transfer::QosFlowRequest]) {
+    e.push(("ngap.fiveQI", flows.iter().map(|f| s(f.five_qi)).collect()));
+    let g: Vec<_> = flows.iter().filter_map(|f| f.gbr).collect();
+    let rate = |f: fn(&transfer::GbrQosInfo) -> u64| g.iter().map(|x| s(f(x))).collect();
+    e.push(("ngap.maximumFlowBitRateDL", rate(|x| x.mfbr_dl)));
+    e.push(("ngap.maximumFlowBitRateUL", rate(|x| x.mfbr_ul)));
+    e.push(("ngap.guaranteedFlowBitRateDL", rate(|x| x.gfbr_dl)));
+    e.push(("ngap.guaranteedFlowBitRateUL", rate(|x| x.gfbr_ul)));
+    // NotificationControl ::= ENUMERATED { notification-requested, ... }: value 0.
+    e.push((
+        "ngap.notificationControl",
+        g.iter()
+            .filter(|x| x.notification_control)
+            .map(|_| s(0))
+            .collect(),
+    ));
+    e.push((
+        "ngap.maximumPacketLossRateDL",
+        g.iter()
+            .filter_map(|x| x.max_packet_loss_dl.map(s))
+            .collect(),
+    ));
+    e.push((
+        "ngap.maximumPacketLossRateUL",
+        g.iter()
+            .filter_map(|x| x.max_packet_loss_ul.map(s))
+            .collect(),
+    ));
+}
+
+/// The QFIs of a response: those set up, then those that failed.
+fn response_qfis(qfis: &[u8], failed: &[(u8, Cause)]) -> Vec<String> {
+    qfis.iter()
+        .chain(failed.iter().map(|f| &f.0))
+        .map(s)
+        .collect()
+}
 
 /// Wireshark shows a TAC as a decimal number.
 fn tac(t: [u8; 3]) -> String {
@@ -106,14 +153,14 @@ fn expected(m: &Message, code: u8) -> Vec<(&'static str, Vec<String>)> {
             e.push(("ngap.gTP_TEID", vec![format!("{:08x}", t.ul_tunnel.teid)]));
             e.push(("ngap.TransportLayerAddressIPv4", vec![s(t.ul_tunnel.addr)]));
             e.push(("ngap.pDUSessionID", vec![s(m.sessions[0].pdu_session_id)]));
-            e.push(("ngap.fiveQI", vec![s(t.qos_flows[0].five_qi)]));
+            qos(&mut e, &t.qos_flows);
         }
         M::InitialContextSetupResponse(m) => {
             ids(&mut e, m.amf_ue_ngap_id, m.ran_ue_ngap_id);
             let t = &m.setup[0].transfer;
             e.push(("ngap.gTP_TEID", vec![format!("{:08x}", t.dl_tunnel.teid)]));
             e.push(("ngap.TransportLayerAddressIPv4", vec![s(t.dl_tunnel.addr)]));
-            e.push(("ngap.qosFlowIdentifier", vec![s(t.qfis[0])]));
+            e.push(("ngap.qosFlowIdentifier", response_qfis(&t.qfis, &t.failed)));
         }
         M::InitialContextSetupFailure(m) => {
             ids(&mut e, m.amf_ue_ngap_id, m.ran_ue_ngap_id);
@@ -135,7 +182,11 @@ fn expected(m: &Message, code: u8) -> Vec<(&'static str, Vec<String>)> {
             let t = &m.sessions[0].transfer;
             e.push(("ngap.gTP_TEID", vec![format!("{:08x}", t.ul_tunnel.teid)]));
             e.push(("ngap.TransportLayerAddressIPv4", vec![s(t.ul_tunnel.addr)]));
-            e.push(("ngap.qosFlowIdentifier", vec![s(t.qos_flows[0].qfi)]));
+            e.push((
+                "ngap.qosFlowIdentifier",
+                t.qos_flows.iter().map(|f| s(f.qfi)).collect(),
+            ));
+            qos(&mut e, &t.qos_flows);
             e.push(("ngap.sST", vec!["01".into()]));
         }
         M::PduSessionResourceSetupResponse(m) => {
@@ -143,20 +194,16 @@ fn expected(m: &Message, code: u8) -> Vec<(&'static str, Vec<String>)> {
             let t = &m.setup[0].transfer;
             e.push(("ngap.gTP_TEID", vec![format!("{:08x}", t.dl_tunnel.teid)]));
             e.push(("ngap.TransportLayerAddressIPv4", vec![s(t.dl_tunnel.addr)]));
+            e.push(("ngap.qosFlowIdentifier", response_qfis(&t.qfis, &t.failed)));
         }
         M::PduSessionResourceModifyRequest(m) => {
             ids(&mut e, m.amf_ue_ngap_id, m.ran_ue_ngap_id);
-            e.push((
-                "ngap.fiveQI",
-                vec![s(m.sessions[0].transfer.add_or_modify[0].five_qi)],
-            ));
+            qos(&mut e, &m.sessions[0].transfer.add_or_modify);
         }
         M::PduSessionResourceModifyResponse(m) => {
             ids(&mut e, m.amf_ue_ngap_id, m.ran_ue_ngap_id);
-            e.push((
-                "ngap.qosFlowIdentifier",
-                vec![s(m.modified[0].transfer.qfis[0])],
-            ));
+            let t = &m.modified[0].transfer;
+            e.push(("ngap.qosFlowIdentifier", response_qfis(&t.qfis, &t.failed)));
         }
         M::PduSessionResourceReleaseCommand(m) => {
             ids(&mut e, m.amf_ue_ngap_id, m.ran_ue_ngap_id);

@@ -310,6 +310,7 @@ pub fn setup_request_transfer() -> Vec<u8> {
             qfi: 1,
             five_qi: 9,
             arp_priority: 8,
+            gbr: None,
         }],
     }
     .encode()
@@ -325,6 +326,7 @@ pub fn setup_response_transfer() -> Vec<u8> {
             teid: 0x77,
         },
         qfis: vec![1],
+        failed: vec![],
     }
     .encode()
     .unwrap()
@@ -343,6 +345,7 @@ pub fn modify_request_transfer() -> Vec<u8> {
             qfi: 2,
             five_qi: 9,
             arp_priority: 8,
+            gbr: None,
         }],
         release: vec![],
     }
@@ -356,6 +359,7 @@ pub fn modify_response_transfer() -> Vec<u8> {
     ModifyResponseTransfer {
         dl_tunnel: None,
         qfis: vec![2],
+        failed: vec![],
     }
     .encode()
     .unwrap()

@@ -8,7 +8,7 @@ use ferrocore_nas::types::{
     NasQosRules, QosFlowBitRate, QosFlowDescription, QosFlowOpCode, QosFlowParameter, QosRule,
     QosRuleOpCode,
 };
-use ferrocore_ngap::transfer::{Ambr, ModifyRequestTransfer, QosFlowRequest, Transfer};
+use ferrocore_ngap::transfer::{Ambr, GbrQosInfo, ModifyRequestTransfer, QosFlowRequest, Transfer};
 use ferrocore_ngap::{Cause, CauseNas};
 
 use super::{BuildError, cause_ie, rate_units, session_ambr_ie, sm, value_err};
@@ -111,20 +111,38 @@ pub(crate) fn reject(psi: u8, pti: u8, cause: u8) -> Result<Vec<u8>, BuildError>
 /// The QoS Flow Setup / Add or Modify Request items of every flow of `q` (TS 38.413
 /// §9.3.4.1, §9.3.4.3), the default flow first.
 pub(crate) fn flow_requests(q: &SessionQos) -> Vec<QosFlowRequest> {
-    std::iter::once(QosFlowRequest {
+    std::iter::once(default_flow_request(q))
+        .chain(q.flows.iter().map(flow_request))
+        .collect()
+}
+
+/// The default QoS flow: a non-GBR 5QI (the DNN's policy admits no other).
+fn default_flow_request(q: &SessionQos) -> QosFlowRequest {
+    QosFlowRequest {
         qfi: DEFAULT_QFI,
         five_qi: q.five_qi,
         arp_priority: q.arp_priority,
-    })
-    .chain(q.flows.iter().map(flow_request))
-    .collect()
+        gbr: None,
+    }
 }
 
+/// A non-default flow; a GBR one with its GBR QoS Flow Information (TS 38.413
+/// §9.3.1.10: MFBR and GFBR per direction, no notification control, no maximum packet
+/// loss rate).
 fn flow_request(f: &QosFlow) -> QosFlowRequest {
     QosFlowRequest {
         qfi: f.qfi,
         five_qi: f.five_qi,
         arp_priority: f.arp_priority,
+        gbr: f.gbr.map(|g| GbrQosInfo {
+            mfbr_dl: g.mfbr_dl,
+            mfbr_ul: g.mfbr_ul,
+            gfbr_dl: g.gfbr_dl,
+            gfbr_ul: g.gfbr_ul,
+            notification_control: false,
+            max_packet_loss_dl: None,
+            max_packet_loss_ul: None,
+        }),
     }
 }
 
@@ -142,11 +160,7 @@ pub(crate) fn modify_request_transfer(
     }
     let mut add_or_modify: Vec<QosFlowRequest> = Vec::new();
     if d.default_flow {
-        add_or_modify.push(QosFlowRequest {
-            qfi: DEFAULT_QFI,
-            five_qi: after.five_qi,
-            arp_priority: after.arp_priority,
-        });
+        add_or_modify.push(default_flow_request(after));
     }
     add_or_modify.extend(d.added_flows.iter().map(|f| flow_request(f)));
     add_or_modify.extend(d.changed_flows.iter().map(|f| flow_request(f)));

@@ -228,10 +228,8 @@ pub fn delta<'a>(from: &'a SessionQos, to: &'a SessionQos) -> Delta<'a> {
 }
 
 /// Whether a standardized 5QI is of the GBR or delay-critical GBR resource type
-/// (TS 23.501 Table 5.7.4-1); other values are taken as non-GBR.
-pub fn is_gbr_5qi(five_qi: u8) -> bool {
-    matches!(five_qi, 1..=4 | 65..=67 | 71..=76 | 82..=90)
-}
+/// (TS 23.501 Table 5.7.4-1): the table the gNB side reads too.
+pub use ferrocore_ngap::transfer::is_gbr_5qi;
 
 #[cfg(test)]
 mod tests {

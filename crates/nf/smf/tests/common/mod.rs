@@ -387,6 +387,7 @@ pub fn setup_response(tunnel: ferrocore_ngap::GtpTunnel) -> SmContextUpdate {
     let n2 = SetupResponseTransfer {
         dl_tunnel: tunnel,
         qfis: vec![1],
+        failed: vec![],
     }
     .encode()
     .unwrap();

@@ -10,20 +10,44 @@ use ferrocore_ngap::msg::{
     SessionModifyResult, SessionSetupItem, SessionSetupResult, UeContextReleaseRequest,
 };
 use ferrocore_ngap::transfer::{
-    ModifyResponseTransfer, ModifyUnsuccessfulTransfer, SetupResponseTransfer,
+    ModifyResponseTransfer, ModifyUnsuccessfulTransfer, QosFlowRequest, SetupResponseTransfer,
+    is_gbr_5qi,
 };
-use ferrocore_ngap::{Cause, CauseRadioNetwork, NgapMessage};
+use ferrocore_ngap::{Cause, CauseProtocol, CauseRadioNetwork, NgapMessage};
 use tracing::{debug, info, warn};
 
 use super::Gnb;
 use crate::{SimEvent, UeId, UeState};
+
+/// The QoS flows of a setup or modify request this gNB takes, and those it refuses: a
+/// flow of a GBR 5QI without GBR QoS Flow Information (TS 38.413 §9.3.1.10: "shall be
+/// present for GBR QoS flows") is reported as failed (§8.2.1.4, §8.2.3.4: "with an
+/// appropriate cause value"; here protocol "semantic error", §9.3.1.2).
+fn admit(flows: &[QosFlowRequest]) -> (Vec<u8>, Vec<(u8, Cause)>) {
+    let mut taken = Vec::with_capacity(flows.len());
+    let mut refused = Vec::new();
+    for f in flows {
+        if is_gbr_5qi(f.five_qi) && f.gbr.is_none() {
+            warn!(
+                qfi = f.qfi,
+                five_qi = f.five_qi,
+                "GBR QoS flow without GBR QoS Flow Information: refused"
+            );
+            refused.push((f.qfi, Cause::protocol(CauseProtocol::semantic_error)));
+        } else {
+            taken.push(f.qfi);
+        }
+    }
+    (taken, refused)
+}
 
 impl Gnb {
     /// Sets up the user plane of each session of a PDU Session Resource Setup List (of
     /// PDU SESSION RESOURCE SETUP REQUEST or INITIAL CONTEXT SETUP REQUEST): reads the
     /// Setup Request Transfer (UL NG-U UP TNL information, QoS flows; TS 38.413
     /// §9.3.4.1), allocates a DL TEID, and answers with the Setup Response Transfer (the
-    /// gNB's N3 address and TEID, every QoS flow accepted; §9.3.4.2).
+    /// gNB's N3 address and TEID, the QoS flows set up, and in the QoS Flow Failed to
+    /// Setup List those refused by [`admit`]; §9.3.4.2).
     pub(super) fn setup_sessions(
         &mut self,
         ue: UeId,
@@ -32,7 +56,7 @@ impl Gnb {
         items
             .iter()
             .map(|item| {
-                let qfis: Vec<u8> = item.transfer.qos_flows.iter().map(|f| f.qfi).collect();
+                let (qfis, failed) = admit(&item.transfer.qos_flows);
                 let dl = self.setup_tunnel(
                     ue,
                     item.pdu_session_id,
@@ -44,6 +68,7 @@ impl Gnb {
                     transfer: SetupResponseTransfer {
                         dl_tunnel: dl,
                         qfis,
+                        failed,
                     },
                 }
             })
@@ -83,9 +108,10 @@ impl Gnb {
 
     /// PDU SESSION RESOURCE MODIFY REQUEST (TS 38.413 §8.2.3.2): each session with a
     /// tunnel here takes the Modify Request Transfer's flows (added or modified flows
-    /// accepted, flows to release dropped; §9.3.4.3) and is answered in the Modify
-    /// Response List with a Modify Response Transfer listing the flows added or modified
-    /// (§9.3.4.4); a session without resources here goes in the Failed to Modify List,
+    /// accepted but those [`admit`] refuses, flows to release dropped; §9.3.4.3) and is
+    /// answered in the Modify Response List with a Modify Response Transfer listing the
+    /// flows added or modified and, in the QoS Flow Failed to Add or Modify List, those
+    /// refused (§9.3.4.4); a session without resources here goes in the Failed to Modify List,
     /// cause "unknown PDU session ID" (§9.3.4.16). Then the NAS-PDUs (PDU SESSION
     /// MODIFICATION COMMAND) go to the UE.
     pub(super) fn on_session_modify(&mut self, now: Instant, m: PduSessionResourceModifyRequest) {
@@ -97,7 +123,7 @@ impl Gnb {
         let mut failed = Vec::new();
         for item in &m.sessions {
             let psi = item.pdu_session_id;
-            let add: Vec<u8> = item.transfer.add_or_modify.iter().map(|f| f.qfi).collect();
+            let (add, refused) = admit(&item.transfer.add_or_modify);
             let release: Vec<u8> = item.transfer.release.iter().map(|(q, _)| *q).collect();
             if self.modify_tunnel(ue, psi, &add, &release) {
                 modified.push(SessionModifyResult {
@@ -105,6 +131,7 @@ impl Gnb {
                     transfer: ModifyResponseTransfer {
                         dl_tunnel: None,
                         qfis: add,
+                        failed: refused,
                     },
                 });
             } else {

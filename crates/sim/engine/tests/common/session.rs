@@ -144,6 +144,7 @@ pub fn setup_item(psi: u8, nas: Option<Vec<u8>>) -> SessionSetupItem {
                 qfi: 1,
                 five_qi: 9,
                 arp_priority: 8,
+                gbr: None,
             }],
         },
     }

@@ -17,6 +17,8 @@
 
 use super::Bits;
 use crate::asn;
+#[cfg(test)]
+use crate::transfer::GbrQosInfo;
 use crate::transfer::{Ambr, QosFlowRequest, SetupRequestTransfer};
 use crate::values::GtpTunnel;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -181,6 +183,7 @@ fn flows(value: &[u8]) -> Option<Vec<QosFlowRequest>> {
             qfi,
             five_qi,
             arp_priority: arp,
+            gbr: None,
         });
     }
     r.finish()?;
@@ -292,7 +295,7 @@ pub(crate) fn write_setup_request_transfer(t: &SetupRequestTransfer) -> Option<V
     }
     if t.qos_flows
         .iter()
-        .any(|f| f.qfi > 63 || !(1..=15).contains(&f.arp_priority))
+        .any(|f| f.qfi > 63 || !(1..=15).contains(&f.arp_priority) || f.gbr.is_some())
     {
         return None;
     }
@@ -377,6 +380,7 @@ mod tests {
                 qfi: 1,
                 five_qi: 9,
                 arp_priority: 8,
+                gbr: None,
             }],
         }
     }
@@ -415,6 +419,7 @@ mod tests {
                 qfi: q,
                 five_qi: q.wrapping_mul(5),
                 arp_priority: q % 15 + 1,
+                gbr: None,
             })
             .collect();
         let fast = write_setup_request_transfer(&t).unwrap();
@@ -483,6 +488,7 @@ mod tests {
                 qfi,
                 five_qi,
                 arp_priority,
+                gbr: None,
             }
         });
         (
@@ -541,7 +547,7 @@ mod tests {
             arp in prop_oneof![Just(0u8), 16u8..],
             rate in MAX_BIT_RATE + 1..,
             extra in proptest::collection::vec(any::<u8>(), 0..3),
-            which in 0u8..5,
+            which in 0u8..6,
         ) {
             let mut t = t;
             match which {
@@ -556,9 +562,12 @@ mod tests {
                         qfi: q % 64,
                         five_qi: *q,
                         arp_priority: 1,
+                        gbr: None,
                     }));
                 }
-                _ => t.session_ambr = Some(Ambr { downlink: 1, uplink: rate }),
+                4 => t.session_ambr = Some(Ambr { downlink: 1, uplink: rate }),
+                // GBR QoS Flow Information: the generated encoder's.
+                _ => t.qos_flows[0].gbr = Some(GbrQosInfo { gfbr_dl: rate % 1000, ..GbrQosInfo::default() }),
             }
             prop_assert_eq!(write_setup_request_transfer(&t), None);
             let via = t.to_octets().map_err(|e| format!("{e:?}"));

@@ -114,11 +114,33 @@ pub fn setup_transfer() -> SetupRequestTransfer {
         }),
         ul_tunnel: ul_tunnel(),
         session_type: PduSessionType::ipv4,
-        qos_flows: vec![QosFlowRequest {
-            qfi: 1,
-            five_qi: 9,
-            arp_priority: 8,
-        }],
+        qos_flows: vec![
+            QosFlowRequest {
+                qfi: 1,
+                five_qi: 9,
+                arp_priority: 8,
+                gbr: None,
+            },
+            QosFlowRequest {
+                qfi: 3,
+                five_qi: 1,
+                arp_priority: 2,
+                gbr: Some(gbr_info()),
+            },
+        ],
+    }
+}
+
+/// GBR QoS Flow Information with every optional field (TS 38.413 §9.3.1.10).
+pub fn gbr_info() -> transfer::GbrQosInfo {
+    transfer::GbrQosInfo {
+        mfbr_dl: 2_000_000,
+        mfbr_ul: 1_000_000,
+        gfbr_dl: 128_000,
+        gfbr_ul: 64_000,
+        notification_control: true,
+        max_packet_loss_dl: Some(5),
+        max_packet_loss_ul: Some(1000),
     }
 }
 
@@ -147,6 +169,7 @@ pub fn samples() -> Vec<Message> {
         transfer: SetupResponseTransfer {
             dl_tunnel: dl_tunnel(),
             qfis: vec![1],
+            failed: vec![(3, Cause::protocol(CauseProtocol::semantic_error))],
         },
     }];
     let ta = SupportedTa {
@@ -282,11 +305,24 @@ pub fn samples() -> Vec<Message> {
                 nas_pdu: None,
                 transfer: ModifyRequestTransfer {
                     session_ambr: None,
-                    add_or_modify: vec![QosFlowRequest {
-                        qfi: 2,
-                        five_qi: 7,
-                        arp_priority: 5,
-                    }],
+                    add_or_modify: vec![
+                        QosFlowRequest {
+                            qfi: 2,
+                            five_qi: 7,
+                            arp_priority: 5,
+                            gbr: None,
+                        },
+                        QosFlowRequest {
+                            qfi: 4,
+                            five_qi: 2,
+                            arp_priority: 6,
+                            gbr: Some(transfer::GbrQosInfo {
+                                notification_control: false,
+                                max_packet_loss_dl: None,
+                                ..gbr_info()
+                            }),
+                        },
+                    ],
                     release: vec![],
                 },
             }],
@@ -300,6 +336,10 @@ pub fn samples() -> Vec<Message> {
                 transfer: ModifyResponseTransfer {
                     dl_tunnel: None,
                     qfis: vec![2],
+                    failed: vec![(
+                        4,
+                        Cause::radioNetwork(CauseRadioNetwork::not_supported_5QI_value),
+                    )],
                 },
             }],
             failed: vec![SessionModifyFailure {

@@ -126,12 +126,23 @@ SETUP_REQ_TRANSFER = ("PDUSessionResourceSetupRequestTransfer", {"protocolIEs": 
             "allocationAndRetentionPriority": {"priorityLevelARP": 12,
                                                "pre-emptionCapability": "shall-not-trigger-pre-emption",
                                                "pre-emptionVulnerability": "not-pre-emptable"}}},
+        {"qosFlowIdentifier": 5, "qosFlowLevelQosParameters": {
+            "qosCharacteristics": ("nonDynamic5QI", {"fiveQI": 1}),
+            "allocationAndRetentionPriority": {"priorityLevelARP": 4,
+                                               "pre-emptionCapability": "shall-not-trigger-pre-emption",
+                                               "pre-emptionVulnerability": "not-pre-emptable"},
+            "gBR-QosInformation": {"maximumFlowBitRateDL": 2000000, "maximumFlowBitRateUL": 1000000,
+                                   "guaranteedFlowBitRateDL": 128000, "guaranteedFlowBitRateUL": 64000,
+                                   "notificationControl": "notification-requested",
+                                   "maximumPacketLossRateDL": 10, "maximumPacketLossRateUL": 1000}}},
     ]),
 ]})
 
-SETUP_RSP_TRANSFER = ("PDUSessionResourceSetupResponseTransfer", {"dLQosFlowPerTNLInformation": {
-    "uPTransportLayerInformation": gtp(0xc0a80b02, 0x11223344),
-    "associatedQosFlowList": [{"qosFlowIdentifier": 3}, {"qosFlowIdentifier": 4}]}})
+SETUP_RSP_TRANSFER = ("PDUSessionResourceSetupResponseTransfer", {
+    "dLQosFlowPerTNLInformation": {
+        "uPTransportLayerInformation": gtp(0xc0a80b02, 0x11223344),
+        "associatedQosFlowList": [{"qosFlowIdentifier": 3}, {"qosFlowIdentifier": 4}]},
+    "qosFlowFailedToSetupList": [{"qosFlowIdentifier": 5, "cause": ("protocol", "semantic-error")}]})
 
 
 def src_to_tgt():
@@ -225,14 +236,20 @@ def messages():
                             "qosCharacteristics": ("nonDynamic5QI", {"fiveQI": 2}),
                             "allocationAndRetentionPriority": {"priorityLevelARP": 3,
                                                                "pre-emptionCapability": "shall-not-trigger-pre-emption",
-                                                               "pre-emptionVulnerability": "not-pre-emptable"}}}]),
+                                                               "pre-emptionVulnerability": "not-pre-emptable"},
+                            "gBR-QosInformation": {"maximumFlowBitRateDL": 4000000000000,
+                                                   "maximumFlowBitRateUL": 512000,
+                                                   "guaranteedFlowBitRateDL": 0,
+                                                   "guaranteedFlowBitRateUL": 256000}}}]),
                     ie(137, "reject", "QosFlowListWithCause", [
                         {"qosFlowIdentifier": 4, "cause": ("nas", "normal-release")}])]})}])])),
         ("PDUSessionResourceModifyResponse", succ(26, "reject", "PDUSessionResourceModifyResponse", ids_ign + [
             ie(65, "ignore", "PDUSessionResourceModifyListModRes", [
                 {"pDUSessionID": 9, "pDUSessionResourceModifyResponseTransfer": ("PDUSessionResourceModifyResponseTransfer", {
                     "dL-NGU-UP-TNLInformation": gtp(0xc0a80b03, 0x55667788),
-                    "qosFlowAddOrModifyResponseList": [{"qosFlowIdentifier": 6}]})}]),
+                    "qosFlowAddOrModifyResponseList": [{"qosFlowIdentifier": 6}],
+                    "qosFlowFailedToAddOrModifyList": [
+                        {"qosFlowIdentifier": 7, "cause": ("radioNetwork", "not-supported-5QI-value")}]})}]),
             ie(54, "ignore", "PDUSessionResourceFailedToModifyListModRes", [
                 {"pDUSessionID": 10, "pDUSessionResourceModifyUnsuccessfulTransfer": (
                     "PDUSessionResourceModifyUnsuccessfulTransfer",

@@ -329,7 +329,11 @@ impl Smf {
             if missing.is_empty() {
                 tracing::info!(qfis = ?t.qfis, "the gNB modified the PDU session's resources");
             } else {
-                tracing::warn!(?missing, "the gNB did not set up every QoS flow asked for");
+                tracing::warn!(
+                    ?missing,
+                    failed = ?t.failed,
+                    "the gNB did not set up every QoS flow asked for"
+                );
             }
         }
         self.update_answer(id, Ok(None));
