@@ -766,3 +766,41 @@ fn relays_of_one_session_reach_the_smf_one_after_the_other() {
     );
     assert_eq!(b.held.len(), 2);
 }
+
+/// An AN release right after the gNB's Setup Response (the UE's first ping answered, then
+/// user inactivity): the deactivation waits until the SMF has answered the Setup
+/// Response, which it does only once the UPF has the gNB's tunnel.
+#[test]
+fn an_release_deactivation_waits_for_the_session_operation_in_flight() {
+    let (mut b, mut ue) = registered();
+    establish(&mut b, &mut ue, PSI);
+    b.hold_sbi = true;
+    let request = modification_request(PSI, 9);
+    let nas = ul_sm(&mut ue, PSI, request.clone(), None, None, None);
+    b.send(GNB, 1, &ue.uplink(nas));
+    an_release(&mut b, &mut ue);
+    assert_eq!(
+        held_updates(&b),
+        vec![("ctx-1".into(), None, Some(request))],
+        "the deactivation waits"
+    );
+    assert!(!b.amf.ue_by_supi(&ue.supi()).unwrap().sessions[0].up_active);
+
+    let (txn, pending) = b.held.remove(0);
+    let reply = b.home.answer(pending);
+    b.event(ferrocore_amf::Event::SbiReply { txn, reply });
+    let [
+        (
+            _,
+            ferrocore_amf::SbiRequest::UpdateSmContext {
+                sm_context_ref,
+                update,
+            },
+        ),
+    ] = &b.held[..]
+    else {
+        panic!("expected the deactivation, got {:?}", b.held);
+    };
+    assert_eq!(sm_context_ref, "ctx-1");
+    assert_eq!(update.data.up_cnx_state, Some(UpCnxState::Deactivated));
+}

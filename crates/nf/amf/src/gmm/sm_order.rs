@@ -4,7 +4,11 @@
 //! order the AMF received them (e.g. the gNB's PDU Session Resource Modify Response
 //! before the UE's PDU SESSION MODIFICATION COMPLETE, TS 23.502 §4.3.3.2 steps 5 and 8;
 //! a PDU SESSION MODIFICATION REQUEST after the Setup Response of the establishment).
-//! Other operations (activation, deactivation, release) go at once.
+//! The AN release's deactivation (upCnxState DEACTIVATED, TS 23.502 §4.2.6 step 5) waits
+//! too: when the gNB releases the UE right after a Setup Response, the SMF takes the
+//! deactivation after the activation it is still completing with the UPF, not while it is
+//! busy (it refuses an operation while another of the session is under way).
+//! Activation (a service request awaits its answers) and release go at once.
 
 use std::collections::{HashMap, VecDeque};
 
@@ -27,8 +31,10 @@ pub(crate) struct SmOrder {
 impl SmOrder {
     /// Whether the relay `purpose` of session `psi` must wait its turn.
     pub(crate) fn must_wait(&self, key: UeKey, psi: u8, purpose: &SmPurpose) -> bool {
-        matches!(purpose, SmPurpose::UplinkN1 { .. } | SmPurpose::N2Report)
-            && (self.in_flight.contains_key(&(key, psi)) || self.waiting.contains_key(&(key, psi)))
+        matches!(
+            purpose,
+            SmPurpose::UplinkN1 { .. } | SmPurpose::N2Report | SmPurpose::Deactivate
+        ) && (self.in_flight.contains_key(&(key, psi)) || self.waiting.contains_key(&(key, psi)))
     }
 
     /// Holds a relay until the session's operations in flight are answered.
