@@ -5,6 +5,10 @@
 
 #![allow(dead_code)]
 
+mod frames;
+
+pub use frames::*;
+
 use std::collections::{BTreeMap, HashMap};
 
 use ferrocore_amf::{SbiReply, SbiRequest};
@@ -182,38 +186,4 @@ impl HomeDouble {
             },
         })
     }
-}
-
-/// One step of a fuzz input: `kind` octet, big-endian u16 length, that many octets (the
-/// length is cut to what is left). At most `MAX_FRAMES` frames are taken.
-pub struct Frame<'a> {
-    pub kind: u8,
-    pub bytes: &'a [u8],
-}
-
-pub const MAX_FRAMES: usize = 32;
-
-pub fn frames(mut data: &[u8]) -> Vec<Frame<'_>> {
-    let mut out = Vec::new();
-    while data.len() >= 3 && out.len() < MAX_FRAMES {
-        let kind = data[0];
-        let len = usize::from(u16::from_be_bytes([data[1], data[2]])).min(data.len() - 3);
-        out.push(Frame {
-            kind,
-            bytes: &data[3..3 + len],
-        });
-        data = &data[3 + len..];
-    }
-    out
-}
-
-/// Encodes frames the way [`frames`] reads them (for seeds).
-pub fn encode_frames(frames: &[(u8, &[u8])]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for (kind, bytes) in frames {
-        out.push(*kind);
-        out.extend_from_slice(&(bytes.len() as u16).to_be_bytes());
-        out.extend_from_slice(bytes);
-    }
-    out
 }

@@ -1,27 +1,35 @@
-//! Shared by the UPF targets (`upf_n4`, `upf_dataplane`): an SMF side built with
-//! ferrocore-pfcp (the requests of crates/nf/upf/tests/common), a UPF driven to a state,
-//! packets built by hand, and the frame splitter (kind octet, u16 length, octets; at most
-//! 32 frames, as `common::frames`).
+//! Shared by the UPF targets (`upf_n4`, `upf_dataplane`): the SMF's requests and the
+//! hand-built packets of the UPF's own tests (the same source files, included here:
+//! `requests` from crates/wire/pfcp/tests/common, `packets` from
+//! crates/nf/upf/tests/common), the frame splitter of the other engine targets, a UPF
+//! driven to a state, and the checks both targets make of what the UPF sends.
 
 #![allow(dead_code)]
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+#[path = "../common/frames.rs"]
+mod frames;
+#[path = "../../../crates/nf/upf/tests/common/packets.rs"]
+mod packets;
+#[path = "../../../crates/wire/pfcp/tests/common/requests.rs"]
+mod requests;
+
+pub use frames::*;
+pub use packets::*;
+pub use requests::*;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Instant;
 
 use ferrocore_pfcp::ie::*;
 use ferrocore_pfcp::message::*;
 use ferrocore_pfcp::{Body, Cause, Message, decode, encode};
-use ferrocore_upf::{Channel, Transmit, UpfConfig, UpfControl};
+use ferrocore_upf::{Channel, SessionState, Transmit, UpfConfig, UpfControl};
 
-pub const SMF_IP: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 1);
 pub const OTHER_IP: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 9);
 pub const UPF_N4: Ipv4Addr = Ipv4Addr::new(10, 0, 0, 2);
-pub const GNB: Ipv4Addr = Ipv4Addr::new(10, 0, 1, 9);
 pub const N3: Ipv4Addr = Ipv4Addr::new(10, 0, 1, 2);
 pub const N9_PEER: Ipv4Addr = Ipv4Addr::new(10, 0, 9, 9);
-pub const SMF_RTS: u32 = 3_900_000_000;
 pub const UPF_RTS: u32 = 3_900_000_100;
-pub const GNB_TEID: u32 = 0x1234;
 /// The UE address pool of CHV4 (10.46.0.0/16).
 pub const POOL: (Ipv4Addr, u8) = (Ipv4Addr::new(10, 46, 0, 0), 16);
 
@@ -33,250 +41,24 @@ pub fn gnb() -> SocketAddr {
     SocketAddr::new(IpAddr::V4(GNB), 2152)
 }
 
-pub fn smf_node() -> NodeId {
-    NodeId::Ipv4(SMF_IP)
-}
-
 pub fn config() -> UpfConfig {
     let mut c = UpfConfig::new(IpAddr::V4(UPF_N4), N3, UPF_RTS);
     c.ue_ipv4_pool = Some(POOL);
     c
 }
 
-/// One input frame.
-pub struct Frame<'a> {
-    pub kind: u8,
-    pub bytes: &'a [u8],
+/// The shared session with CHV4: the UPF chooses the UE address.
+pub fn chv4_establishment(cp_seid: u64) -> SessionEstablishmentRequest {
+    with_ue_addr(establishment(cp_seid), UeAddr::Choose)
 }
 
-pub const MAX_FRAMES: usize = 32;
-
-/// Splits an input into frames: kind octet, u16 length (clamped to what is left), octets.
-pub fn frames(mut data: &[u8]) -> Vec<Frame<'_>> {
-    let mut out = Vec::new();
-    while data.len() >= 3 && out.len() < MAX_FRAMES {
-        let kind = data[0];
-        let len = usize::from(u16::from_be_bytes([data[1], data[2]])).min(data.len() - 3);
-        out.push(Frame {
-            kind,
-            bytes: &data[3..3 + len],
-        });
-        data = &data[3 + len..];
-    }
-    out
-}
-
-/// Encodes frames (for the seeds).
-pub fn frame(kind: u8, bytes: &[u8]) -> Vec<u8> {
-    let mut v = vec![kind];
-    v.extend_from_slice(&(bytes.len() as u16).to_be_bytes());
-    v.extend_from_slice(bytes);
-    v
-}
-
-pub fn association_setup(seq: u32, rts: u32) -> Message {
-    Message::node(
-        seq,
-        AssociationSetupRequest {
-            node_id: smf_node(),
-            recovery_time_stamp: rts,
-            up_function_features: None,
-            cp_function_features: Some(Features(vec![0x01])),
-        },
-    )
-}
-
-/// Uplink PDR (CH F-TEID, CHOOSE ID 1, QFI 9), downlink PDR (UE address `ue`, or CHV4
-/// when `None`), their FARs, a QER with QFI 9 and a URR with a volume threshold.
-pub fn establishment(cp_seid: u64, ue: Option<Ipv4Addr>) -> SessionEstablishmentRequest {
-    let addr = match ue {
-        Some(a) => UeAddr::Address(a),
-        None => UeAddr::Choose,
-    };
-    SessionEstablishmentRequest {
-        node_id: smf_node(),
-        cp_fseid: Fseid {
-            seid: cp_seid,
-            ipv4: Some(SMF_IP),
-            ipv6: None,
-        },
-        create_pdrs: vec![ul_pdr(1, 255, addr, None), dl_pdr(2, 255, addr, None)],
-        create_fars: vec![ul_far(1, None), dl_far(2, ApplyAction::FORW)],
-        create_urrs: vec![CreateUrr {
-            urr_id: 1,
-            measurement_method: MeasurementMethod {
-                duration: false,
-                volume: true,
-                event: false,
-            },
-            reporting_triggers: ReportingTriggers(ReportingTriggers::VOLTH),
-            measurement_period: None,
-            volume_threshold: Some(Volume {
-                total: Some(10_000),
-                uplink: None,
-                downlink: None,
-            }),
-            volume_quota: None,
-            time_threshold: None,
-            time_quota: None,
-            quota_holding_time: None,
-            measurement_information: None,
-        }],
-        create_qers: vec![CreateQer {
-            qer_id: 1,
-            qer_correlation_id: None,
-            gate_status: GateStatus::default(),
-            mbr: None,
-            gbr: None,
-            qfi: Some(9),
-        }],
-        create_bar: None,
-        pdn_type: Some(1),
-    }
-}
-
-fn sdf(s: Option<&str>) -> Vec<SdfFilter> {
-    s.map(|s| {
-        vec![SdfFilter {
-            flow_description: Some(s.into()),
-            ..Default::default()
-        }]
-    })
-    .unwrap_or_default()
-}
-
-pub fn ul_pdr(id: u16, precedence: u32, ue: UeAddr<Ipv4Addr>, filter: Option<&str>) -> CreatePdr {
-    CreatePdr {
-        pdr_id: id,
-        precedence,
-        pdi: Pdi {
-            source_interface: Interface::Access,
-            local_fteid: Some(Fteid::Choose {
-                ipv4: true,
-                ipv6: false,
-                choose_id: Some(1),
-            }),
-            network_instance: Some(NetworkInstance::dnn("internet")),
-            ue_ip_address: Some(UeIpAddress {
-                ipv4: Some(ue),
-                ..Default::default()
-            }),
-            sdf_filters: sdf(filter).into(),
-            qfis: [9].into(),
-        },
-        outer_header_removal: Some(OuterHeaderRemoval {
-            description: 0,
-            extension_header_deletion: None,
-        }),
-        far_id: Some(1),
-        urr_ids: [1].into(),
-        qer_ids: [1].into(),
-    }
-}
-
-pub fn dl_pdr(id: u16, precedence: u32, ue: UeAddr<Ipv4Addr>, filter: Option<&str>) -> CreatePdr {
-    CreatePdr {
-        pdr_id: id,
-        precedence,
-        pdi: Pdi {
-            source_interface: Interface::Core,
-            local_fteid: None,
-            network_instance: Some(NetworkInstance::dnn("internet")),
-            ue_ip_address: Some(UeIpAddress {
-                ipv4: Some(ue),
-                destination: true,
-                ..Default::default()
-            }),
-            sdf_filters: sdf(filter).into(),
-            qfis: Default::default(),
-        },
-        outer_header_removal: None,
-        far_id: Some(2),
-        urr_ids: [1].into(),
-        qer_ids: [1].into(),
-    }
-}
-
-/// Uplink FAR: to N6, or re-encapsulated towards an N9 peer.
-pub fn ul_far(id: u32, n9: Option<(u32, Ipv4Addr)>) -> CreateFar {
-    CreateFar {
-        far_id: id,
-        apply_action: ApplyAction::FORW,
-        forwarding_parameters: Some(ForwardingParameters {
-            destination_interface: Interface::Core,
-            network_instance: None,
-            outer_header_creation: n9.map(|(t, a)| OuterHeaderCreation::gtpu_ipv4(t, a)),
-            transport_level_marking: None,
-        }),
-        bar_id: None,
-    }
-}
-
-pub fn dl_far(id: u32, action: ApplyAction) -> CreateFar {
-    CreateFar {
-        far_id: id,
-        apply_action: action,
-        forwarding_parameters: Some(ForwardingParameters {
-            destination_interface: Interface::Access,
-            network_instance: None,
-            outer_header_creation: Some(OuterHeaderCreation::gtpu_ipv4(GNB_TEID, GNB)),
-            transport_level_marking: None,
-        }),
-        bar_id: None,
-    }
-}
-
-pub fn drop_far(id: u32) -> CreateFar {
-    CreateFar {
-        far_id: id,
-        apply_action: ApplyAction::DROP,
-        forwarding_parameters: None,
-        bar_id: None,
-    }
-}
-
-pub fn empty_modification() -> SessionModificationRequest {
-    SessionModificationRequest {
-        cp_fseid: None,
-        remove_pdrs: vec![],
-        remove_fars: vec![],
-        remove_urrs: vec![],
-        remove_qers: vec![],
-        remove_bar: None,
-        create_pdrs: vec![],
-        create_fars: vec![],
-        create_urrs: vec![],
-        create_qers: vec![],
-        create_bar: None,
-        update_pdrs: vec![],
-        update_fars: vec![],
-        update_urrs: vec![],
-        update_qers: vec![],
-        update_bar: None,
-        smreq_flags: None,
-        query_urrs: vec![],
-    }
-}
-
-/// The local TEID the UPF chose for a PDR.
-pub fn created_teid(r: &SessionEstablishmentResponse, pdr_id: u16) -> Option<u32> {
-    r.created_pdrs
-        .iter()
-        .find(|c| c.pdr_id == pdr_id)
-        .and_then(|c| match c.local_fteid {
-            Some(Fteid::Assigned { teid, .. }) => Some(teid),
-            _ => None,
-        })
-}
-
-/// The UE address the UPF chose for a PDR.
-pub fn created_ue(r: &SessionEstablishmentResponse) -> Option<Ipv4Addr> {
-    r.created_pdrs.iter().find_map(|c| {
-        c.ue_ip_address.as_ref().and_then(|u| match u.ipv4 {
-            Some(UeAddr::Address(a)) => Some(a),
-            _ => None,
-        })
-    })
+/// A GTP-U Error Indication (TS 29.281 §7.3.1): the sender has no context for TEID
+/// `teid` at its address `peer`.
+pub fn error_indication(teid: u32, peer: IpAddr) -> Vec<u8> {
+    let ei = ferrocore_gtpu::Repr::error_indication(teid, peer);
+    let mut buf = vec![0u8; ei.buffer_len(0)];
+    ei.emit(&mut buf).expect("Error Indication fits its buffer");
+    buf
 }
 
 /// Sends `msg` from the SMF and returns the N4 answer to it (by sequence number), with
@@ -315,54 +97,15 @@ pub fn establish(
 ) -> SessionEstablishmentResponse {
     match ask(cp, now, &Message::session(0, seq, req)).map(|m| m.body) {
         Some(Body::SessionEstablishmentResponse(r)) => {
-            assert_eq!(r.cause, Cause::REQUEST_ACCEPTED, "session establishment: {r:?}");
+            assert_eq!(
+                r.cause,
+                Cause::REQUEST_ACCEPTED,
+                "session establishment: {r:?}"
+            );
             r
         }
         b => panic!("session establishment: {b:?}"),
     }
-}
-
-/// An IPv4 packet (UDP or anything else by `proto`) with `payload_len` octets after the
-/// 8-octet transport header.
-pub fn ipv4(src: Ipv4Addr, dst: Ipv4Addr, proto: u8, sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
-    let total = 28 + payload.len();
-    let mut p = vec![0u8; 28];
-    p[0] = 0x45;
-    p[2..4].copy_from_slice(&(total as u16).to_be_bytes());
-    p[8] = 64;
-    p[9] = proto;
-    p[12..16].copy_from_slice(&src.octets());
-    p[16..20].copy_from_slice(&dst.octets());
-    p[20..22].copy_from_slice(&sport.to_be_bytes());
-    p[22..24].copy_from_slice(&dport.to_be_bytes());
-    p[24..26].copy_from_slice(&((8 + payload.len()) as u16).to_be_bytes());
-    p.extend_from_slice(payload);
-    p
-}
-
-/// An IPv6 packet with next header `nh`, the ports first in its payload.
-pub fn ipv6(src: Ipv6Addr, dst: Ipv6Addr, nh: u8, sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
-    let mut p = vec![0x60, 0, 0, 0, 0, 0, nh, 64];
-    p.extend(src.octets());
-    p.extend(dst.octets());
-    p.extend(sport.to_be_bytes());
-    p.extend(dport.to_be_bytes());
-    p.extend(((8 + payload.len()) as u16).to_be_bytes());
-    p.extend([0, 0]);
-    p.extend_from_slice(payload);
-    let len = (p.len() - 40) as u16;
-    p[4..6].copy_from_slice(&len.to_be_bytes());
-    p
-}
-
-/// An uplink G-PDU as a gNB sends it: UL PDU Session Container with `qfi`.
-pub fn gpdu_ul(teid: u32, qfi: u8, inner: &[u8]) -> Vec<u8> {
-    let mut v = vec![0x34, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x85, 1, 0x10, qfi & 0x3f, 0];
-    v[4..8].copy_from_slice(&teid.to_be_bytes());
-    v.extend_from_slice(inner);
-    let len = (v.len() - 8).min(usize::from(u16::MAX)) as u16;
-    v[2..4].copy_from_slice(&len.to_be_bytes());
-    v
 }
 
 /// Known finding tolerated while true, so a campaign looks further (see docs/fuzzing.md,
@@ -377,22 +120,113 @@ pub const TOLERATE_VERSION_NOT_SUPPORTED: bool = false;
 pub fn check_transmit(t: &Transmit) {
     match t.channel {
         Channel::N4 => {
-            let version_not_supported = |p: &[u8]| {
-                matches!(p, [0x20, 11, 0, 4, _, _, _, 0])
-            };
+            let version_not_supported = |p: &[u8]| matches!(p, [0x20, 11, 0, 4, _, _, _, 0]);
             if TOLERATE_VERSION_NOT_SUPPORTED && version_not_supported(&t.payload) {
                 return;
             }
             if let Err(e) = decode(&t.payload) {
-                panic!("UPF sent undecodable PFCP to {}: {e:?} {:02x?}", t.dst, t.payload);
+                panic!(
+                    "UPF sent undecodable PFCP to {}: {e:?} {:02x?}",
+                    t.dst, t.payload
+                );
             }
         }
         Channel::N3 => {
             if let Err(e) = ferrocore_gtpu::decap(&t.payload) {
-                panic!("UPF sent unparsable GTP-U to {}: {e:?} {:02x?}", t.dst, t.payload);
+                panic!(
+                    "UPF sent unparsable GTP-U to {}: {e:?} {:02x?}",
+                    t.dst, t.payload
+                );
             }
         }
     }
+}
+
+/// The remote F-TEIDs (peer address, TEID) a session's FARs tunnel to.
+pub fn remote_fteids(s: &SessionState) -> Vec<(IpAddr, u32)> {
+    s.fars
+        .iter()
+        .filter_map(|f| f.outer_header)
+        .map(|o| (o.peer.ip(), o.teid))
+        .collect()
+}
+
+/// A remote F-TEID of an Error Indication Report (TS 29.244 §8.2.21).
+pub fn reported_fteid(f: &Fteid) -> Option<(IpAddr, u32)> {
+    match *f {
+        Fteid::Assigned {
+            teid,
+            ipv4: Some(a),
+            ipv6: None,
+        } => Some((IpAddr::V4(a), teid)),
+        Fteid::Assigned {
+            teid,
+            ipv4: None,
+            ipv6: Some(a),
+        } => Some((IpAddr::V6(a), teid)),
+        _ => None,
+    }
+}
+
+/// Checks a Session Report Request (TS 29.244 §7.5.8) the UPF just sent for session `s`
+/// (found by the CP SEID of its header): its Report Type announces exactly the reports
+/// it carries; each usage report is for one of the session's URRs; an Error Indication
+/// Report names one remote F-TEID, one the session's FARs tunnel to.
+pub fn check_report(s: &SessionState, r: &SessionReportRequest) {
+    let has = |bit: u8| r.report_type & bit != 0;
+    assert_eq!(
+        has(SessionReportRequest::DLDR),
+        r.downlink_data_report.is_some(),
+        "DLDR flag and Downlink Data Report disagree: {r:?}"
+    );
+    assert_eq!(
+        has(SessionReportRequest::USAR),
+        !r.usage_reports.is_empty(),
+        "USAR flag and Usage Reports disagree: {r:?}"
+    );
+    assert_eq!(
+        has(SessionReportRequest::ERIR),
+        r.error_indication_report.is_some(),
+        "ERIR flag and Error Indication Report disagree: {r:?}"
+    );
+    for u in &r.usage_reports {
+        assert!(
+            s.urrs.iter().any(|x| x.id == u.urr_id),
+            "usage report for URR {} the session {} does not have",
+            u.urr_id,
+            s.up_seid
+        );
+    }
+    if let Some(e) = &r.error_indication_report {
+        assert_eq!(e.remote_fteids.len(), 1, "one F-TEID per report: {e:?}");
+        let f = reported_fteid(&e.remote_fteids[0]).expect("an F-TEID with one address");
+        assert!(
+            remote_fteids(s).contains(&f),
+            "ERIR names {f:?}, not a tunnel of session {}",
+            s.up_seid
+        );
+    }
+}
+
+/// The Session Report Response (TS 29.244 §7.5.9) an SMF gives `req`: Request Accepted.
+pub fn report_accepted(up_seid: u64, req: &Message) -> Vec<u8> {
+    let answer = Message::session(
+        up_seid,
+        req.header.sequence,
+        SessionReportResponse {
+            cause: Cause::REQUEST_ACCEPTED,
+            offending_ie: None,
+            update_bar: None,
+            srrsp_flags: None,
+        },
+    );
+    encode(&answer).expect("encodes")
+}
+
+/// `UPF_FUZZ_DEBUG=1`: print what each input did (for triage).
+pub fn debug() -> bool {
+    static DEBUG: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *DEBUG.get_or_init(|| std::env::var_os("UPF_FUZZ_DEBUG").is_some())
 }
 
 /// Writes `name` into `dir` (seed generation).
