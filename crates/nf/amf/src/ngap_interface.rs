@@ -408,17 +408,7 @@ impl Amf {
     }
 
     /// The Setup Response / Unsuccessful Transfers of a response, to the SMFs.
-    fn session_results(
-        &mut self,
-        key: UeKey,
-        r: Result<
-            (
-                Vec<crate::ngap_sm::SessionTransfer>,
-                Vec<crate::ngap_sm::SessionTransfer>,
-            ),
-            crate::ngap_sm::Error,
-        >,
-    ) {
+    fn session_results(&mut self, key: UeKey, r: crate::ngap_sm::Outcomes) {
         use ferrocore_sbi::nsmf_pdusession::N2SmInfoType;
         self.session_outcomes(
             key,
@@ -433,13 +423,7 @@ impl Amf {
     fn session_outcomes(
         &mut self,
         key: UeKey,
-        r: Result<
-            (
-                Vec<crate::ngap_sm::SessionTransfer>,
-                Vec<crate::ngap_sm::SessionTransfer>,
-            ),
-            crate::ngap_sm::Error,
-        >,
+        r: crate::ngap_sm::Outcomes,
         ok: ferrocore_sbi::nsmf_pdusession::N2SmInfoType,
         failed: ferrocore_sbi::nsmf_pdusession::N2SmInfoType,
     ) {

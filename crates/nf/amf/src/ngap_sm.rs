@@ -202,11 +202,13 @@ pub(crate) fn initial_context_setup(
     ))
 }
 
+/// The sessions of a response that the gNB handled (with their response transfers) and
+/// those it could not (with their unsuccessful transfers).
+pub(crate) type Outcomes = Result<(Vec<SessionTransfer>, Vec<SessionTransfer>), Error>;
+
 /// The sessions of a PDU SESSION RESOURCE SETUP RESPONSE (TS 38.413 §9.2.1.2): set up
 /// (with the Setup Response Transfer) and failed (with the Setup Unsuccessful Transfer).
-pub(crate) fn setup_response(
-    bytes: &[u8],
-) -> Result<(Vec<SessionTransfer>, Vec<SessionTransfer>), Error> {
+pub(crate) fn setup_response(bytes: &[u8]) -> Outcomes {
     let pdu = ferrocore_ngap::NgapPduRef::decode_borrowed(bytes)?;
     extract_ngap_ies!(pdu, PDUSessionResourceSetupResponse,
         opt setup: Vec<SessionTransfer> = PDUSessionResourceSetupListSURes(l) => l.0.iter()
@@ -221,9 +223,7 @@ pub(crate) fn setup_response(
 
 /// The sessions of an INITIAL CONTEXT SETUP RESPONSE (TS 38.413 §9.2.2.2), as
 /// [`setup_response`].
-pub(crate) fn initial_context_setup_response(
-    bytes: &[u8],
-) -> Result<(Vec<SessionTransfer>, Vec<SessionTransfer>), Error> {
+pub(crate) fn initial_context_setup_response(bytes: &[u8]) -> Outcomes {
     let pdu = ferrocore_ngap::NgapPduRef::decode_borrowed(bytes)?;
     extract_ngap_ies!(pdu, InitialContextSetupResponse,
         opt setup: Vec<SessionTransfer> = PDUSessionResourceSetupListCxtRes(l) => l.0.iter()
@@ -238,9 +238,7 @@ pub(crate) fn initial_context_setup_response(
 
 /// The sessions of a PDU SESSION RESOURCE MODIFY RESPONSE (TS 38.413 §9.2.1.6): modified
 /// (with the Modify Response Transfer) and failed (with the Modify Unsuccessful Transfer).
-pub(crate) fn modify_response(
-    bytes: &[u8],
-) -> Result<(Vec<SessionTransfer>, Vec<SessionTransfer>), Error> {
+pub(crate) fn modify_response(bytes: &[u8]) -> Outcomes {
     let pdu = ferrocore_ngap::NgapPduRef::decode_borrowed(bytes)?;
     extract_ngap_ies!(pdu, PDUSessionResourceModifyResponse,
         opt modified: Vec<SessionTransfer> = PDUSessionResourceModifyListModRes(l) => l.0.iter()

@@ -18,7 +18,7 @@ use ferrocore_ngap::{Cause, CauseRadioNetwork, Message, Snssai};
 use ferrocore_sbi::namf_communication::{
     N1N2MessageTransfer, N1N2MessageTransferCause, N1N2MessageTransferResult, NgapIeType,
 };
-use ferrocore_sbi::nsmf_pdusession::{N2SmInfoType, RequestType, UpCnxState};
+use ferrocore_sbi::nsmf_pdusession::{N2SmInfoType, RequestType, SmContextUpdate, UpCnxState};
 
 const IMSI: &str = "001010000000001";
 const PSI: u8 = 5;
@@ -146,11 +146,8 @@ fn establish(b: &mut Bench, ue: &mut Ue, psi: u8) {
         }],
     };
     b.send(GNB, 1, &rsp);
-    let calls = b.home.smf.take_calls();
-    let [SmfCall::Update(r, u)] = &calls[..] else {
-        panic!("expected one Update SM Context, got {calls:?}");
-    };
-    assert_eq!(r, &format!("ctx-{}", psi - 4));
+    let (r, u) = one_update(b);
+    assert_eq!(r, format!("ctx-{}", psi - 4));
     assert_eq!(u.data.n2_sm_info_type, Some(N2SmInfoType::PduResSetupRsp));
     assert_eq!(
         u.n2_sm_info.as_deref(),
@@ -169,10 +166,7 @@ fn session_established_then_an_release_deactivates_it() {
     assert_eq!(&*ctx.sessions[0].dnn, "internet");
 
     an_release(&mut b, &mut ue);
-    let calls = b.home.smf.take_calls();
-    let [SmfCall::Update(r, u)] = &calls[..] else {
-        panic!("expected one Update SM Context, got {calls:?}");
-    };
+    let (r, u) = one_update(&mut b);
     assert_eq!(r, "ctx-1");
     assert_eq!(u.data.up_cnx_state, Some(UpCnxState::Deactivated));
     assert!(!b.amf.ue_by_supi(&ue.supi()).unwrap().sessions[0].up_active);
@@ -286,10 +280,7 @@ fn idle_ue_is_paged_and_its_service_request_sets_the_session_up() {
         }],
     };
     b.send(GNB, 1, &resp);
-    let calls = b.home.smf.take_calls();
-    let [SmfCall::Update(_, u)] = &calls[..] else {
-        panic!("expected one Update SM Context, got {calls:?}");
-    };
+    let (_, u) = one_update(&mut b);
     assert_eq!(u.data.n2_sm_info_type, Some(N2SmInfoType::PduResSetupRsp));
 }
 
@@ -302,10 +293,7 @@ fn service_request_with_uplink_data_reactivates_the_session() {
 
     let m = service_request(&mut ue, ServiceType::Data, &[PSI, 9], &[PSI]);
     let s = b.ngap(GNB, 0, &m);
-    let calls = b.home.smf.take_calls();
-    let [SmfCall::Update(r, u)] = &calls[..] else {
-        panic!("expected one Update SM Context, got {calls:?}");
-    };
+    let (r, u) = one_update(&mut b);
     assert_eq!(r, "ctx-1");
     assert_eq!(u.data.up_cnx_state, Some(UpCnxState::Activating));
     let (acc, ics) = accept_in_ics(&mut ue, s);
@@ -538,15 +526,31 @@ fn unsuccessful() -> ModifyUnsuccessfulTransfer {
     }
 }
 
-/// The one Update SM Context the SMF got: its context and the N2 SM information.
-fn n2_update(b: &mut Bench) -> (String, Option<N2SmInfoType>, Vec<u8>) {
+/// The one Update SM Context the SMF got: its context and the request.
+fn one_update(b: &mut Bench) -> (String, SmContextUpdate) {
     let calls = b.home.smf.take_calls();
     let [SmfCall::Update(r, u)] = &calls[..] else {
         panic!("expected one Update SM Context, got {calls:?}");
     };
+    (r.clone(), u.clone())
+}
+
+/// The SMF's N1N2MessageTransfer of a network-requested modification of `psi`: the
+/// MODIFICATION COMMAND and the double's Modify Request Transfer (TS 23.502 §4.3.3.2).
+fn modification_transfer(psi: u8, command: Vec<u8>) -> N1N2MessageTransfer {
+    N1N2MessageTransfer::sm(
+        psi,
+        Some(command),
+        Some((NgapIeType::PduResModReq, modify_request_transfer())),
+    )
+}
+
+/// The one Update SM Context the SMF got: its context and the N2 SM information.
+fn n2_update(b: &mut Bench) -> (String, Option<N2SmInfoType>, Vec<u8>) {
+    let (r, u) = one_update(b);
     assert!(u.n1_sm_msg.is_none());
     (
-        r.clone(),
+        r,
         u.data.n2_sm_info_type.clone(),
         u.n2_sm_info.clone().expect("the transfer"),
     )
@@ -558,11 +562,7 @@ fn network_requested_modification_reaches_the_gnb_and_its_answer_the_smf() {
     establish(&mut b, &mut ue, PSI);
     // The SMF changes the session (TS 23.502 §4.3.3.2 step 3): command + Modify Request.
     let command = modification_command(PSI, 0);
-    let t = N1N2MessageTransfer::sm(
-        PSI,
-        Some(command.clone()),
-        Some((NgapIeType::PduResModReq, modify_request_transfer())),
-    );
+    let t = modification_transfer(PSI, command.clone());
     let r = b.n1n2_transfer(&ue.supi(), t).unwrap();
     let N1N2MessageTransferResult::Initiated(rsp) = r else {
         panic!("expected 200, got {r:?}");
@@ -584,10 +584,7 @@ fn network_requested_modification_reaches_the_gnb_and_its_answer_the_smf() {
     let complete = modification_complete(PSI, 0);
     let nas = ul_sm(&mut ue, PSI, complete.clone(), None, None, None);
     b.send(GNB, 1, &ue.uplink(nas));
-    let calls = b.home.smf.take_calls();
-    let [SmfCall::Update(r, u)] = &calls[..] else {
-        panic!("expected one Update SM Context, got {calls:?}");
-    };
+    let (r, u) = one_update(&mut b);
     assert_eq!(r, "ctx-1");
     assert_eq!(u.n1_sm_msg.as_deref(), Some(&complete[..]));
     assert!(b.next().is_none());
@@ -598,11 +595,7 @@ fn sessions_the_gnb_could_not_modify_reach_the_smf_as_pdu_res_mod_fail() {
     let (mut b, mut ue) = registered();
     establish(&mut b, &mut ue, PSI);
     establish(&mut b, &mut ue, PSI + 1);
-    let t = N1N2MessageTransfer::sm(
-        PSI + 1,
-        Some(modification_command(PSI + 1, 0)),
-        Some((NgapIeType::PduResModReq, modify_request_transfer())),
-    );
+    let t = modification_transfer(PSI + 1, modification_command(PSI + 1, 0));
     b.n1n2_transfer(&ue.supi(), t).unwrap();
     let req = modify_request_sent(&mut b, &mut ue, PSI + 1, &modification_command(PSI + 1, 0));
     b.send(GNB, 1, &modify_response(&req, &[], &[PSI + 1]));
@@ -626,10 +619,7 @@ fn ue_requested_modification_goes_to_the_smf_and_its_command_to_the_gnb() {
     let request = modification_request(PSI, 3);
     let nas = ul_sm(&mut ue, PSI, request.clone(), None, None, None);
     b.send(GNB, 1, &ue.uplink(nas));
-    let calls = b.home.smf.take_calls();
-    let [SmfCall::Update(r, u)] = &calls[..] else {
-        panic!("expected one Update SM Context, got {calls:?}");
-    };
+    let (r, u) = one_update(&mut b);
     assert_eq!(r, "ctx-1");
     assert_eq!(u.n1_sm_msg.as_deref(), Some(&request[..]));
     assert_eq!(b.counter("amf_sm_ul_msg_routed_total"), 2);
@@ -645,10 +635,7 @@ fn ue_requested_modification_goes_to_the_smf_and_its_command_to_the_gnb() {
     let reject = ferrocore_nas::encode(&ferrocore_nas::NasMessage::sm(reject, PSI, 3)).unwrap();
     let nas = ul_sm(&mut ue, PSI, reject.clone(), None, None, None);
     b.send(GNB, 1, &ue.uplink(nas));
-    let calls = b.home.smf.take_calls();
-    let [SmfCall::Update(_, u)] = &calls[..] else {
-        panic!("expected one Update SM Context, got {calls:?}");
-    };
+    let (_, u) = one_update(&mut b);
     assert_eq!(u.n1_sm_msg.as_deref(), Some(&reject[..]));
 }
 
@@ -660,11 +647,7 @@ fn modification_for_an_idle_ue_pages_it_and_follows_its_service_request() {
     b.home.smf.take_calls();
 
     let command = modification_command(PSI, 0);
-    let t = N1N2MessageTransfer::sm(
-        PSI,
-        Some(command.clone()),
-        Some((NgapIeType::PduResModReq, modify_request_transfer())),
-    );
+    let t = modification_transfer(PSI, command.clone());
     let r = b.n1n2_transfer(&ue.supi(), t).unwrap();
     let N1N2MessageTransferResult::Accepted(created) = r else {
         panic!("expected 202, got {r:?}");
@@ -679,10 +662,7 @@ fn modification_for_an_idle_ue_pages_it_and_follows_its_service_request() {
     // user plane back (ACTIVATING), then the modification follows the ICS.
     let m = service_request(&mut ue, ServiceType::MobileTerminatedServices, &[], &[PSI]);
     let s = b.ngap(GNB, 0, &m);
-    let calls = b.home.smf.take_calls();
-    let [SmfCall::Update(r, u)] = &calls[..] else {
-        panic!("expected one Update SM Context, got {calls:?}");
-    };
+    let (r, u) = one_update(&mut b);
     assert_eq!(r, "ctx-1");
     assert_eq!(u.data.up_cnx_state, Some(UpCnxState::Activating));
     let (_, ics) = accept_in_ics(&mut ue, s);
@@ -730,11 +710,7 @@ fn relays_of_one_session_reach_the_smf_one_after_the_other() {
     establish(&mut b, &mut ue, PSI);
     establish(&mut b, &mut ue, PSI + 1);
     let command = modification_command(PSI, 0);
-    let t = N1N2MessageTransfer::sm(
-        PSI,
-        Some(command.clone()),
-        Some((NgapIeType::PduResModReq, modify_request_transfer())),
-    );
+    let t = modification_transfer(PSI, command.clone());
     b.n1n2_transfer(&ue.supi(), t).unwrap();
     let req = modify_request_sent(&mut b, &mut ue, PSI, &command);
 
