@@ -390,21 +390,13 @@ fn end_marker_on_path_switch_with_sndem() {
     let mut upf = Upf::new();
     let (seid, _) = session(&mut upf, establishment(1));
     let mut m = empty_modification();
-    m.update_fars.push(UpdateFar {
-        far_id: 2,
-        apply_action: None,
-        update_forwarding_parameters: Some(Box::new(UpdateForwardingParameters {
-            destination_interface: None,
-            network_instance: None,
-            outer_header_creation: Some(OuterHeaderCreation::gtpu_ipv4(
-                0x9999,
-                Ipv4Addr::new(10, 0, 1, 10),
-            )),
-            transport_level_marking: None,
-            smreq_flags: Some(0x02),
-        })),
-        bar_id: None,
-    });
+    let mut path_switch = update_far_tunnel(2, 0x9999, Ipv4Addr::new(10, 0, 1, 10));
+    path_switch
+        .update_forwarding_parameters
+        .as_mut()
+        .expect("forwarding parameters")
+        .smreq_flags = Some(0x02); // SNDEM
+    m.update_fars.push(path_switch);
     let (n3, r) = upf.modify(seid, m);
     assert_eq!(r.cause, Cause::REQUEST_ACCEPTED);
     assert_eq!(n3.len(), 1);
@@ -421,15 +413,7 @@ fn end_marker_on_path_switch_with_sndem() {
 fn n9_forwarding_reencapsulates_in_place() {
     let mut upf = Upf::new();
     let mut req = establishment(1);
-    req.create_fars[0].forwarding_parameters = Some(ForwardingParameters {
-        destination_interface: Interface::Core,
-        network_instance: None,
-        outer_header_creation: Some(OuterHeaderCreation::gtpu_ipv4(
-            0xABCD,
-            Ipv4Addr::new(10, 0, 9, 9),
-        )),
-        transport_level_marking: None,
-    });
+    req.create_fars[0] = ul_far(1, Some((0xABCD, Ipv4Addr::new(10, 0, 9, 9))));
     let (_, teid) = session(&mut upf, req);
     let ul = ipv4_udp(UE, Ipv4Addr::new(1, 1, 1, 1), 1, 2, 40);
     let (v, buf) = upf.uplink(teid, 9, &ul);
@@ -655,18 +639,7 @@ fn unsolicited_router_advertisement_when_the_downlink_tunnel_comes_up() {
         .outer_header_creation = None;
     let (seid, _) = session(&mut upf, req);
     let mut m = empty_modification();
-    m.update_fars.push(UpdateFar {
-        far_id: 2,
-        apply_action: None,
-        update_forwarding_parameters: Some(Box::new(UpdateForwardingParameters {
-            destination_interface: None,
-            network_instance: None,
-            outer_header_creation: Some(OuterHeaderCreation::gtpu_ipv4(GNB_TEID, GNB)),
-            transport_level_marking: None,
-            smreq_flags: None,
-        })),
-        bar_id: None,
-    });
+    m.update_fars.push(update_far_tunnel(2, GNB_TEID, GNB));
     let (n3, r) = upf.modify(seid, m.clone());
     assert_eq!(r.cause, Cause::REQUEST_ACCEPTED);
     assert_eq!(n3.len(), 1, "{n3:?}");

@@ -199,17 +199,7 @@ fn mixed_upf() -> (Upf, Vec<(u32, Ipv4Addr)>) {
                 })
             }
             // N9 uplink.
-            4 => {
-                req.create_fars[0].forwarding_parameters = Some(ForwardingParameters {
-                    destination_interface: Interface::Core,
-                    network_instance: None,
-                    outer_header_creation: Some(OuterHeaderCreation::gtpu_ipv4(
-                        0xABCD,
-                        Ipv4Addr::new(10, 0, 9, 9),
-                    )),
-                    transport_level_marking: None,
-                })
-            }
+            4 => req.create_fars[0] = ul_far(1, Some((0xABCD, Ipv4Addr::new(10, 0, 9, 9)))),
             // A low volume threshold (notifications).
             5 => {
                 req.create_urrs[0].volume_threshold = Some(Volume {

@@ -130,31 +130,14 @@ fn session_lifecycle_with_buffering() {
         &[2]
     );
     // The SMF acknowledges.
-    let ack = Message::session(
-        up_seid,
-        rep.header.sequence,
-        SessionReportResponse {
-            cause: Cause::REQUEST_ACCEPTED,
-            offending_ie: None,
-            update_bar: None,
-            srrsp_flags: None,
-        },
-    );
+    let ack = report_accepted(up_seid, rep.header.sequence);
     assert!(upf.raw(&encode(&ack).unwrap()).is_empty());
     assert_eq!(upf.cp.stats().unexpected_responses, 0);
 
     // The UE is back: FAR 2 forwards to a new gNB TEID; the three packets come out.
     let forward = UpdateFar {
-        far_id: 2,
         apply_action: Some(ApplyAction::FORW),
-        update_forwarding_parameters: Some(Box::new(UpdateForwardingParameters {
-            destination_interface: None,
-            network_instance: None,
-            outer_header_creation: Some(OuterHeaderCreation::gtpu_ipv4(0x5678, GNB)),
-            transport_level_marking: None,
-            smreq_flags: None,
-        })),
-        bar_id: None,
+        ..update_far_tunnel(2, 0x5678, GNB)
     };
     let (n3, m) = upf.modify(
         up_seid,

@@ -474,18 +474,7 @@ fn error_indication_is_reported_with_erir_for_each_session_on_that_fteid() {
 
     // The SMF moves A's downlink tunnel: the new F-TEID is reported when it fails, the
     // old one belongs to nobody now.
-    let far = UpdateFar {
-        far_id: 2,
-        apply_action: None,
-        update_forwarding_parameters: Some(Box::new(UpdateForwardingParameters {
-            destination_interface: None,
-            network_instance: None,
-            outer_header_creation: Some(OuterHeaderCreation::gtpu_ipv4(0x9999, GNB)),
-            transport_level_marking: None,
-            smreq_flags: None,
-        })),
-        bar_id: None,
-    };
+    let far = update_far_tunnel(2, 0x9999, GNB);
     modify(
         &mut upf,
         up_a,

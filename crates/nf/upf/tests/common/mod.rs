@@ -215,16 +215,7 @@ impl Upf {
                 .sessions()
                 .find(|s| s.cp_seid == cp_seid)
                 .map_or(0, |s| s.up_seid);
-            let answer = Message::session(
-                up_seid,
-                header.sequence,
-                SessionReportResponse {
-                    cause: ferrocore_pfcp::Cause::REQUEST_ACCEPTED,
-                    offending_ie: None,
-                    update_bar: None,
-                    srrsp_flags: None,
-                },
-            );
+            let answer = report_accepted(up_seid, header.sequence);
             self.cp
                 .handle_input(self.now, smf(), &encode(&answer).unwrap());
             self.reported.push((cp_seid, r));

@@ -246,6 +246,23 @@ pub fn update_urr(id: u32) -> UpdateUrr {
     }
 }
 
+/// An Update FAR (TS 29.244 §7.5.4.3) sending FAR `id`'s packets down the tunnel `teid`
+/// at `addr` (Outer Header Creation GTP-U/UDP/IPv4); the Apply Action left as it is.
+pub fn update_far_tunnel(id: u32, teid: u32, addr: Ipv4Addr) -> UpdateFar {
+    UpdateFar {
+        far_id: id,
+        apply_action: None,
+        update_forwarding_parameters: Some(Box::new(UpdateForwardingParameters {
+            destination_interface: None,
+            network_instance: None,
+            outer_header_creation: Some(OuterHeaderCreation::gtpu_ipv4(teid, addr)),
+            transport_level_marking: None,
+            smreq_flags: None,
+        })),
+        bar_id: None,
+    }
+}
+
 /// A Session Modification Request (TS 29.244 §7.5.4) that changes nothing yet.
 pub fn empty_modification() -> SessionModificationRequest {
     SessionModificationRequest {
@@ -268,6 +285,21 @@ pub fn empty_modification() -> SessionModificationRequest {
         smreq_flags: None,
         query_urrs: vec![],
     }
+}
+
+/// The SMF's Session Report Response (TS 29.244 §7.5.9) to the request with sequence
+/// number `seq`: Request Accepted, the UP SEID in the header.
+pub fn report_accepted(up_seid: u64, seq: u32) -> Message {
+    Message::session(
+        up_seid,
+        seq,
+        SessionReportResponse {
+            cause: ferrocore_pfcp::Cause::REQUEST_ACCEPTED,
+            offending_ie: None,
+            update_bar: None,
+            srrsp_flags: None,
+        },
+    )
 }
 
 /// The local TEID the UPF chose for PDR `pdr_id` (Created PDR, TS 29.244 §7.5.3.2);
