@@ -25,8 +25,8 @@
 //! per packet delivered and the share of time it slept with nothing to do (from its
 //! schedstat): the first moves less with the machine's load than the rates do, the
 //! second shows when the generator, not the system under test, was the limit.
-//! `FERROCORE_BENCH_DIR=UL|DL` measures one direction; `FERROCORE_BENCH_TUN_QUEUE=N`
-//! another TUN queue length (both TUNs).
+//! `FERROCORE_BENCH_DIR=UL|DL` measures one direction, `FERROCORE_BENCH_SESSIONS=N`
+//! one session count, `FERROCORE_BENCH_TUN_QUEUE=N` another TUN queue length (both TUNs).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -433,7 +433,15 @@ fn main() {
         "idle u/f/t %"
     );
     let mut teids: Vec<u32> = Vec::new();
-    for sessions in [1usize, 10_000] {
+    // FERROCORE_BENCH_SESSIONS=N: one session count instead of 1 and 10,000.
+    let counts: Vec<usize> = match std::env::var("FERROCORE_BENCH_SESSIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        Some(n) => vec![n],
+        None => vec![1, 10_000],
+    };
+    for sessions in counts {
         let t0 = Instant::now();
         while teids.len() < sessions {
             let i = teids.len();
