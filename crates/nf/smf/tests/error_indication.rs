@@ -17,9 +17,7 @@ use ferrocore_pfcp::ie::{ErrorIndicationReport, Fteid};
 use ferrocore_pfcp::message::{SessionReportRequest, SessionReportResponse};
 use ferrocore_pfcp::{Body, Cause as PfcpCause, IeType, Message};
 use ferrocore_sbi::namf_communication::NgapIeType;
-use ferrocore_sbi::nsmf_pdusession::{
-    N2SmInfoType, SmContextUpdate, SmContextUpdateData, UpCnxState,
-};
+use ferrocore_sbi::nsmf_pdusession::UpCnxState;
 use ferrocore_smf::context::{Phase, UpState};
 use ferrocore_smf::{RequestId, SmfResponse};
 use ferrocore_upf::Notification;
@@ -168,15 +166,7 @@ fn error_indication_for_the_current_tunnel_deactivates_then_downlink_data_reacti
         Cause::transport(CauseTransport::transport_resource_unavailable)
     );
     // The gNB's answer, through the AMF.
-    let n2 = SmContextUpdate::new(
-        SmContextUpdateData {
-            n2_sm_info_type: Some(N2SmInfoType::PduResRelRsp),
-            ..Default::default()
-        },
-        None,
-        Some(vec![0]),
-    );
-    assert!(updated(b.update(&sm_ref, n2)).is_none());
+    assert!(updated(b.update(&sm_ref, release_response())).is_none());
 
     // Downlink data: reported by the UPF, the N2 setup transfer goes to the AMF (paging,
     // or the setup at once for a CM-CONNECTED UE).

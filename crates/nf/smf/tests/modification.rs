@@ -50,6 +50,13 @@ fn voice_flow() -> QosFlowDescription {
     )
 }
 
+/// The UE-requested modifications that failed with `cause`, as the metrics count them.
+fn ue_failures(b: &Bench, cause: &str) -> u64 {
+    b.smf.metrics().value(&format!(
+        "smf_sm_pdu_sess_modification_ue_fail_total{{cause=\"{cause}\"}}"
+    ))
+}
+
 /// RTP to and from 198.51.100.10 ports 5000-5010, onto the new flow (QFI 0: "no QoS
 /// flow identifier assigned", the flow of the request).
 fn voice_filter() -> Vec<QosPacketFilterComponent> {
@@ -495,12 +502,7 @@ fn a_command_reject_takes_the_upf_back() {
     assert_eq!(rule_ids(&upf_session(&b, &sm_ref)), (vec![1, 2], vec![1]));
     let ctx = b.smf.context(&sm_ref).unwrap();
     assert!(ctx.modification.is_none() && ctx.qos.flows.is_empty());
-    assert_eq!(
-        b.smf
-            .metrics()
-            .value("smf_sm_pdu_sess_modification_ue_fail_total{cause=\"command_rejected\"}"),
-        1
-    );
+    assert_eq!(ue_failures(&b, "command_rejected"), 1);
     // A late COMPLETE finds no procedure: #98.
     let late = sm(NasPduSessionModificationComplete::new(), 5, 9);
     assert_eq!(
@@ -562,12 +564,7 @@ fn an_unanswering_upf_ends_the_request_with_26() {
         .expect("answered after N1 retransmissions");
     assert_eq!(reject_cause(updated(r)), 26);
     assert!(b.smf.context(&sm_ref).unwrap().modification.is_none());
-    assert_eq!(
-        b.smf
-            .metrics()
-            .value("smf_sm_pdu_sess_modification_ue_fail_total{cause=\"upf_not_responding\"}"),
-        1
-    );
+    assert_eq!(ue_failures(&b, "upf_not_responding"), 1);
 }
 
 #[test]
@@ -737,12 +734,7 @@ fn a_release_during_a_modification_ends_it() {
         decode_sm(b.n1n2[n].n1_message.as_deref().unwrap()).2,
         Nas5gsmMessage::PduSessionReleaseCommand(_)
     ));
-    assert_eq!(
-        b.smf
-            .metrics()
-            .value("smf_sm_pdu_sess_modification_ue_fail_total{cause=\"released\"}"),
-        1
-    );
+    assert_eq!(ue_failures(&b, "released"), 1);
 }
 
 #[test]

@@ -17,9 +17,7 @@ use ferrocore_ngap::transfer::{ReleaseCommandTransfer, SetupRequestTransfer, Tra
 use ferrocore_sbi::SbiError;
 use ferrocore_sbi::common::PduSessionType;
 use ferrocore_sbi::namf_communication::NgapIeType;
-use ferrocore_sbi::nsmf_pdusession::{
-    N2SmInfoType, SmContextUpdate, SmContextUpdateData, UpCnxState,
-};
+use ferrocore_sbi::nsmf_pdusession::{N2SmInfoType, UpCnxState};
 use ferrocore_smf::SmfResponse;
 use ferrocore_upf::Notification;
 
@@ -238,15 +236,7 @@ fn ipv4v6_session_life_cycle_against_the_upf() {
         b.smf.pool_usage("internet").unwrap(),
         ((0, 65_533), (0, 65_535))
     );
-    let n2 = SmContextUpdate::new(
-        SmContextUpdateData {
-            n2_sm_info_type: Some(N2SmInfoType::PduResRelRsp),
-            ..Default::default()
-        },
-        None,
-        Some(vec![0]),
-    );
-    assert!(updated(b.update(&sm_ref, n2)).is_none());
+    assert!(updated(b.update(&sm_ref, release_response())).is_none());
     assert!(
         updated(b.update(
             &sm_ref,

@@ -118,14 +118,8 @@ impl Smf {
         let psi = ctx.psi;
         match ctx.phase.clone() {
             Phase::ReleasingForUpdate { request, pti } => {
-                let n1 = n1n2::release_command(psi, pti, cause::REGULAR_DEACTIVATION);
-                let n2 = if with_n2 {
-                    n1n2::release_command_transfer().map(Some)
-                } else {
-                    Ok(None)
-                };
-                match (n1, n2) {
-                    (Ok(n1), Ok(n2)) => {
+                match release_messages(psi, pti, cause::REGULAR_DEACTIVATION, with_n2) {
+                    Ok((n1, n2)) => {
                         let data = SmContextUpdatedData {
                             up_cnx_state: Some(UpCnxState::Deactivated),
                             n2_sm_info_type: n2.as_ref().map(|_| N2SmInfoType::PduResRelCmd),
@@ -137,7 +131,7 @@ impl Smf {
                             Ok(Some(SmContextUpdated::new(data, Some(n1), n2))),
                         );
                     }
-                    (Err(e), _) | (_, Err(e)) => {
+                    Err(e) => {
                         tracing::error!(error = %e, "release command does not build");
                         self.remove_context(key);
                         self.update_answer(
@@ -151,37 +145,29 @@ impl Smf {
                 self.remove_context(key);
                 self.respond(request, SmfResponse::Released(Ok(())));
             }
-            Phase::ReleasingByNetwork { cause: c } => {
-                let n1 = n1n2::release_command(psi, 0, c);
-                let n2 = if with_n2 {
-                    n1n2::release_command_transfer().map(Some)
-                } else {
-                    Ok(None)
-                };
-                match (n1, n2) {
-                    (Ok(n1), Ok(n2)) => {
-                        let supi = ctx.supi.clone();
-                        self.commanded(now, key, &n1);
-                        let transfer = N1N2MessageTransfer::sm(
-                            psi,
-                            Some(n1),
-                            n2.map(|b| (NgapIeType::PduResRelCmd, b)),
-                        );
-                        self.sbi(
-                            key,
-                            SbiPurpose::Release,
-                            SbiRequest::N1N2Transfer {
-                                ue_context_id: supi,
-                                transfer,
-                            },
-                        );
-                    }
-                    (Err(e), _) | (_, Err(e)) => {
-                        tracing::error!(error = %e, "release command does not build");
-                        self.remove_context(key);
-                    }
+            Phase::ReleasingByNetwork { cause: c } => match release_messages(psi, 0, c, with_n2) {
+                Ok((n1, n2)) => {
+                    let supi = ctx.supi.clone();
+                    self.commanded(now, key, &n1);
+                    let transfer = N1N2MessageTransfer::sm(
+                        psi,
+                        Some(n1),
+                        n2.map(|b| (NgapIeType::PduResRelCmd, b)),
+                    );
+                    self.sbi(
+                        key,
+                        SbiPurpose::Release,
+                        SbiRequest::N1N2Transfer {
+                            ue_context_id: supi,
+                            transfer,
+                        },
+                    );
                 }
-            }
+                Err(e) => {
+                    tracing::error!(error = %e, "release command does not build");
+                    self.remove_context(key);
+                }
+            },
             _ => {}
         }
     }
@@ -200,4 +186,22 @@ impl Smf {
         }
         self.timers.start(now + self.cfg.t3592, Timer::T3592(key));
     }
+}
+
+/// The PDU SESSION RELEASE COMMAND of `psi` with `cause` (TS 24.501 §6.3.3.2) and, when
+/// the session has its user plane on the gNB (`with_n2`), the PDU Session Resource
+/// Release Command Transfer (TS 38.413 §9.3.4.12).
+fn release_messages(
+    psi: u8,
+    pti: u8,
+    cause: u8,
+    with_n2: bool,
+) -> Result<(Vec<u8>, Option<Vec<u8>>), n1n2::BuildError> {
+    let n1 = n1n2::release_command(psi, pti, cause)?;
+    let n2 = if with_n2 {
+        Some(n1n2::release_command_transfer()?)
+    } else {
+        None
+    };
+    Ok((n1, n2))
 }

@@ -412,6 +412,19 @@ pub fn up_state(s: UpCnxState) -> SmContextUpdate {
     )
 }
 
+/// The gNB's PDU Session Resource Release Response, through the AMF (N2 SM information
+/// PDU_RES_REL_RSP, TS 29.502 N2SmInfoType; the content of its transfer is not read).
+pub fn release_response() -> SmContextUpdate {
+    SmContextUpdate::new(
+        SmContextUpdateData {
+            n2_sm_info_type: Some(N2SmInfoType::PduResRelRsp),
+            ..Default::default()
+        },
+        None,
+        Some(vec![0]),
+    )
+}
+
 pub fn n1_update(n1: Vec<u8>) -> SmContextUpdate {
     SmContextUpdate::new(SmContextUpdateData::default(), Some(n1), None)
 }

@@ -41,6 +41,12 @@ impl Reject {
             detail: detail.into(),
         }
     }
+
+    /// #27 "missing or unknown DNN" (TS 24.501 §6.4.1.4.1) with 403 and the
+    /// application error `app` (TS 29.502 §6.1.7.3).
+    fn dnn(app: &'static str, detail: impl Into<String>) -> Self {
+        Reject::new(cause::MISSING_OR_UNKNOWN_DNN, 403, app, detail)
+    }
 }
 
 /// An interface identifier for the UE's IPv6 link-local address (TS 23.501 §5.8.2.2.3):
@@ -146,17 +152,7 @@ impl Smf {
             );
         };
         let Some(dnn) = d.dnn.clone().or_else(|| d.selected_dnn.clone()) else {
-            return self.reject(
-                id,
-                psi,
-                pti,
-                Reject::new(
-                    cause::MISSING_OR_UNKNOWN_DNN,
-                    403,
-                    nsmf_cause::DNN_DENIED,
-                    "no DNN",
-                ),
-            );
+            return self.reject(id, psi, pti, Reject::dnn(nsmf_cause::DNN_DENIED, "no DNN"));
         };
         let Some(dnn_index) = self
             .cfg
@@ -168,9 +164,7 @@ impl Smf {
                 id,
                 psi,
                 pti,
-                Reject::new(
-                    cause::MISSING_OR_UNKNOWN_DNN,
-                    403,
+                Reject::dnn(
                     nsmf_cause::DNN_NOT_SUPPORTED,
                     format!("DNN {dnn} is not served"),
                 ),

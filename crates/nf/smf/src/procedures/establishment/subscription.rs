@@ -107,9 +107,7 @@ impl Smf {
         else {
             return self.reject_context(
                 key,
-                Reject::new(
-                    cause::MISSING_OR_UNKNOWN_DNN,
-                    403,
+                Reject::dnn(
                     nsmf_cause::DNN_DENIED,
                     format!("DNN {} not subscribed", ctx.dnn),
                 ),
