@@ -10,7 +10,7 @@ use std::time::Instant;
 use common::session::*;
 use common::*;
 use ferrocore_ngap::msg::*;
-use ferrocore_ngap::transfer::{GbrQosInfo, ModifyRequestTransfer, QosFlowRequest};
+use ferrocore_ngap::transfer::{GbrQosInfo, QosFlowRequest};
 use ferrocore_ngap::{Cause, CauseProtocol, Message, NgapMessage};
 use ferrocore_sim::SessionType;
 
@@ -71,19 +71,13 @@ fn modify_refuses_a_gbr_flow_without_its_bit_rates_and_adds_the_others() {
     let (mut gnb, ue, mut amf) = ready(now);
     establish(&mut gnb, &mut amf, now, ue, SessionType::Ipv4);
     let nas = dl_transport(&mut amf, 1, 0, modification_command(&[]));
-    let m = PduSessionResourceModifyRequest {
-        amf_ue_ngap_id: amf.amf_id,
-        ran_ue_ngap_id: amf.ran_id,
-        sessions: vec![SessionModifyItem {
-            pdu_session_id: 1,
-            nas_pdu: Some(nas),
-            transfer: ModifyRequestTransfer {
-                session_ambr: None,
-                add_or_modify: vec![voice(2, None), voice(3, Some(rates()))],
-                release: vec![],
-            },
-        }],
-    };
+    let m = ferrocore_ngap::samples::modify_request(
+        amf.amf_id,
+        amf.ran_id,
+        1,
+        nas,
+        vec![voice(2, None), voice(3, Some(rates()))],
+    );
     gnb.handle_ngap(now, 1, &m.encode().unwrap());
     let (_, other) = amf.uplinks(&mut gnb);
     let [Message::PduSessionResourceModifyResponse(rsp)] = &other[..] else {

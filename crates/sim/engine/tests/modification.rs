@@ -13,8 +13,7 @@ use common::*;
 use ferrocore_gtpu::decap;
 use ferrocore_nas::types::*;
 use ferrocore_nas::{NasMessage, SmMessage};
-use ferrocore_ngap::msg::*;
-use ferrocore_ngap::transfer::{ModifyRequestTransfer, QosFlowRequest};
+use ferrocore_ngap::samples;
 use ferrocore_ngap::{Cause, CauseRadioNetwork, Message, NgapMessage};
 use ferrocore_sim::qos::QosRules;
 use ferrocore_sim::ue::SessionState;
@@ -40,24 +39,13 @@ fn ask(psi: u8) -> ModificationRequest {
 
 /// PDU SESSION RESOURCE MODIFY REQUEST for session `psi`, flow 2 added, with `nas`.
 fn resource_modify(amf: &TestAmf, gnb: &mut Gnb, now: Instant, psi: u8, nas: Vec<u8>) {
-    let m = PduSessionResourceModifyRequest {
-        amf_ue_ngap_id: amf.amf_id,
-        ran_ue_ngap_id: amf.ran_id,
-        sessions: vec![SessionModifyItem {
-            pdu_session_id: psi,
-            nas_pdu: Some(nas),
-            transfer: ModifyRequestTransfer {
-                session_ambr: None,
-                add_or_modify: vec![QosFlowRequest {
-                    qfi: 2,
-                    five_qi: 9,
-                    arp_priority: 8,
-                    gbr: None,
-                }],
-                release: vec![],
-            },
-        }],
-    };
+    let m = samples::modify_request(
+        amf.amf_id,
+        amf.ran_id,
+        psi,
+        nas,
+        vec![samples::non_gbr_flow(2, 9)],
+    );
     gnb.handle_ngap(now, 1, &m.encode().unwrap());
 }
 
@@ -401,15 +389,7 @@ fn the_gnb_lists_sessions_it_has_no_resources_for_as_failed() {
 fn rules_are_evaluated_by_precedence_on_addresses_protocols_and_ports() {
     let server6: Ipv6Addr = "2001:db8:45::9".parse().unwrap();
     let rules = [
-        QosRule::new(1, QosRuleOpCode::Create)
-            .with_default_rule(true)
-            .with_packet_filters(vec![QosPacketFilter::Match {
-                direction: QosPacketFilterDirection::Bidirectional,
-                identifier: 1,
-                components: vec![QosPacketFilterComponent::MatchAll],
-            }])
-            .with_precedence(255)
-            .with_qfi(1),
+        default_rule(),
         // UDP to port 5201 of any host: flow 3, evaluated before the host rule.
         QosRule::new(3, QosRuleOpCode::Create)
             .with_packet_filters(vec![QosPacketFilter::Match {

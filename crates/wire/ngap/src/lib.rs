@@ -24,6 +24,8 @@ pub mod error;
 pub mod message;
 pub mod msg;
 pub mod pdu;
+#[doc(hidden)]
+pub mod samples;
 pub mod transfer;
 pub mod values;
 

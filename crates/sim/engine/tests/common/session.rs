@@ -10,7 +10,7 @@ use ferrocore_nas::types::*;
 use ferrocore_nas::{NasMessage, SecurityHeaderType, SmMessage};
 use ferrocore_nas_security::BEARER_3GPP;
 use ferrocore_ngap::msg::*;
-use ferrocore_ngap::transfer::{Ambr, QosFlowRequest, SetupRequestTransfer};
+use ferrocore_ngap::transfer::{Ambr, SetupRequestTransfer};
 use ferrocore_ngap::{Cause, CauseRadioNetwork, GtpTunnel, Message, NgapMessage};
 use ferrocore_sim::{Gnb, SessionRequest, SessionType, SimEvent, UeId};
 
@@ -86,15 +86,7 @@ pub fn accept(kind: SessionType) -> NasPduSessionEstablishmentAccept {
             v
         }),
     };
-    let rule = QosRule::new(1, QosRuleOpCode::Create)
-        .with_default_rule(true)
-        .with_packet_filters(vec![QosPacketFilter::Match {
-            direction: QosPacketFilterDirection::Bidirectional,
-            identifier: 1,
-            components: vec![QosPacketFilterComponent::MatchAll],
-        }])
-        .with_precedence(255)
-        .with_qfi(1);
+    let rule = default_rule();
     let mut entries = Vec::new();
     if kind.has_v4() {
         entries.push(PcoEntry {
@@ -122,6 +114,20 @@ pub fn accept(kind: SessionType) -> NasPduSessionEstablishmentAccept {
     .with_extended_protocol_configuration_options(epco_ie(&Pco::new(0, entries), false).unwrap())
 }
 
+/// The default QoS rule of the session (TS 24.501 §9.11.4.13): rule 1, match-all,
+/// precedence 255, onto QoS flow 1.
+pub fn default_rule() -> QosRule {
+    QosRule::new(1, QosRuleOpCode::Create)
+        .with_default_rule(true)
+        .with_packet_filters(vec![QosPacketFilter::Match {
+            direction: QosPacketFilterDirection::Bidirectional,
+            identifier: 1,
+            components: vec![QosPacketFilterComponent::MatchAll],
+        }])
+        .with_precedence(255)
+        .with_qfi(1)
+}
+
 pub fn setup_item(psi: u8, nas: Option<Vec<u8>>) -> SessionSetupItem {
     SessionSetupItem {
         pdu_session_id: psi,
@@ -140,12 +146,7 @@ pub fn setup_item(psi: u8, nas: Option<Vec<u8>>) -> SessionSetupItem {
                 teid: UL_TEID,
             },
             session_type: ferrocore_ngap::PduSessionType::ipv4,
-            qos_flows: vec![QosFlowRequest {
-                qfi: 1,
-                five_qi: 9,
-                arp_priority: 8,
-                gbr: None,
-            }],
+            qos_flows: vec![ferrocore_ngap::samples::non_gbr_flow(1, 9)],
         },
     }
 }
