@@ -17,7 +17,8 @@ use ferrocore_nas::NasMessage;
 use ferrocore_nas::ies::epco_ie;
 use ferrocore_nas::types::*;
 use ferrocore_ngap::msg::*;
-use ferrocore_ngap::transfer::{ModifyRequestTransfer, QosFlowRequest, SetupRequestTransfer};
+use ferrocore_ngap::samples;
+use ferrocore_ngap::transfer::SetupRequestTransfer;
 use ferrocore_ngap::{GtpTunnel, Message, NgapMessage, decode_message};
 use ferrocore_sctp_io::{AssocEvent, NGAP_PPID, SctpConfig, SctpListener, Transport};
 use ferrocore_sim::SessionType;
@@ -50,12 +51,7 @@ fn setup_item(nas: Option<Vec<u8>>) -> SessionSetupItem {
                 teid: UL_TEID,
             },
             session_type: ferrocore_ngap::PduSessionType::ipv4,
-            qos_flows: vec![QosFlowRequest {
-                qfi: 1,
-                five_qi: 9,
-                arp_priority: 8,
-                gbr: None,
-            }],
+            qos_flows: vec![samples::non_gbr_flow(1, 9)],
         },
     }
 }
@@ -270,24 +266,13 @@ async fn core(
                                 let rules = r.requested_qos_rules.as_ref().unwrap().rules();
                                 assert_eq!(rules.len(), 1, "one requested rule");
                                 let nas = modification_nas(&mut amf, sm.pti);
-                                let m = PduSessionResourceModifyRequest {
-                                    amf_ue_ngap_id: amf.amf_id,
-                                    ran_ue_ngap_id: amf.ran_id,
-                                    sessions: vec![SessionModifyItem {
-                                        pdu_session_id: 1,
-                                        nas_pdu: Some(nas),
-                                        transfer: ModifyRequestTransfer {
-                                            session_ambr: None,
-                                            add_or_modify: vec![QosFlowRequest {
-                                                qfi: 2,
-                                                five_qi: 9,
-                                                arp_priority: 8,
-                                                gbr: None,
-                                            }],
-                                            release: vec![],
-                                        },
-                                    }],
-                                };
+                                let m = samples::modify_request(
+                                    amf.amf_id,
+                                    amf.ran_id,
+                                    1,
+                                    nas,
+                                    vec![samples::non_gbr_flow(2, 9)],
+                                );
                                 seen.push("(modification request)");
                                 assoc.send(1, NGAP_PPID, m.encode().unwrap()).await.unwrap();
                                 continue;

@@ -295,7 +295,7 @@ impl SmfDouble {
 /// The PDU Session Resource Setup Request Transfer the double's UPF would have (TS 38.413
 /// §9.3.4.1): UPF N3 endpoint 10.100.200.1 TEID 0x1001, IPv4, default flow 5QI 9.
 pub fn setup_request_transfer() -> Vec<u8> {
-    use ferrocore_ngap::transfer::{Ambr, QosFlowRequest, SetupRequestTransfer, Transfer};
+    use ferrocore_ngap::transfer::{Ambr, SetupRequestTransfer, Transfer};
     SetupRequestTransfer {
         session_ambr: Some(Ambr {
             downlink: 1_000_000_000,
@@ -306,12 +306,7 @@ pub fn setup_request_transfer() -> Vec<u8> {
             teid: 0x1001,
         },
         session_type: ferrocore_ngap::PduSessionType::ipv4,
-        qos_flows: vec![QosFlowRequest {
-            qfi: 1,
-            five_qi: 9,
-            arp_priority: 8,
-            gbr: None,
-        }],
+        qos_flows: vec![ferrocore_ngap::samples::non_gbr_flow(1, 9)],
     }
     .encode()
     .unwrap()
@@ -335,18 +330,13 @@ pub fn setup_response_transfer() -> Vec<u8> {
 /// The PDU Session Resource Modify Request Transfer of the double (TS 38.413 §9.3.4.3):
 /// a new session-AMBR and QoS flow 2 (5QI 9) added.
 pub fn modify_request_transfer() -> Vec<u8> {
-    use ferrocore_ngap::transfer::{Ambr, ModifyRequestTransfer, QosFlowRequest, Transfer};
+    use ferrocore_ngap::transfer::{Ambr, ModifyRequestTransfer, Transfer};
     ModifyRequestTransfer {
         session_ambr: Some(Ambr {
             downlink: 2_000_000,
             uplink: 1_000_000,
         }),
-        add_or_modify: vec![QosFlowRequest {
-            qfi: 2,
-            five_qi: 9,
-            arp_priority: 8,
-            gbr: None,
-        }],
+        add_or_modify: vec![ferrocore_ngap::samples::non_gbr_flow(2, 9)],
         release: vec![],
     }
     .encode()
