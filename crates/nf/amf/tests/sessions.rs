@@ -140,10 +140,7 @@ fn establish(b: &mut Bench, ue: &mut Ue, psi: u8) {
     let rsp = PduSessionResourceSetupResponse {
         amf_ue_ngap_id: req.amf_ue_ngap_id,
         ran_ue_ngap_id: req.ran_ue_ngap_id,
-        setup: vec![SessionSetupResult {
-            pdu_session_id: psi,
-            transfer: SetupResponseTransfer::decode(&setup_response_transfer()).unwrap(),
-        }],
+        setup: set_up(psi),
     };
     b.send(GNB, 1, &rsp);
     let (r, u) = one_update(b);
@@ -274,10 +271,7 @@ fn idle_ue_is_paged_and_its_service_request_sets_the_session_up() {
     let resp = InitialContextSetupResponse {
         amf_ue_ngap_id: ics.amf_ue_ngap_id,
         ran_ue_ngap_id: ics.ran_ue_ngap_id,
-        setup: vec![SessionSetupResult {
-            pdu_session_id: PSI,
-            transfer: SetupResponseTransfer::decode(&setup_response_transfer()).unwrap(),
-        }],
+        setup: set_up(PSI),
     };
     b.send(GNB, 1, &resp);
     let (_, u) = one_update(&mut b);
@@ -526,6 +520,14 @@ fn unsuccessful() -> ModifyUnsuccessfulTransfer {
     }
 }
 
+/// The gNB's result for session `psi` set up, with its Setup Response Transfer.
+fn set_up(psi: u8) -> Vec<SessionSetupResult> {
+    vec![SessionSetupResult {
+        pdu_session_id: psi,
+        transfer: SetupResponseTransfer::decode(&setup_response_transfer()).unwrap(),
+    }]
+}
+
 /// The one Update SM Context the SMF got: its context and the request.
 fn one_update(b: &mut Bench) -> (String, SmContextUpdate) {
     let calls = b.home.smf.take_calls();
@@ -671,10 +673,7 @@ fn modification_for_an_idle_ue_pages_it_and_follows_its_service_request() {
     let resp = InitialContextSetupResponse {
         amf_ue_ngap_id: ics.amf_ue_ngap_id,
         ran_ue_ngap_id: ics.ran_ue_ngap_id,
-        setup: vec![SessionSetupResult {
-            pdu_session_id: PSI,
-            transfer: SetupResponseTransfer::decode(&setup_response_transfer()).unwrap(),
-        }],
+        setup: set_up(PSI),
     };
     b.send(GNB, 1, &resp);
     let (_, kind, _) = n2_update(&mut b);

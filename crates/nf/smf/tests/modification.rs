@@ -155,6 +155,13 @@ fn ask_for_voice(b: &mut Bench, sm_ref: &str, psi: u8, pti: u8) -> SmContextUpda
     updated(b.update(sm_ref, n1_update(n1))).expect("the command")
 }
 
+/// The voice flow asked for and its command completed by the UE.
+fn voice_flow_added(b: &mut Bench, sm_ref: &str, psi: u8, pti: u8) {
+    ask_for_voice(b, sm_ref, psi, pti);
+    let complete = sm(NasPduSessionModificationComplete::new(), psi, pti);
+    updated(b.update(sm_ref, n1_update(complete)));
+}
+
 #[test]
 fn ue_requested_gbr_flow_installs_rules_commands_the_ue_and_completes() {
     let mut b = Bench::new();
@@ -310,11 +317,7 @@ fn voice_gbr() -> GbrQosInfo {
 fn the_ue_deletes_its_rule_and_the_flow_goes_with_it() {
     let mut b = Bench::new();
     let sm_ref = active_session(&mut b, 5);
-    ask_for_voice(&mut b, &sm_ref, 5, 9);
-    updated(b.update(
-        &sm_ref,
-        n1_update(sm(NasPduSessionModificationComplete::new(), 5, 9)),
-    ));
+    voice_flow_added(&mut b, &sm_ref, 5, 9);
 
     let delete = QosRule::new(2, QosRuleOpCode::Delete);
     let n1 = modification_request(5, 10, &[delete], &[]);
@@ -741,11 +744,7 @@ fn a_release_during_a_modification_ends_it() {
 fn garbled_requests_never_harm_the_engine_or_other_sessions() {
     let mut b = Bench::new();
     let other = active_session(&mut b, 6);
-    ask_for_voice(&mut b, &other, 6, 3);
-    updated(b.update(
-        &other,
-        n1_update(sm(NasPduSessionModificationComplete::new(), 6, 3)),
-    ));
+    voice_flow_added(&mut b, &other, 6, 3);
     let other_rules = rule_ids(&upf_session(&b, &other));
     let other_qos = b.smf.context(&other).unwrap().qos.clone();
 
@@ -836,11 +835,7 @@ fn the_new_flow_carries_its_packets_through_the_upf() {
 
     let mut b = Bench::new();
     let sm_ref = active_session(&mut b, 5);
-    ask_for_voice(&mut b, &sm_ref, 5, 9);
-    updated(b.update(
-        &sm_ref,
-        n1_update(sm(NasPduSessionModificationComplete::new(), 5, 9)),
-    ));
+    voice_flow_added(&mut b, &sm_ref, 5, 9);
     let ctx = b.smf.context(&sm_ref).unwrap().clone();
     let ue = ctx.ipv4.unwrap().octets();
     let teid = ctx.ul_teid.unwrap().0;

@@ -92,33 +92,20 @@ impl Smf {
                 SbiError::mandatory_ie_missing("n1SmMsg").into(),
             );
         };
-        let (psi_nas, pti, est) = match ferrocore_nas::decode(n1) {
+        let request = match ferrocore_nas::decode(n1) {
             Ok(NasMessage::Sm(m)) => match m.message {
-                Nas5gsmMessage::PduSessionEstablishmentRequest(r) => (m.pdu_session_id, m.pti, r),
-                _ => {
-                    return self.create_failed(
-                        id,
-                        "n1_sm_error",
-                        SbiError::new(
-                            400,
-                            nsmf_cause::N1_SM_ERROR,
-                            "n1SmMsg is not a PDU SESSION ESTABLISHMENT REQUEST",
-                        )
-                        .into(),
-                    );
+                Nas5gsmMessage::PduSessionEstablishmentRequest(r) => {
+                    Ok((m.pdu_session_id, m.pti, r))
                 }
+                _ => Err("n1SmMsg is not a PDU SESSION ESTABLISHMENT REQUEST"),
             },
-            Ok(_) | Err(_) => {
-                return self.create_failed(
-                    id,
-                    "n1_sm_error",
-                    SbiError::new(
-                        400,
-                        nsmf_cause::N1_SM_ERROR,
-                        "n1SmMsg is not a 5GSM message",
-                    )
-                    .into(),
-                );
+            Ok(_) | Err(_) => Err("n1SmMsg is not a 5GSM message"),
+        };
+        let (psi_nas, pti, est) = match request {
+            Ok(r) => r,
+            Err(detail) => {
+                let e = SbiError::new(400, nsmf_cause::N1_SM_ERROR, detail);
+                return self.create_failed(id, "n1_sm_error", e.into());
             }
         };
         let Some(supi) = d.supi.clone() else {
