@@ -610,8 +610,9 @@ impl RuleError {
     }
 }
 
-/// The `Arc`ed runtime parts of a session, by rule ID, carried across recompilations.
-#[derive(Debug, Default)]
+/// The `Arc`ed runtime parts of a session, by rule ID, carried across recompilations
+/// (a clone shares them).
+#[derive(Clone, Debug, Default)]
 pub(crate) struct RuleRuntime {
     pub shared: Arc<SessionShared>,
     pub qers: HashMap<u32, Arc<QerRuntime>>,

@@ -10,9 +10,10 @@ use std::time::Duration;
 
 use common::*;
 use ferrocore_gtpu::Repr;
-use ferrocore_pfcp::Cause;
 use ferrocore_pfcp::ie::*;
 use ferrocore_pfcp::message::*;
+use ferrocore_pfcp::{Cause, IeType};
+use ferrocore_upf::state::UrrState;
 use ferrocore_upf::{DropReason, Notification, Signal, Verdict};
 
 const UE_B: Ipv4Addr = Ipv4Addr::new(10, 45, 0, 8);
@@ -523,4 +524,50 @@ fn periodic_reports_of_thousands_of_sessions_survive_churn() {
     seids.sort_unstable();
     seids.dedup();
     assert_eq!(seids, (20_000..23_000).collect::<Vec<u64>>());
+}
+
+/// A modification the UPF rejects leaves the session's usage reporting as it was (TS
+/// 29.244 §7.5.4: the request is rejected as a whole). Found by the `upf_n4` fuzz target
+/// (`fuzz/regressions/upf_n4/rejected_remove_urr_left_a_timer_due`): removing a URR that
+/// a PDR still names is refused (Cause 73, Offending IE URR ID), but the recompilation
+/// had already dropped the URR's counters; its time threshold then fell due and never
+/// fired (no counters to report), so `poll_timeout` stayed in the past and the N4 task
+/// would spin.
+#[test]
+fn rejected_modification_leaves_the_urrs_reporting() {
+    let mut upf = Upf::new();
+    upf.associate();
+    let mut req = establishment(0x42);
+    req.create_urrs.push(CreateUrr {
+        time_threshold: Some(3),
+        measurement_information: Some(UrrState::ISTM),
+        ..urr(2, true, true, ReportingTriggers::TIMTH)
+    });
+    req.create_pdrs[1].urr_ids = [1, 2].into();
+    let (up_seid, _) = upf.session(req);
+
+    let (_, resp) = upf.modify(
+        up_seid,
+        SessionModificationRequest {
+            remove_urrs: vec![RemoveUrr { urr_id: 2 }],
+            ..empty_modification()
+        },
+    );
+    assert_eq!(resp.cause, Cause::RULE_CREATION_MODIFICATION_FAILURE);
+    assert_eq!(resp.offending_ie, Some(IeType::URR_ID));
+
+    // URR 2 still counts and reports: the downlink packet, at its time threshold.
+    assert!(matches!(down(&mut upf, UE), Verdict::N3 { .. }));
+    upf.advance(secs(3));
+    let r = usage(upf.reports(), 0x42);
+    assert_eq!(r.len(), 1);
+    assert_eq!(
+        (r[0].urr_id, r[0].trigger.0),
+        (2, UsageReportTrigger::TIMTH)
+    );
+    assert_eq!(volume(&r[0]), (Some(PKT), Some(0), Some(PKT)));
+    assert!(
+        upf.cp.poll_timeout().is_some_and(|t| t > upf.now),
+        "no timer stays due"
+    );
 }

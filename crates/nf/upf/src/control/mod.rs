@@ -900,9 +900,13 @@ impl UpfControl {
                 Some((u, c, sess.clocks.get(&x.urr_id).cloned()))
             })
             .collect();
+        // Compiled against a copy of the runtime parts (URR counters, MBR buckets): the
+        // compilation drops those of removed rules before it may still fail (e.g. a PDR
+        // naming a removed URR), and a rejected modification leaves the session whole.
+        let mut rt = sess.rt.clone();
         let compiled = compile(
             &state,
-            &mut sess.rt,
+            &mut rt,
             (self.cfg.buffer_packets, self.cfg.buffer_octets),
         );
         let rules = match compiled {
@@ -912,6 +916,7 @@ impl UpfControl {
                 return reject(self, e);
             }
         };
+        sess.rt = rt;
         let old_rules = std::mem::replace(&mut sess.rules, rules.clone());
         sess.state = state;
         let Session {
