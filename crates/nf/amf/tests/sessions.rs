@@ -15,8 +15,10 @@ use ferrocore_ngap::transfer::{
     SetupRequestTransfer, SetupResponseTransfer, Transfer,
 };
 use ferrocore_ngap::{Cause, CauseRadioNetwork, Message, Snssai};
+use ferrocore_sbi::Created;
 use ferrocore_sbi::namf_communication::{
-    N1N2MessageTransfer, N1N2MessageTransferCause, N1N2MessageTransferResult, NgapIeType,
+    N1N2MessageTransfer, N1N2MessageTransferCause, N1N2MessageTransferResult,
+    N1N2MessageTransferRspData, NgapIeType,
 };
 use ferrocore_sbi::nsmf_pdusession::{N2SmInfoType, RequestType, SmContextUpdate, UpCnxState};
 
@@ -110,11 +112,7 @@ fn establish(b: &mut Bench, ue: &mut Ue, psi: u8) {
         Some(establishment_accept(psi)),
         Some((NgapIeType::PduResSetupReq, setup_request_transfer())),
     );
-    let r = b.n1n2_transfer(&ue.supi(), t).unwrap();
-    let N1N2MessageTransferResult::Initiated(rsp) = r else {
-        panic!("expected 200, got {r:?}");
-    };
-    assert_eq!(rsp.cause, N1N2MessageTransferCause::N1N2TransferInitiated);
+    transfer_initiated(b, ue, t);
     let s = b.next().expect("PDU SESSION RESOURCE SETUP REQUEST");
     let Message::PduSessionResourceSetupRequest(req) = s.message else {
         panic!(
@@ -222,14 +220,7 @@ fn idle_ue_is_paged_and_its_service_request_sets_the_session_up() {
         None,
         Some((NgapIeType::PduResSetupReq, setup_request_transfer())),
     );
-    let r = b.n1n2_transfer(&ue.supi(), t).unwrap();
-    let N1N2MessageTransferResult::Accepted(created) = r else {
-        panic!("expected 202, got {r:?}");
-    };
-    assert_eq!(
-        created.body.cause,
-        N1N2MessageTransferCause::AttemptingToReachUe
-    );
+    let created = reaching_ue(&mut b, &ue, t);
     assert!(
         created
             .location
@@ -520,6 +511,33 @@ fn unsuccessful() -> ModifyUnsuccessfulTransfer {
     }
 }
 
+/// The N1N2MessageTransfer `t` to the connected UE, initiated at once (200).
+fn transfer_initiated(b: &mut Bench, ue: &Ue, t: N1N2MessageTransfer) {
+    let r = b.n1n2_transfer(&ue.supi(), t).unwrap();
+    let N1N2MessageTransferResult::Initiated(rsp) = r else {
+        panic!("expected 200, got {r:?}");
+    };
+    assert_eq!(rsp.cause, N1N2MessageTransferCause::N1N2TransferInitiated);
+}
+
+/// The N1N2MessageTransfer `t` to the idle UE, accepted while it is paged (202,
+/// TS 29.518 §5.2.2.3.1): the answer, with the transfer's location.
+fn reaching_ue(
+    b: &mut Bench,
+    ue: &Ue,
+    t: N1N2MessageTransfer,
+) -> Created<N1N2MessageTransferRspData> {
+    let r = b.n1n2_transfer(&ue.supi(), t).unwrap();
+    let N1N2MessageTransferResult::Accepted(created) = r else {
+        panic!("expected 202, got {r:?}");
+    };
+    assert_eq!(
+        created.body.cause,
+        N1N2MessageTransferCause::AttemptingToReachUe
+    );
+    created
+}
+
 /// The gNB's result for session `psi` set up, with its Setup Response Transfer.
 fn set_up(psi: u8) -> Vec<SessionSetupResult> {
     vec![SessionSetupResult {
@@ -565,11 +583,7 @@ fn network_requested_modification_reaches_the_gnb_and_its_answer_the_smf() {
     // The SMF changes the session (TS 23.502 §4.3.3.2 step 3): command + Modify Request.
     let command = modification_command(PSI, 0);
     let t = modification_transfer(PSI, command.clone());
-    let r = b.n1n2_transfer(&ue.supi(), t).unwrap();
-    let N1N2MessageTransferResult::Initiated(rsp) = r else {
-        panic!("expected 200, got {r:?}");
-    };
-    assert_eq!(rsp.cause, N1N2MessageTransferCause::N1N2TransferInitiated);
+    transfer_initiated(&mut b, &ue, t);
     let req = modify_request_sent(&mut b, &mut ue, PSI, &command);
 
     // The gNB modified the session: PDU_RES_MOD_RSP with its transfer, to the session's
@@ -650,14 +664,7 @@ fn modification_for_an_idle_ue_pages_it_and_follows_its_service_request() {
 
     let command = modification_command(PSI, 0);
     let t = modification_transfer(PSI, command.clone());
-    let r = b.n1n2_transfer(&ue.supi(), t).unwrap();
-    let N1N2MessageTransferResult::Accepted(created) = r else {
-        panic!("expected 202, got {r:?}");
-    };
-    assert_eq!(
-        created.body.cause,
-        N1N2MessageTransferCause::AttemptingToReachUe
-    );
+    reaching_ue(&mut b, &ue, t);
     assert!(matches!(b.next().unwrap().message, Message::Paging(_)));
 
     // The paged UE comes back without uplink data: the session it was paged for gets its
