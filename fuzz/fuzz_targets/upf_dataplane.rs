@@ -318,25 +318,7 @@ impl World {
         }
         let end = self.now + d;
         self.stalled |= stalled && self.cp.poll_timeout().is_some_and(|t| t < end);
-        if !stalled {
-            while let Some(t) = self.cp.poll_timeout().filter(|&t| t <= end) {
-                self.now = self.now.max(t);
-                self.run_timers();
-            }
-        }
-        self.now = end;
-        self.run_timers();
-    }
-
-    fn run_timers(&mut self) {
-        for _ in 0..64 {
-            if !self.cp.poll_timeout().is_some_and(|t| t <= self.now) {
-                return;
-            }
-            self.cp.handle_timeout(self.now);
-            self.answer();
-        }
-        panic!("timers still due after 64 rounds at the same instant");
+        self.advance(d, !stalled);
     }
 
     /// What the control part sent, checked and answered as an SMF does.
@@ -361,7 +343,8 @@ impl World {
                     if self.reports.insert(m.header.sequence) {
                         self.check_report(i, r);
                     }
-                    report_accepted(self.sessions[i].0, &m)
+                    encode(&report_accepted(self.sessions[i].0, m.header.sequence))
+                        .expect("encodes")
                 }
                 b => panic!("the UPF sent the SMF {b:?}"),
             };
@@ -438,6 +421,18 @@ impl World {
         }
         assert!(accepted, "the release modification is accepted");
         out
+    }
+}
+
+impl Clocked for World {
+    fn control(&mut self) -> &mut UpfControl {
+        &mut self.cp
+    }
+    fn clock(&mut self) -> &mut Instant {
+        &mut self.now
+    }
+    fn after_timeout(&mut self) {
+        self.answer();
     }
 }
 

@@ -52,7 +52,7 @@ use std::time::{Duration, Instant};
 
 use ferrocore_pfcp::ie::*;
 use ferrocore_pfcp::message::*;
-use ferrocore_pfcp::{Body, Cause, Message, decode, encode};
+use ferrocore_pfcp::{Body, Message, decode, encode};
 use ferrocore_upf::state::UrrState;
 use ferrocore_upf::{Channel, Dataplane, Notification, UpfControl, Verdict};
 use libfuzzer_sys::fuzz_target;
@@ -267,32 +267,6 @@ impl N4 {
         }
     }
 
-    /// Moves the clock on by `d`: with `each_instant`, running the timers at every
-    /// instant one falls due on the way, else once at the end.
-    fn advance(&mut self, d: Duration, each_instant: bool) {
-        let end = self.now + d;
-        if each_instant {
-            while let Some(t) = self.cp.poll_timeout().filter(|&t| t <= end) {
-                self.now = self.now.max(t);
-                self.run_timers();
-            }
-        }
-        self.now = end;
-        self.run_timers();
-    }
-
-    /// `handle_timeout` until nothing is due at `now`.
-    fn run_timers(&mut self) {
-        for _ in 0..64 {
-            if !self.cp.poll_timeout().is_some_and(|t| t <= self.now) {
-                return;
-            }
-            self.cp.handle_timeout(self.now);
-            self.drain();
-        }
-        panic!("timers still due after 64 rounds at the same instant");
-    }
-
     fn notify(&mut self, n: Notification) {
         self.cp.handle_notification(self.now, n);
         self.drain();
@@ -500,6 +474,18 @@ impl N4 {
     }
 }
 
+impl Clocked for N4 {
+    fn control(&mut self) -> &mut UpfControl {
+        &mut self.cp
+    }
+    fn clock(&mut self) -> &mut Instant {
+        &mut self.now
+    }
+    fn after_timeout(&mut self) {
+        self.drain();
+    }
+}
+
 fn write_seeds(dir: &str) {
     let req = |m: Message| encode(&m).expect("encodes");
     // Up SEID of the established session: the first one the UPF allocates.
@@ -554,18 +540,14 @@ fn write_seeds(dir: &str) {
     });
     let mod_buffer = req(Message::session(up, 18, buffer));
     let mut forward = empty_modification();
-    forward.update_fars.push(UpdateFar {
-        far_id: 2,
-        apply_action: Some(ApplyAction::FORW),
-        update_forwarding_parameters: Some(Box::new(UpdateForwardingParameters {
-            destination_interface: None,
-            network_instance: None,
-            outer_header_creation: Some(OuterHeaderCreation::gtpu_ipv4(0x5678, GNB)),
-            transport_level_marking: None,
-            smreq_flags: Some(0x02),
-        })),
-        bar_id: None,
-    });
+    let mut to_gnb = update_far_tunnel(2, 0x5678, GNB);
+    to_gnb.apply_action = Some(ApplyAction::FORW);
+    to_gnb
+        .update_forwarding_parameters
+        .as_mut()
+        .expect("tunnel")
+        .smreq_flags = Some(0x02);
+    forward.update_fars.push(to_gnb);
     forward.query_urrs.push(QueryUrr { urr_id: 1 });
     let mod_forward = req(Message::session(up, 19, forward));
     let mut add = empty_modification();
@@ -639,16 +621,7 @@ fn write_seeds(dir: &str) {
     remove.remove_urrs.push(RemoveUrr { urr_id: 2 });
     let mod_remove_urrs = req(Message::session(up, 25, remove));
     let delete = req(Message::session(up, 21, SessionDeletionRequest));
-    let report_ok = req(Message::session(
-        0x100,
-        0,
-        SessionReportResponse {
-            cause: Cause::REQUEST_ACCEPTED,
-            offending_ie: None,
-            update_bar: None,
-            srrsp_flags: None,
-        },
-    ));
+    let report_ok = req(report_accepted(0x100, 0));
     let hb_resp = req(Message::node(
         0,
         HeartbeatResponse {

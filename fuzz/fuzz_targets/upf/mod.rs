@@ -18,7 +18,7 @@ pub use packets::*;
 pub use requests::*;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use ferrocore_pfcp::ie::*;
 use ferrocore_pfcp::message::*;
@@ -208,19 +208,41 @@ pub fn check_report(s: &SessionState, r: &SessionReportRequest) {
     }
 }
 
-/// The Session Report Response (TS 29.244 §7.5.9) an SMF gives `req`: Request Accepted.
-pub fn report_accepted(up_seid: u64, req: &Message) -> Vec<u8> {
-    let answer = Message::session(
-        up_seid,
-        req.header.sequence,
-        SessionReportResponse {
-            cause: Cause::REQUEST_ACCEPTED,
-            offending_ie: None,
-            update_bar: None,
-            srrsp_flags: None,
-        },
-    );
-    encode(&answer).expect("encodes")
+/// What holds a UPF control part and the virtual clock the targets move.
+pub trait Clocked {
+    fn control(&mut self) -> &mut UpfControl;
+    fn clock(&mut self) -> &mut Instant;
+    /// Takes what the control part sent after a `handle_timeout`.
+    fn after_timeout(&mut self);
+
+    /// Moves the clock on by `d`: with `each_instant`, the control part's timers run at
+    /// every instant one falls due on the way, else once at the end (an N4 task that
+    /// stalled).
+    fn advance(&mut self, d: Duration, each_instant: bool) {
+        let end = *self.clock() + d;
+        if each_instant {
+            while let Some(t) = self.control().poll_timeout().filter(|&t| t <= end) {
+                let now = self.clock();
+                *now = (*now).max(t);
+                self.run_timers();
+            }
+        }
+        *self.clock() = end;
+        self.run_timers();
+    }
+
+    /// `handle_timeout` until nothing is due at the current time: no timer stays due.
+    fn run_timers(&mut self) {
+        for _ in 0..64 {
+            let now = *self.clock();
+            if !self.control().poll_timeout().is_some_and(|t| t <= now) {
+                return;
+            }
+            self.control().handle_timeout(now);
+            self.after_timeout();
+        }
+        panic!("timers still due after 64 rounds at the same instant");
+    }
 }
 
 /// `UPF_FUZZ_DEBUG=1`: print what each input did (for triage).
