@@ -73,6 +73,13 @@ fn usage(reports: Vec<(u64, SessionReportRequest)>, cp_seid: u64) -> Vec<UsageRe
         .collect()
 }
 
+/// The one usage report for CP SEID 0x42 since the last look (see [`usage`]).
+fn one_usage(upf: &mut Upf) -> UsageReport {
+    let mut r = usage(upf.reports(), 0x42);
+    assert_eq!(r.len(), 1, "{r:?}");
+    r.remove(0)
+}
+
 fn volume(u: &UsageReport) -> (Option<u64>, Option<u64>, Option<u64>) {
     let v = u.volume_measurement.expect("a volume measurement");
     (v.total, v.uplink, v.downlink)
@@ -95,32 +102,27 @@ fn periodic_report_every_measurement_period_with_the_volume_of_that_period() {
     upf.advance(secs(9));
     assert!(upf.reports().is_empty(), "not before the period ends");
     upf.advance(secs(1));
-    let r = usage(upf.reports(), 0x42);
-    assert_eq!(r.len(), 1);
-    assert_eq!((r[0].urr_id, r[0].ur_seqn), (1, 0));
-    assert_eq!(r[0].trigger.0, UsageReportTrigger::PERIO);
-    assert_eq!(volume(&r[0]), (Some(3 * PKT), Some(3 * PKT), Some(0)));
-    assert_eq!(r[0].volume_measurement.unwrap().uplink_packets, Some(3));
+    let r = one_usage(&mut upf);
+    assert_eq!((r.urr_id, r.ur_seqn), (1, 0));
+    assert_eq!(r.trigger.0, UsageReportTrigger::PERIO);
+    assert_eq!(volume(&r), (Some(3 * PKT), Some(3 * PKT), Some(0)));
+    assert_eq!(r.volume_measurement.unwrap().uplink_packets, Some(3));
     assert_eq!(
-        (r[0].start_time, r[0].end_time),
+        (r.start_time, r.end_time),
         (Some(UPF_RTS), Some(UPF_RTS + 10))
     );
-    assert_eq!(
-        r[0].duration_measurement, None,
-        "the URR measures volume only"
-    );
+    assert_eq!(r.duration_measurement, None, "the URR measures volume only");
 
     // The second period holds its own traffic only.
     for _ in 0..2 {
         assert!(matches!(down(&mut upf, UE), Verdict::N3 { .. }));
     }
     upf.advance(secs(10));
-    let r = usage(upf.reports(), 0x42);
-    assert_eq!(r.len(), 1);
-    assert_eq!(r[0].ur_seqn, 1);
-    assert_eq!(volume(&r[0]), (Some(2 * PKT), Some(0), Some(2 * PKT)));
+    let r = one_usage(&mut upf);
+    assert_eq!(r.ur_seqn, 1);
+    assert_eq!(volume(&r), (Some(2 * PKT), Some(0), Some(2 * PKT)));
     assert_eq!(
-        (r[0].start_time, r[0].end_time),
+        (r.start_time, r.end_time),
         (Some(UPF_RTS + 10), Some(UPF_RTS + 20))
     );
 
@@ -162,21 +164,19 @@ fn time_threshold_fires_after_the_metered_duration() {
     upf.advance(secs(29));
     assert!(upf.reports().is_empty());
     upf.advance(secs(1));
-    let r = usage(upf.reports(), 0x42);
-    assert_eq!(r.len(), 1);
-    assert_eq!(r[0].trigger.0, UsageReportTrigger::TIMTH);
-    assert_eq!(r[0].duration_measurement, Some(30));
-    assert_eq!(volume(&r[0]).1, Some(2 * PKT));
+    let r = one_usage(&mut upf);
+    assert_eq!(r.trigger.0, UsageReportTrigger::TIMTH);
+    assert_eq!(r.duration_measurement, Some(30));
+    assert_eq!(volume(&r).1, Some(2 * PKT));
     assert_eq!(
-        (r[0].start_time, r[0].end_time),
+        (r.start_time, r.end_time),
         (Some(UPF_RTS), Some(UPF_RTS + 90))
     );
     // The report restarts the measurement; metering goes on without traffic.
     upf.advance(secs(30));
-    let r = usage(upf.reports(), 0x42);
-    assert_eq!(r.len(), 1);
-    assert_eq!((r[0].ur_seqn, r[0].duration_measurement), (1, Some(30)));
-    assert_eq!(volume(&r[0]).0, Some(0));
+    let r = one_usage(&mut upf);
+    assert_eq!((r.ur_seqn, r.duration_measurement), (1, Some(30)));
+    assert_eq!(volume(&r).0, Some(0));
 }
 
 #[test]
@@ -187,14 +187,10 @@ fn istm_meters_time_from_the_urr_creation() {
         ..urr(1, false, true, ReportingTriggers::TIMTH)
     });
     upf.advance(secs(30));
-    let r = usage(upf.reports(), 0x42);
-    assert_eq!(r.len(), 1);
-    assert_eq!(r[0].trigger.0, UsageReportTrigger::TIMTH);
-    assert_eq!(r[0].duration_measurement, Some(30));
-    assert_eq!(
-        r[0].volume_measurement, None,
-        "the URR measures duration only"
-    );
+    let r = one_usage(&mut upf);
+    assert_eq!(r.trigger.0, UsageReportTrigger::TIMTH);
+    assert_eq!(r.duration_measurement, Some(30));
+    assert_eq!(r.volume_measurement, None, "the URR measures duration only");
 }
 
 #[test]
@@ -237,13 +233,9 @@ fn volume_quota_reports_and_stops_the_urrs_traffic_only() {
         );
         upf.cp
             .handle_notification(upf.now, Notification::VolumeQuota { up_seid, urr_id });
-        let r = usage(upf.reports(), 0x42);
-        assert_eq!(r.len(), 1);
-        assert_eq!(
-            (r[0].urr_id, r[0].trigger.0),
-            (urr_id, UsageReportTrigger::VOLQU)
-        );
-        assert_eq!(volume(&r[0]).0, Some(5 * PKT));
+        let r = one_usage(&mut upf);
+        assert_eq!((r.urr_id, r.trigger.0), (urr_id, UsageReportTrigger::VOLQU));
+        assert_eq!(volume(&r).0, Some(5 * PKT));
 
         // Both directions of the URR are stopped from now on; the other session is not.
         assert_only_the_urr_stopped(&mut upf, teid, teid_b);
@@ -319,13 +311,9 @@ fn update_urr_with_a_new_volume_quota_resumes_forwarding() {
         assert!(matches!(up(&mut upf, teid, UE), Verdict::N6 { .. }));
     }
     upf.pump();
-    let r = usage(upf.reports(), 0x42);
-    assert_eq!(r.len(), 1);
-    assert_eq!(
-        (r[0].ur_seqn, r[0].trigger.0),
-        (1, UsageReportTrigger::VOLQU)
-    );
-    assert_eq!(volume(&r[0]).1, Some(3 * PKT));
+    let r = one_usage(&mut upf);
+    assert_eq!((r.ur_seqn, r.trigger.0), (1, UsageReportTrigger::VOLQU));
+    assert_eq!(volume(&r).1, Some(3 * PKT));
     assert_eq!(
         up(&mut upf, teid, UE),
         Verdict::Drop(DropReason::QuotaExhausted)
@@ -347,11 +335,10 @@ fn time_quota_stops_the_urrs_traffic_until_a_new_one() {
     assert!(matches!(down(&mut upf, UE), Verdict::N3 { .. }));
     assert!(upf.reports().is_empty());
     upf.advance(secs(1));
-    let r = usage(upf.reports(), 0x42);
-    assert_eq!(r.len(), 1);
-    assert_eq!(r[0].trigger.0, UsageReportTrigger::TIMQU);
-    assert_eq!(r[0].duration_measurement, Some(20));
-    assert_eq!(volume(&r[0]).0, Some(2 * PKT));
+    let r = one_usage(&mut upf);
+    assert_eq!(r.trigger.0, UsageReportTrigger::TIMQU);
+    assert_eq!(r.duration_measurement, Some(20));
+    assert_eq!(volume(&r).0, Some(2 * PKT));
     assert_only_the_urr_stopped(&mut upf, teid, teid_b);
     // Spent: no further time event.
     upf.advance(secs(60));
@@ -370,12 +357,8 @@ fn time_quota_stops_the_urrs_traffic_until_a_new_one() {
     );
     assert!(matches!(up(&mut upf, teid, UE), Verdict::N6 { .. }));
     upf.advance(secs(10));
-    let r = usage(upf.reports(), 0x42);
-    assert_eq!(r.len(), 1);
-    assert_eq!(
-        (r[0].ur_seqn, r[0].trigger.0),
-        (1, UsageReportTrigger::TIMQU)
-    );
+    let r = one_usage(&mut upf);
+    assert_eq!((r.ur_seqn, r.trigger.0), (1, UsageReportTrigger::TIMQU));
     assert_eq!(
         up(&mut upf, teid, UE),
         Verdict::Drop(DropReason::QuotaExhausted)
@@ -559,13 +542,9 @@ fn rejected_modification_leaves_the_urrs_reporting() {
     // URR 2 still counts and reports: the downlink packet, at its time threshold.
     assert!(matches!(down(&mut upf, UE), Verdict::N3 { .. }));
     upf.advance(secs(3));
-    let r = usage(upf.reports(), 0x42);
-    assert_eq!(r.len(), 1);
-    assert_eq!(
-        (r[0].urr_id, r[0].trigger.0),
-        (2, UsageReportTrigger::TIMTH)
-    );
-    assert_eq!(volume(&r[0]), (Some(PKT), Some(0), Some(PKT)));
+    let r = one_usage(&mut upf);
+    assert_eq!((r.urr_id, r.trigger.0), (2, UsageReportTrigger::TIMTH));
+    assert_eq!(volume(&r), (Some(PKT), Some(0), Some(PKT)));
     assert!(
         upf.cp.poll_timeout().is_some_and(|t| t > upf.now),
         "no timer stays due"
