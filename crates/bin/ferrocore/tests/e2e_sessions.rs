@@ -244,30 +244,8 @@ fn twenty_ues_ping_the_data_network_through_the_core_and_are_paged_when_idle() {
         );
     }
     // A Downlink Data Report (TS 29.244 §7.5.8) for each of the 20 sessions, each accepted.
-    let reports = pfcp_seids(&d, "56", "pfcp.report_type.dldr");
-    assert_eq!(
-        reports.len(),
-        20,
-        "sessions with a Downlink Data Report: {reports:?}"
-    );
-    assert!(
-        reports
-            .values()
-            .all(|v| !v.is_empty() && v.iter().all(|f| f == "1")),
-        "{reports:?}"
-    );
-    let answers = pfcp_seids(&d, "57", "pfcp.cause");
-    assert_eq!(
-        answers.len(),
-        20,
-        "sessions with a Report Response: {answers:?}"
-    );
-    assert!(
-        answers
-            .values()
-            .all(|v| !v.is_empty() && v.iter().all(|c| c == "1")),
-        "causes {answers:?}"
-    );
+    each_session_says(&d, "56", "pfcp.report_type.dldr", "1", 20);
+    each_session_says(&d, "57", "pfcp.cause", "1", 20);
     let qfi = all("gtp.ext_hdr.pdu_ses_con.qos_flow_id");
     assert!(!qfi.is_empty(), "no GTP-U PDU Session Container");
     // Every packet rides the session's default QoS flow: QFI 1 (its 5QI is 9).
@@ -276,6 +254,23 @@ fn twenty_ues_ping_the_data_network_through_the_core_and_are_paged_when_idle() {
 
 /// The PFCP messages of type `msg_type` in the capture by SEID, each with the values of
 /// `field` in them.
+/// `sessions` distinct SEIDs carry PFCP message `msg_type`, and `field` is `value` in
+/// every one of them.
+fn each_session_says(d: &Dissection, msg_type: &str, field: &str, value: &str, sessions: usize) {
+    let by_seid = pfcp_seids(d, msg_type, field);
+    assert_eq!(
+        by_seid.len(),
+        sessions,
+        "sessions with PFCP message type {msg_type}: {by_seid:?}"
+    );
+    assert!(
+        by_seid
+            .values()
+            .all(|v| !v.is_empty() && v.iter().all(|f| f == value)),
+        "{field} is not {value} in every message type {msg_type}: {by_seid:?}"
+    );
+}
+
 fn pfcp_seids(
     d: &Dissection,
     msg_type: &str,
