@@ -227,14 +227,10 @@ impl Smf {
     ) -> Result<(), SmfError> {
         self.start(now);
         let name = || format!("{supi} PDU session {psi}");
-        let key = *self
-            .by_session
-            .get(&(supi.to_string(), psi))
-            .ok_or_else(|| SmfError::UnknownContext(name()))?;
         let ctx = self
-            .contexts
-            .get(&key)
+            .context_of(supi, psi)
             .ok_or_else(|| SmfError::UnknownContext(name()))?;
+        let key = ctx.key;
         if ctx.phase != Phase::Ready || ctx.modification.is_some() {
             return Err(SmfError::Busy(name()));
         }
