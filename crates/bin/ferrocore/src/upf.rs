@@ -3,8 +3,10 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::process::Command;
+use std::str::FromStr;
 
 use anyhow::{Context, Result, bail};
+use ferrocore_smf::DnnConfig;
 use ferrocore_upf::UpfConfig;
 use ferrocore_upf_io::{UpfHandle, UpfIoConfig, recovery_time_stamp_now};
 
@@ -38,67 +40,56 @@ pub fn start(config: &Config) -> Result<UpfHandle> {
     let handle = UpfHandle::start(io).context("starting the UPF")?;
     for (net, len) in pools {
         let gateway = Ipv4Addr::from(u32::from(net) + 1);
-        let status = Command::new("ip")
-            .args([
-                "addr",
-                "replace",
-                &format!("{gateway}/{len}"),
-                "dev",
-                &section.tun,
-            ])
-            .status()
-            .context("running ip addr")?;
-        if !status.success() {
+        let address = format!("{gateway}/{len}");
+        if !ip(&["addr", "replace", &address, "dev", &section.tun])? {
             tracing::warn!(%gateway, tun = %section.tun, "could not put the pool gateway on the TUN");
         }
     }
     for (net, len) in pools6 {
         let host = Ipv6Addr::from(u128::from(net) + 1);
-        let status = Command::new("ip")
-            .args([
-                "-6",
-                "addr",
-                "replace",
-                &format!("{host}/128"),
-                "dev",
-                &section.tun,
-                "nodad",
-            ])
-            .status()
-            .context("running ip addr")?;
-        if !status.success() {
+        let address = format!("{host}/128");
+        if !ip(&[
+            "-6",
+            "addr",
+            "replace",
+            &address,
+            "dev",
+            &section.tun,
+            "nodad",
+        ])? {
             tracing::warn!(%host, %len, tun = %section.tun, "could not put the pool's address on the TUN");
         }
     }
     Ok(handle)
 }
 
-/// The IPv6 prefix pools of `[[smf.dnns]]` as (prefix, prefix length).
-fn ipv6_pools(config: &Config) -> Result<Vec<(Ipv6Addr, u8)>> {
-    config
-        .smf
-        .dnns
-        .iter()
-        .filter_map(|d| d.ipv6_prefix_pool.as_deref())
-        .map(|p| {
-            let (net, len) = p
-                .split_once('/')
-                .with_context(|| format!("pool {p}: no prefix length"))?;
-            Ok((
-                net.parse().with_context(|| format!("pool {p}"))?,
-                len.parse().with_context(|| format!("pool {p}"))?,
-            ))
-        })
-        .collect()
+/// Runs `ip <args>`; whether it succeeded.
+fn ip(args: &[&str]) -> Result<bool> {
+    let status = Command::new("ip").args(args).status();
+    Ok(status.context("running ip addr")?.success())
 }
 
 /// The IPv4 pools of `[[smf.dnns]]` as (network, prefix length).
 fn ipv4_pools(config: &Config) -> Result<Vec<(Ipv4Addr, u8)>> {
+    pools(config, |d| d.ipv4_pool.as_deref())
+}
+
+/// The IPv6 prefix pools of `[[smf.dnns]]` as (prefix, prefix length).
+fn ipv6_pools(config: &Config) -> Result<Vec<(Ipv6Addr, u8)>> {
+    pools(config, |d| d.ipv6_prefix_pool.as_deref())
+}
+
+/// The `address/length` pools `pick` takes from each of `[[smf.dnns]]`, parsed.
+fn pools<A>(config: &Config, pick: impl Fn(&DnnConfig) -> Option<&str>) -> Result<Vec<(A, u8)>>
+where
+    A: FromStr,
+    A::Err: std::error::Error + Send + Sync + 'static,
+{
     config
         .smf
         .dnns
         .iter()
-        .filter_map(|d| d.ipv4_pool.as_deref())
+        .filter_map(pick)
         .map(|p| {
             let (net, len) = p
                 .split_once('/')
