@@ -124,15 +124,20 @@ impl QosRules {
             .flatten()
         {
             if d.op_code == QosFlowOpCode::Create {
-                q.flows.retain(|f| f.qfi != d.qfi);
-                q.flows.push(Flow {
-                    qfi: d.qfi,
-                    five_qi: five_qi_of(&d.params),
-                });
+                q.create_flow(d.qfi, &d.params);
             }
         }
         q.sort();
         q
+    }
+
+    /// "Create new QoS flow description": replaces any description of the same QFI.
+    fn create_flow(&mut self, qfi: u8, params: &[QosFlowParameter]) {
+        self.flows.retain(|f| f.qfi != qfi);
+        self.flows.push(Flow {
+            qfi,
+            five_qi: five_qi_of(params),
+        });
     }
 
     fn sort(&mut self) {
@@ -194,13 +199,7 @@ impl QosRules {
             for d in flows.parse_descriptions() {
                 let d = d.map_err(|_| cause::SYNTACTIC_QOS_OPERATION)?;
                 match d.op_code {
-                    QosFlowOpCode::Create => {
-                        next.flows.retain(|f| f.qfi != d.qfi);
-                        next.flows.push(Flow {
-                            qfi: d.qfi,
-                            five_qi: five_qi_of(&d.params),
-                        });
-                    }
+                    QosFlowOpCode::Create => next.create_flow(d.qfi, &d.params),
                     QosFlowOpCode::Modify => match next.flows.iter_mut().find(|f| f.qfi == d.qfi) {
                         Some(f) => {
                             if let Some(q) = five_qi_of(&d.params) {
