@@ -666,11 +666,7 @@ impl Dataplane {
     #[inline(always)]
     fn count_hot(&mut self, hot: &Hot, dir: Direction, octets: usize) {
         let Some(c) = &hot.urr else { return };
-        let limits = if hot.has(Hot::THRESHOLD) {
-            (hot.dir_limit, hot.total_limit)
-        } else {
-            (u64::MAX, u64::MAX)
-        };
+        let limits = (hot.dir_limit, hot.total_limit);
         let ev = c.account(dir, octets as u64, limits, hot.has(Hot::WATCH));
         if ev != 0 {
             let pdrs = match dir {

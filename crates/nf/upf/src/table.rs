@@ -289,7 +289,7 @@ pub(crate) struct Hot {
     pub out_teid: u32,
     pub out_ipv4: u32,
     /// The first URR's volume threshold in this direction and in total (`u64::MAX`:
-    /// none); checked only with [`Hot::THRESHOLD`].
+    /// none), as [`UrrCounters::account`] takes them.
     pub dir_limit: u64,
     pub total_limit: u64,
     pub urr: Option<Arc<UrrCounters>>,
@@ -312,7 +312,6 @@ impl Hot {
     pub const FAST: u8 = 1;
     pub const GATE_OPEN: u8 = 2;
     pub const OUTER: u8 = 4;
-    pub const THRESHOLD: u8 = 8;
     /// The URR's state is looked at per packet (quota, first packet; see [`Urr::watch`]).
     pub const WATCH: u8 = 16;
     pub const ANY_QFI: u8 = 0xff;
@@ -399,11 +398,7 @@ impl Hot {
         h.qfi = p.qfi;
         if let Some(u) = &p.urr0 {
             h.urr = Some(u.counters.clone());
-            let t = u.threshold;
-            if t.total.is_some() || t.uplink.is_some() || t.downlink.is_some() {
-                h.flags |= Self::THRESHOLD;
-                (h.dir_limit, h.total_limit) = u.limits(dir);
-            }
+            (h.dir_limit, h.total_limit) = u.limits(dir);
             if u.watch {
                 h.flags |= Self::WATCH;
             }
