@@ -192,41 +192,31 @@ pub fn run(args: SimArgs) -> Result<()> {
         bail!("{} UEs failed", summary.failed);
     }
     if args.session.is_some() || args.ping.is_some() || args.ping6.is_some() {
-        if summary.pdu_sessions < summary.registered {
-            bail!(
-                "{} of {} registered UEs have no PDU session",
-                summary.registered - summary.pdu_sessions,
-                summary.registered
-            );
+        let s = &summary;
+        all_of(
+            s.registered,
+            s.pdu_sessions,
+            "registered UEs have no PDU session",
+        )?;
+        if args.ping.is_some() {
+            all_of(s.ping_sent, s.ping_ok, "pings unanswered")?;
         }
-        if args.ping.is_some() && summary.ping_ok < summary.ping_sent {
-            bail!(
-                "{} of {} pings unanswered",
-                summary.ping_sent - summary.ping_ok,
-                summary.ping_sent
-            );
+        all_of(s.ping6_sent, s.ping6_ok, "IPv6 pings unanswered")?;
+        if args.modify.is_some() {
+            let what = "PDU sessions did not get their extra QoS flow";
+            all_of(s.pdu_sessions, s.modified, what)?;
         }
-        if summary.ping6_ok < summary.ping6_sent {
-            bail!(
-                "{} of {} IPv6 pings unanswered",
-                summary.ping6_sent - summary.ping6_ok,
-                summary.ping6_sent
-            );
+        if args.release {
+            all_of(s.pdu_sessions, s.released, "PDU sessions not released")?;
         }
-        if args.modify.is_some() && summary.modified < summary.pdu_sessions {
-            bail!(
-                "{} of {} PDU sessions did not get their extra QoS flow",
-                summary.pdu_sessions - summary.modified,
-                summary.pdu_sessions
-            );
-        }
-        if args.release && summary.released < summary.pdu_sessions {
-            bail!(
-                "{} of {} PDU sessions not released",
-                summary.pdu_sessions - summary.released,
-                summary.pdu_sessions
-            );
-        }
+    }
+    Ok(())
+}
+
+/// Fails with "`missing` of `total` `what`" unless `done` reaches `total`.
+fn all_of(total: usize, done: usize, what: &str) -> Result<()> {
+    if done < total {
+        bail!("{} of {total} {what}", total - done);
     }
     Ok(())
 }
