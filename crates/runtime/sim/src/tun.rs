@@ -123,27 +123,16 @@ impl TunShared {
             .name("sim-tun-config".into())
             .spawn(move || {
                 for addr in rx {
-                    let r = match addr {
-                        IpAddr::V4(_) => {
-                            let cidr = format!("{addr}/32");
-                            ip(&["addr", "add", &cidr, "dev", &dev]).and_then(|()| {
-                                ip(&[
-                                    "rule", "add", "from", &cidr, "lookup", TABLE, "priority",
-                                    TABLE,
-                                ])
-                            })
-                        }
-                        // No duplicate address detection: the /64 is the session's own.
-                        IpAddr::V6(_) => {
-                            let cidr = format!("{addr}/128");
-                            ip(&["-6", "addr", "add", &cidr, "dev", &dev, "nodad"]).and_then(|()| {
-                                ip(&[
-                                    "-6", "rule", "add", "from", &cidr, "lookup", TABLE,
-                                    "priority", TABLE,
-                                ])
-                            })
-                        }
-                    };
+                    let (family, cidr) = host(addr);
+                    // No duplicate address detection for IPv6: the /64 is the session's own.
+                    let nodad: &[&str] = if addr.is_ipv6() { &["nodad"] } else { &[] };
+                    let r = ip(&[&[family, "addr", "add", &cidr, "dev", &dev][..], nodad].concat())
+                        .and_then(|()| {
+                            ip(&[
+                                family, "rule", "add", "from", &cidr, "lookup", TABLE, "priority",
+                                TABLE,
+                            ])
+                        });
                     match r {
                         Ok(()) => a.lock().unwrap_or_else(|e| e.into_inner()).push(addr),
                         Err(e) => warn!("TUN address {addr}: {e}"),
@@ -184,22 +173,18 @@ impl Drop for TunShared {
     fn drop(&mut self) {
         let added = std::mem::take(&mut *self.added.lock().unwrap_or_else(|e| e.into_inner()));
         for addr in added {
-            let (family, len) = if addr.is_ipv4() {
-                ("-4", 32)
-            } else {
-                ("-6", 128)
-            };
-            let _ = ip(&[
-                family,
-                "rule",
-                "del",
-                "from",
-                &format!("{addr}/{len}"),
-                "lookup",
-                TABLE,
-            ]);
+            let (family, cidr) = host(addr);
+            let _ = ip(&[family, "rule", "del", "from", &cidr, "lookup", TABLE]);
         }
         let _ = ip(&["link", "set", "dev", &self.name, "down"]);
+    }
+}
+
+/// The `ip` family flag and host prefix (`/32`, `/128`) of a session address.
+fn host(addr: IpAddr) -> (&'static str, String) {
+    match addr {
+        IpAddr::V4(_) => ("-4", format!("{addr}/32")),
+        IpAddr::V6(_) => ("-6", format!("{addr}/128")),
     }
 }
 
