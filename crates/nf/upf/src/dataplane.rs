@@ -239,8 +239,8 @@ pub struct Dataplane {
     ei_last_ns: u64,
     ei_seq: u16,
     /// Error Indications notified under table generation `ei_generation`.
-    ei_seen: Box<[(IpAddr, u32)]>,
-    ei_seen_len: usize,
+    /// Allocated once with room for [`EI_SEEN`] entries; never grows past it.
+    ei_seen: Vec<(IpAddr, u32)>,
     ei_generation: u64,
 }
 
@@ -253,8 +253,7 @@ impl Dataplane {
             notifications: VecDeque::with_capacity(64),
             ei_last_ns: 0,
             ei_seq: 0,
-            ei_seen: vec![(IpAddr::from([0u8; 4]), 0); EI_SEEN].into(),
-            ei_seen_len: 0,
+            ei_seen: Vec::with_capacity(EI_SEEN),
             ei_generation: 0,
         }
     }
@@ -697,14 +696,12 @@ impl Dataplane {
     fn error_indication(&mut self, generation: u64, from: SocketAddr, teid: u32, peer: IpAddr) {
         if generation != self.ei_generation {
             self.ei_generation = generation;
-            self.ei_seen_len = 0;
+            self.ei_seen.clear();
         }
-        let seen = &mut self.ei_seen[..];
-        if seen[..self.ei_seen_len].contains(&(peer, teid)) || self.ei_seen_len == seen.len() {
+        if self.ei_seen.len() == EI_SEEN || self.ei_seen.contains(&(peer, teid)) {
             return;
         }
-        seen[self.ei_seen_len] = (peer, teid);
-        self.ei_seen_len += 1;
+        self.ei_seen.push((peer, teid));
         self.notifications
             .push_back(Notification::ErrorIndication { from, teid, peer });
     }
