@@ -145,19 +145,22 @@ impl Drop for Topology {
     }
 }
 
-/// The two tests run one after the other: on a 2-core machine the other's iperf3 run
-/// starves the capture of the first (tshark then drops packets).
-fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+/// The test's turn, or `None` when it is skipped (not root, see `skip_unless_root`). The
+/// two tests run one after the other: on a 2-core machine the other's iperf3 run starves
+/// the capture of the first (tshark then drops packets).
+fn one_at_a_time() -> Option<std::sync::MutexGuard<'static, ()>> {
+    if netns::skip_unless_root("the session netns test") {
+        return None;
+    }
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+    Some(LOCK.lock().unwrap_or_else(|e| e.into_inner()))
 }
 
 #[test]
 fn twenty_ues_ping_the_data_network_through_the_core_and_are_paged_when_idle() {
-    if netns::skip_unless_root("the session netns test") {
+    let Some(_alone) = one_at_a_time() else {
         return;
-    }
-    let _alone = one_at_a_time();
+    };
     let mut t = Topology::new();
     let dir = Scratch::new();
     // The capture: every interface of the core (N2/N3 veth, PFCP on lo, N6 veth), live
@@ -373,10 +376,9 @@ fn sim(t: &Topology, ues: usize, extra: &[&str]) -> Command {
 
 #[test]
 fn ipv4v6_sessions_ping_over_ipv6_carry_iperf3_and_release_every_address() {
-    if netns::skip_unless_root("the session netns test") {
+    let Some(_alone) = one_at_a_time() else {
         return;
-    }
-    let _alone = one_at_a_time();
+    };
     let mut t = Topology::new();
     t.ipv6();
     let dir = Scratch::new();
